@@ -1,0 +1,232 @@
+//! The one error type of the library.
+//!
+//! Every failure — bad options, transport trouble, an HTTP error answer, a
+//! token that does not validate — is an [`Error`]. Its [`ErrorKind`] is the
+//! stable category the C status and the Python exception class are derived
+//! from; `code` and `description` carry auth0.js v8's wording.
+//!
+//! The JSON form ([`Error::to_json`]) carries both of auth0.js's shapes so
+//! either habit works: `code`/`description`/`statusCode`/`original` (the
+//! normalised HTTP error) and `error`/`errorDescription` (the parseHash one).
+//! Messages never contain a secret: only option *names* are quoted, never
+//! the values of `password`, tokens, codes or verifiers.
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The stable category of an [`Error`].
+///
+/// Each kind maps to exactly one C status (`auth0_status`) and one Python
+/// exception class; new kinds may be added, existing ones never change
+/// meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A caller mistake: a missing or ill-typed option, bad JSON, a NULL or
+    /// non-UTF-8 string at the C boundary. Nothing was sent.
+    InvalidArgument,
+    /// The server could not be reached, or the connection broke.
+    Network,
+    /// The operation did not finish within its time bound.
+    Timeout,
+    /// The server answered with an HTTP error status (see `statusCode`).
+    Server,
+    /// A token, state or nonce did not validate.
+    InvalidToken,
+    /// The authorization server refused (an `error=` callback such as
+    /// `login_required` or `access_denied`).
+    Authorization,
+    /// The operation was cancelled by the caller.
+    Cancelled,
+    /// Local persistent state (the transaction file) could not be read or
+    /// written.
+    Storage,
+    /// A bug in this library (including a caught panic).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The `code` given to errors of this kind that have no more specific
+    /// code of their own.
+    pub fn default_code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Network => "network_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Server => "server_error",
+            ErrorKind::InvalidToken => "invalid_token",
+            ErrorKind::Authorization => "authorization_error",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Storage => "storage_error",
+            ErrorKind::Internal => "internal_error",
+        }
+    }
+}
+
+/// An error from any operation of this library.
+///
+/// ```
+/// use auth0_native::{WebAuth, ErrorKind};
+/// let err = WebAuth::new(&serde_json::json!({"domain": "example.auth0.com"})).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+/// assert_eq!(err.description(), "clientID option is required");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error(Box<Inner>);
+
+// Boxed so that `Result<T, Error>` stays one pointer wide on the hot paths.
+#[derive(Clone, Debug, PartialEq)]
+struct Inner {
+    kind: ErrorKind,
+    code: String,
+    description: String,
+    status_code: Option<u16>,
+    original: Option<Value>,
+    state: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` with its default code and the given description.
+    pub fn new(kind: ErrorKind, description: impl Into<String>) -> Self {
+        Error(Box::new(Inner {
+            kind,
+            code: kind.default_code().to_owned(),
+            description: description.into(),
+            status_code: None,
+            original: None,
+            state: None,
+        }))
+    }
+
+    /// An invalid-argument error; `message` must name the parameter, as
+    /// auth0.js's assertion messages do (`"clientID option is required"`).
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    /// An `invalid_token` error (auth0.js's parseHash shape).
+    pub fn invalid_token(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidToken, message)
+    }
+
+    /// An internal error: a bug in this library.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, message)
+    }
+
+    /// A storage error for the transaction store or other local state.
+    pub fn storage(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Storage, message)
+    }
+
+    /// Replaces the machine-readable code (e.g. `invalid_json`).
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.0.code = code.into();
+        self
+    }
+
+    /// Attaches the HTTP status of the answer that caused the error.
+    pub fn with_status_code(mut self, status: u16) -> Self {
+        self.0.status_code = Some(status);
+        self
+    }
+
+    /// Attaches the server's answer body (already free of request secrets).
+    pub fn with_original(mut self, original: Value) -> Self {
+        self.0.original = Some(original);
+        self
+    }
+
+    /// Attaches the `state` an error callback carried.
+    pub fn with_state(mut self, state: impl Into<String>) -> Self {
+        self.0.state = Some(state.into());
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+    /// auth0.js's `code` (also given as `error` in the JSON form).
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// auth0.js's `description` (also given as `errorDescription`).
+    pub fn description(&self) -> &str {
+        &self.0.description
+    }
+    pub fn status_code(&self) -> Option<u16> {
+        self.0.status_code
+    }
+    pub fn original(&self) -> Option<&Value> {
+        self.0.original.as_ref()
+    }
+    pub fn state(&self) -> Option<&str> {
+        self.0.state.as_deref()
+    }
+
+    /// The error as the JSON object the C layer returns and the Python
+    /// exception carries: `code`, `description`, `statusCode` and `original`
+    /// when known, `error`, `errorDescription`, and `state` when known.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("code".into(), Value::String(self.0.code.clone()));
+        m.insert(
+            "description".into(),
+            Value::String(self.0.description.clone()),
+        );
+        if let Some(s) = self.0.status_code {
+            m.insert("statusCode".into(), Value::from(s));
+        }
+        if let Some(o) = &self.0.original {
+            m.insert("original".into(), o.clone());
+        }
+        m.insert("error".into(), Value::String(self.0.code.clone()));
+        m.insert(
+            "errorDescription".into(),
+            Value::String(self.0.description.clone()),
+        );
+        if let Some(s) = &self.0.state {
+            m.insert("state".into(), Value::String(s.clone()));
+        }
+        Value::Object(m)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.code, self.0.description)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_carries_both_auth0js_shapes() {
+        let e = Error::new(ErrorKind::Server, "The user already exists.")
+            .with_code("user_exists")
+            .with_status_code(400)
+            .with_original(serde_json::json!({"code": "user_exists"}));
+        let j = e.to_json();
+        assert_eq!(j["code"], "user_exists");
+        assert_eq!(j["error"], "user_exists");
+        assert_eq!(j["description"], "The user already exists.");
+        assert_eq!(j["errorDescription"], "The user already exists.");
+        assert_eq!(j["statusCode"], 400);
+        assert_eq!(j["original"]["code"], "user_exists");
+        assert!(j.get("state").is_none());
+    }
+
+    #[test]
+    fn invalid_argument_uses_its_default_code() {
+        let e = Error::invalid_argument("domain option is required");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert_eq!(e.code(), "invalid_argument");
+        assert_eq!(e.to_string(), "invalid_argument: domain option is required");
+    }
+}

@@ -1,0 +1,169 @@
+//! The panic boundary and argument conversion shared by every entry point,
+//! and the one place where a core [`ErrorKind`] becomes a C status.
+
+use crate::{Error, ErrorKind};
+use serde_json::Value;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The result category of every fallible function.
+///
+/// The numbers are part of the ABI: they never change and a retired number
+/// is never reused. On any status but `AUTH0_OK` the function's JSON
+/// out-parameter holds an error object with `code`, `description`, `error`,
+/// `errorDescription`, and `statusCode` / `original` when a server answered.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum auth0_status {
+    /// Success; the out-parameter holds the result.
+    AUTH0_OK = 0,
+    /// A caller mistake, nothing was sent: a NULL pointer, a string that is
+    /// not UTF-8, text that is not JSON, a missing or ill-typed option. The
+    /// error's `code` says which (`null_parameter`, `invalid_utf8`,
+    /// `invalid_json`, `invalid_argument`) and its `description` names the
+    /// parameter or option.
+    AUTH0_ERROR_INVALID_ARGUMENT = 1,
+    /// The server could not be reached or the connection broke.
+    AUTH0_ERROR_NETWORK = 2,
+    /// The operation did not finish in time.
+    AUTH0_ERROR_TIMEOUT = 3,
+    /// The server answered with an HTTP error (`statusCode`, `original`).
+    AUTH0_ERROR_SERVER = 4,
+    /// A token, state or nonce did not validate (`code` is `invalid_token`).
+    AUTH0_ERROR_INVALID_TOKEN = 5,
+    /// The authorization server refused (`login_required`, `access_denied`…).
+    AUTH0_ERROR_AUTHORIZATION = 6,
+    /// The operation was cancelled.
+    AUTH0_ERROR_CANCELLED = 7,
+    /// Local state (the transaction file) could not be read or written.
+    AUTH0_ERROR_STORAGE = 8,
+    /// A bug in the library, including a caught panic (`code` is `panic`).
+    AUTH0_ERROR_INTERNAL = 9,
+}
+
+/// The single mapping from the core's error kinds to C statuses.
+pub(crate) fn status_of(kind: ErrorKind) -> auth0_status {
+    match kind {
+        ErrorKind::InvalidArgument => auth0_status::AUTH0_ERROR_INVALID_ARGUMENT,
+        ErrorKind::Network => auth0_status::AUTH0_ERROR_NETWORK,
+        ErrorKind::Timeout => auth0_status::AUTH0_ERROR_TIMEOUT,
+        ErrorKind::Server => auth0_status::AUTH0_ERROR_SERVER,
+        ErrorKind::InvalidToken => auth0_status::AUTH0_ERROR_INVALID_TOKEN,
+        ErrorKind::Authorization => auth0_status::AUTH0_ERROR_AUTHORIZATION,
+        ErrorKind::Cancelled => auth0_status::AUTH0_ERROR_CANCELLED,
+        ErrorKind::Storage => auth0_status::AUTH0_ERROR_STORAGE,
+        _ => auth0_status::AUTH0_ERROR_INTERNAL,
+    }
+}
+
+fn panic_error() -> Error {
+    Error::internal("a panic was caught at the C boundary; this is a bug in auth0-native")
+        .with_code("panic")
+}
+
+/// Runs `body` with panics contained and writes its JSON result, or the
+/// error JSON, to `*out` (which is set to NULL first). A NULL `out` is
+/// reported by status alone, since there is nowhere to write.
+pub(crate) fn run_json(
+    out: *mut *mut c_char,
+    body: impl FnOnce() -> Result<Value, Error>,
+) -> auth0_status {
+    if out.is_null() {
+        return auth0_status::AUTH0_ERROR_INVALID_ARGUMENT;
+    }
+    // SAFETY: `out` is non-NULL and the caller promises it is writable.
+    unsafe { *out = std::ptr::null_mut() };
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panic_error()));
+    let (status, json) = match outcome {
+        Ok(v) => (auth0_status::AUTH0_OK, v),
+        Err(e) => (status_of(e.kind()), e.to_json()),
+    };
+    // SAFETY: as above.
+    unsafe { *out = into_c_string(json.to_string()) };
+    status
+}
+
+/// Runs `body` with panics contained; on error writes the error JSON to
+/// `*error_out` when that is non-NULL. For constructors.
+pub(crate) fn run_with_error(
+    error_out: *mut *mut c_char,
+    body: impl FnOnce() -> Result<(), Error>,
+) -> auth0_status {
+    if !error_out.is_null() {
+        // SAFETY: non-NULL, and the caller promises it is writable.
+        unsafe { *error_out = std::ptr::null_mut() };
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panic_error()));
+    match outcome {
+        Ok(()) => auth0_status::AUTH0_OK,
+        Err(e) => {
+            if !error_out.is_null() {
+                // SAFETY: as above.
+                unsafe { *error_out = into_c_string(e.to_json().to_string()) };
+            }
+            status_of(e.kind())
+        }
+    }
+}
+
+/// A string owned by the caller, released with `auth0_string_free`.
+pub(crate) fn into_c_string(s: String) -> *mut c_char {
+    // JSON text escapes NUL, so this never fails; stay total anyway.
+    CString::new(s)
+        .unwrap_or_else(|_| CString::from(c"{\"code\":\"internal_error\"}"))
+        .into_raw()
+}
+
+/// Borrows a C string argument as UTF-8, naming `name` when it is NULL or
+/// not UTF-8.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for the call.
+pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
+    if p.is_null() {
+        return Err(
+            Error::invalid_argument(format!("{name} must not be NULL")).with_code("null_parameter")
+        );
+    }
+    // SAFETY: non-NULL, and the caller promises a NUL-terminated string.
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|e| {
+        Error::invalid_argument(format!(
+            "{name} is not valid UTF-8 (at byte {})",
+            e.valid_up_to()
+        ))
+        .with_code("invalid_utf8")
+    })
+}
+
+/// Parses a JSON options argument. NULL means `{}` when `null_is_empty`.
+///
+/// # Safety
+/// As [`arg_str`].
+pub(crate) unsafe fn arg_json(
+    p: *const c_char,
+    name: &str,
+    null_is_empty: bool,
+) -> Result<Value, Error> {
+    if p.is_null() && null_is_empty {
+        return Ok(Value::Object(Default::default()));
+    }
+    // SAFETY: forwarded.
+    let text = unsafe { arg_str(p, name) }?;
+    // serde_json's messages give a position, never the text itself, so a
+    // password inside a malformed document is not echoed back.
+    serde_json::from_str(text).map_err(|e| {
+        Error::invalid_argument(format!("{name} is not valid JSON: {e}")).with_code("invalid_json")
+    })
+}
+
+/// Borrows a handle argument, naming `name` when it is NULL.
+///
+/// # Safety
+/// `p` is NULL or a live handle made by this library.
+pub(crate) unsafe fn arg_handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, Error> {
+    // SAFETY: the caller promises a live handle or NULL.
+    unsafe { p.as_ref() }.ok_or_else(|| {
+        Error::invalid_argument(format!("{name} must not be NULL")).with_code("null_parameter")
+    })
+}

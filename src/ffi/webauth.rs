@@ -1,0 +1,154 @@
+//! `auth0_webauth`: the C face of [`crate::WebAuth`].
+
+use super::boundary::{arg_handle, arg_json, auth0_status, run_json, run_with_error};
+use crate::{Binding, Error, WebAuth};
+use serde_json::json;
+use std::ffi::c_char;
+
+/// An Auth0 Authentication API client for one tenant and application
+/// (auth0.js's `new auth0.WebAuth(options)`).
+///
+/// Opaque. Created by `auth0_webauth_new`, released by `auth0_webauth_free`.
+/// Thread safety: every `auth0_webauth_*` operation may be called on the
+/// same handle from several threads at once; `auth0_webauth_free` must not
+/// race with calls still in flight on that handle.
+#[allow(non_camel_case_types)]
+pub struct auth0_webauth {
+    inner: WebAuth,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<auth0_webauth>();
+};
+
+/// Creates a WebAuth handle from auth0.js options given as a JSON object.
+///
+/// `options_json`: e.g. `{"domain":"me.auth0.com","clientID":"abc",
+/// "redirectUri":"com.example.app://callback","scope":"openid profile"}`.
+/// Required: `domain`, `clientID`. Defaults as auth0.js v8: `responseType`
+/// is `"code"` when `redirectUri` is given, else `"token"`. Also accepted:
+/// `responseMode`, `audience`, `leeway` (0..300), `_sendTelemetry`,
+/// `_telemetryInfo`, `overrides`, `transaction` (`{"store":"memory"|"file",
+/// "path":..., "ttl":seconds}`), `pkce`.
+///
+/// On `AUTH0_OK`, `*out` is the new handle (release it with
+/// `auth0_webauth_free`) and `*error_json` is NULL. On failure `*out` is
+/// NULL and `*error_json` (when `error_json` is not NULL) is an error JSON
+/// string to release with `auth0_string_free`; for a bad option the status
+/// is `AUTH0_ERROR_INVALID_ARGUMENT` and `description` names the option
+/// (`"clientID option is required"`). `out` must not be NULL; `error_json`
+/// may be. The library keeps no pointer to `options_json`.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_new(
+    options_json: *const c_char,
+    out: *mut *mut auth0_webauth,
+    error_json: *mut *mut c_char,
+) -> auth0_status {
+    run_with_error(error_json, || {
+        if out.is_null() {
+            return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
+        }
+        // SAFETY: non-NULL; the caller promises it is writable.
+        unsafe { *out = std::ptr::null_mut() };
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        let options = unsafe { arg_json(options_json, "options_json", false) }?;
+        let inner = WebAuth::with_binding(&options, Binding::C)?;
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(Box::new(auth0_webauth { inner })) };
+        Ok(())
+    })
+}
+
+/// Releases a WebAuth handle. NULL is ignored. Call it once, after every
+/// other call on the handle has returned.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_free(webauth: *mut auth0_webauth) {
+    if webauth.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: made by `Box::into_raw` in `auth0_webauth_new`, released once.
+        drop(unsafe { Box::from_raw(webauth) });
+    }));
+}
+
+/// auth0.js's `client.buildAuthorizeUrl(options)`: builds the `/authorize`
+/// URL for `options` merged over the handle's options. Records no
+/// transaction and generates no state or nonce (pass `state` yourself).
+///
+/// `options_json` may be NULL (no options). On `AUTH0_OK` `*out_json` is
+/// `{"url":"https://…/authorize?…"}`; otherwise the error JSON. Either way
+/// release `*out_json` with `auth0_string_free`. `webauth` and `out_json`
+/// must not be NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: the caller promises a live handle or NULL, and a string or NULL.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        Ok(json!({"url": web.inner.client().build_authorize_url(&options)?}))
+    })
+}
+
+/// auth0.js's `webAuth.authorize(options)` in redirect mode: records a
+/// transaction (state; nonce when `responseType` has `id_token`; a PKCE
+/// verifier when `"pkce": true` and the response type has `code`; `appState`)
+/// and returns the URL for the app to open.
+///
+/// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
+/// `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
+/// otherwise the error JSON. Release `*out_json` with `auth0_string_free`.
+/// `AUTH0_ERROR_STORAGE` when a file-backed transaction store cannot be
+/// written. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_authorize(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        let request = web.inner.authorize(&options)?;
+        serde_json::to_value(request).map_err(|e| Error::internal(e.to_string()))
+    })
+}
+
+/// auth0.js's `webAuth.logout(options)`: the `/v2/logout` URL with
+/// `returnTo`, `client_id` (from the handle unless `"clientID": null`) and
+/// `federated` (`true` adds a bare `federated`).
+///
+/// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
+/// `{"url":"https://…/v2/logout?…"}`; otherwise the error JSON. Release
+/// `*out_json` with `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_logout(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        Ok(json!({"url": web.inner.logout(&options)?}))
+    })
+}

@@ -1,0 +1,430 @@
+//! The transaction store: auth0.js's `localStorage` entries, natively.
+//!
+//! `authorize` records what the answer must match (state, nonce, the PKCE
+//! verifier, appState); `parseHash` takes the entry out again — read and
+//! delete in one step, before any check, so an entry is single use even when
+//! validation then fails. Entries expire (default 30 minutes).
+//!
+//! Two stores: in memory (default, per handle) and a file (an app that the
+//! OS starts *again* with the callback URL of a custom scheme needs the
+//! transaction its first run recorded). The file is mode 0600 in a 0700
+//! directory, and every read-modify-write holds an exclusive `flock`, so
+//! several processes may share it.
+
+use crate::error::{Error, Result};
+use crate::options::{optional_f64, optional_object, optional_str, Options};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Default lifetime of a transaction (Part A: 30 minutes, as auth0.js v9).
+pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// The most entries a memory store keeps; the ones closest to expiry are
+/// dropped first. Bounds memory when an app calls `authorize` in a loop.
+const MEMORY_CAP: usize = 1024;
+
+/// What `parseHash` needs to check the answer to one `/authorize` request.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_state: Option<Value>,
+    /// The PKCE verifier, a secret: never printed (see the `Debug` impl).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// Seconds since the Unix epoch after which the entry is void.
+    pub expires_at: u64,
+}
+
+impl fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("state", &self.state)
+            .field("nonce", &self.nonce)
+            .field("app_state", &self.app_state)
+            .field(
+                "code_verifier",
+                &self.code_verifier.as_ref().map(|_| "<redacted>"),
+            )
+            .field("redirect_uri", &self.redirect_uri)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl Transaction {
+    fn expired(&self, now: u64) -> bool {
+        now >= self.expires_at
+    }
+}
+
+/// Where transactions are kept. Implementations are shared by all threads
+/// using a handle.
+pub trait TransactionStore: Send + Sync {
+    /// Records `tx` under its state (replacing an entry with the same state).
+    fn put(&self, tx: Transaction) -> Result<()>;
+    /// Removes and returns the entry for `state` if it exists and has not
+    /// expired.
+    fn take(&self, state: &str) -> Result<Option<Transaction>>;
+}
+
+/// The default store: a map in the handle's memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, Transaction>>,
+}
+
+impl TransactionStore for MemoryStore {
+    fn put(&self, tx: Transaction) -> Result<()> {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now_secs();
+        map.retain(|_, t| !t.expired(now));
+        if map.len() >= MEMORY_CAP {
+            if let Some(oldest) = map
+                .values()
+                .min_by_key(|t| t.expires_at)
+                .map(|t| t.state.clone())
+            {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(tx.state.clone(), tx);
+        Ok(())
+    }
+
+    fn take(&self, state: &str) -> Result<Option<Transaction>> {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.remove(state).filter(|t| !t.expired(now_secs())))
+    }
+}
+
+/// A store in one JSON file, shared between processes.
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    /// A store at `path`; the directory is created (mode 0700) on first use.
+    pub fn new(path: impl Into<PathBuf>) -> FileStore {
+        FileStore { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn with_entries<T>(&self, f: impl FnOnce(&mut HashMap<String, Transaction>) -> T) -> Result<T> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        create_private_dir(dir)?;
+        let lock_path = self.path.with_extension("lock");
+        let lock = open_private(&lock_path, false)?;
+        let _guard = FileLock::exclusive(&lock, &lock_path)?;
+
+        let mut entries: HashMap<String, Transaction> = match std::fs::read(&self.path) {
+            Ok(bytes) if bytes.is_empty() => HashMap::new(),
+            // A corrupt file (a crash mid-write on an exotic filesystem) only
+            // loses pending logins; refusing every future login would be worse.
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+            Err(e) => return Err(storage_error("read", &self.path, e)),
+        };
+        let now = now_secs();
+        entries.retain(|_, t| !t.expired(now));
+        let out = f(&mut entries);
+
+        let tmp = self.path.with_extension("tmp");
+        {
+            use std::io::Write;
+            let mut file = open_private(&tmp, true)?;
+            let bytes = serde_json::to_vec(&entries).map_err(|e| Error::internal(e.to_string()))?;
+            file.write_all(&bytes)
+                .and_then(|_| file.sync_all())
+                .map_err(|e| storage_error("write", &tmp, e))?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(|e| storage_error("replace", &self.path, e))?;
+        Ok(out)
+    }
+}
+
+impl TransactionStore for FileStore {
+    fn put(&self, tx: Transaction) -> Result<()> {
+        self.with_entries(|m| {
+            m.insert(tx.state.clone(), tx);
+        })
+    }
+
+    fn take(&self, state: &str) -> Result<Option<Transaction>> {
+        self.with_entries(|m| m.remove(state))
+    }
+}
+
+fn storage_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::storage(format!(
+        "could not {what} the transaction file {}: {e}",
+        path.display()
+    ))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .map_err(|e| storage_error("create the directory of", dir, e))
+}
+
+fn open_private(path: &Path, truncate: bool) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map_err(|e| storage_error("open", path, e))
+}
+
+/// An exclusive advisory lock held until drop.
+struct FileLock<'a>(#[allow(dead_code)] &'a std::fs::File);
+
+impl<'a> FileLock<'a> {
+    fn exclusive(file: &'a std::fs::File, path: &Path) -> Result<FileLock<'a>> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a file descriptor we own for the guard's life.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+            if rc != 0 {
+                return Err(storage_error("lock", path, std::io::Error::last_os_error()));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = path;
+        Ok(FileLock(file))
+    }
+}
+
+impl Drop for FileLock<'_> {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: see `exclusive`.
+            unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+        }
+    }
+}
+
+/// The store and lifetime chosen by the `transaction` option.
+pub(crate) struct TransactionConfig {
+    pub store: Box<dyn TransactionStore>,
+    pub ttl: Duration,
+}
+
+impl TransactionConfig {
+    /// Reads `transaction: {store: "memory"|"file", path, ttl}`; `key` is
+    /// `origin|clientID`, which names the default file.
+    pub fn from_options(options: &Options, key: &str) -> Result<TransactionConfig> {
+        let t = optional_object(options, "transaction", "transaction option is not valid")?;
+        let empty = Options::new();
+        let t = t.unwrap_or(&empty);
+        let ttl = match optional_f64(t, "ttl", "transaction.ttl option is not valid")? {
+            None => DEFAULT_TTL,
+            Some(s) if (1.0..=86_400.0).contains(&s) => Duration::from_secs(s as u64),
+            Some(_) => {
+                return Err(Error::invalid_argument(
+                    "transaction.ttl option is not valid (seconds, 1 to 86400)",
+                ))
+            }
+        };
+        let path = optional_str(t, "path", "transaction.path option is not valid")?;
+        let store_kind = optional_str(
+            t,
+            "store",
+            "transaction.store option is not valid ([memory, file])",
+        )?;
+        let store: Box<dyn TransactionStore> = match (store_kind, path) {
+            (None | Some("memory"), None) => Box::<MemoryStore>::default(),
+            (None | Some("file"), Some(p)) => Box::new(FileStore::new(p)),
+            (Some("file"), None) => Box::new(FileStore::new(default_file(key)?)),
+            (Some("memory"), Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "transaction.path option is only used with transaction.store \"file\"",
+                ))
+            }
+            (Some(_), _) => {
+                return Err(Error::invalid_argument(
+                    "transaction.store option is not valid ([memory, file])",
+                ))
+            }
+        };
+        Ok(TransactionConfig { store, ttl })
+    }
+
+    pub fn expires_at(&self) -> u64 {
+        now_secs() + self.ttl.as_secs()
+    }
+}
+
+/// `$XDG_STATE_HOME/auth0-native/transactions-<hash>.json` (or
+/// `~/.local/state/...`), one file per tenant and client.
+fn default_file(key: &str) -> Result<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
+        .ok_or_else(|| {
+            Error::invalid_argument(
+                "transaction.path option is required: no HOME or XDG_STATE_HOME to put the file in",
+            )
+        })?;
+    let digest = Sha256::digest(key.as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(base
+        .join("auth0-native")
+        .join(format!("transactions-{name}.json")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(state: &str, expires_at: u64) -> Transaction {
+        Transaction {
+            state: state.into(),
+            nonce: Some("n".into()),
+            app_state: None,
+            code_verifier: Some("secret-verifier".into()),
+            redirect_uri: None,
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn memory_entries_are_single_use() {
+        let s = MemoryStore::default();
+        s.put(tx("a", now_secs() + 60)).unwrap();
+        assert_eq!(s.take("a").unwrap().unwrap().nonce.as_deref(), Some("n"));
+        assert!(s.take("a").unwrap().is_none());
+    }
+
+    #[test]
+    fn memory_entries_expire() {
+        let s = MemoryStore::default();
+        s.put(tx("old", now_secs() - 1)).unwrap();
+        assert!(s.take("old").unwrap().is_none());
+    }
+
+    #[test]
+    fn memory_store_is_bounded() {
+        let s = MemoryStore::default();
+        let now = now_secs();
+        for i in 0..(MEMORY_CAP as u64 + 10) {
+            s.put(tx(&format!("s{i}"), now + 100 + i)).unwrap();
+        }
+        assert!(
+            s.take("s0").unwrap().is_none(),
+            "the oldest entry is evicted"
+        );
+        assert!(s.take(&format!("s{}", MEMORY_CAP + 9)).unwrap().is_some());
+    }
+
+    #[test]
+    fn debug_redacts_the_verifier() {
+        let d = format!("{:?}", tx("a", 1));
+        assert!(!d.contains("secret-verifier"), "{d}");
+        assert!(d.contains("<redacted>"));
+    }
+
+    #[test]
+    fn file_store_persists_across_instances_with_private_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/tx.json");
+        FileStore::new(&path).put(tx("a", now_secs() + 60)).unwrap();
+        let again = FileStore::new(&path);
+        assert_eq!(again.take("a").unwrap().unwrap().state, "a");
+        assert!(again.take("a").unwrap().is_none());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            let dmode = std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(dmode, 0o700);
+        }
+    }
+
+    #[test]
+    fn file_store_survives_concurrent_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        let handles: Vec<_> = (0..8)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let s = FileStore::new(path);
+                    for i in 0..10 {
+                        s.put(tx(&format!("t{t}-{i}"), now_secs() + 60)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let s = FileStore::new(&path);
+        for t in 0..8 {
+            for i in 0..10 {
+                assert!(
+                    s.take(&format!("t{t}-{i}")).unwrap().is_some(),
+                    "lost t{t}-{i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn transaction_option_is_validated() {
+        let bad = serde_json::json!({"transaction": {"store": "redis"}});
+        let e = TransactionConfig::from_options(bad.as_object().unwrap(), "k")
+            .err()
+            .unwrap();
+        assert!(e.description().contains("transaction.store"), "{e}");
+        let bad = serde_json::json!({"transaction": {"ttl": 0.5}});
+        let e = TransactionConfig::from_options(bad.as_object().unwrap(), "k")
+            .err()
+            .unwrap();
+        assert!(e.description().contains("transaction.ttl"), "{e}");
+    }
+}

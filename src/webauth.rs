@@ -1,0 +1,446 @@
+//! `WebAuth`: the handle of the Authentication API side of auth0.js v8.
+//!
+//! It holds the validated base options of `new auth0.WebAuth(options)`, the
+//! tenant's domain, the telemetry value and the transaction store. It is
+//! immutable after construction except for the store, which locks
+//! internally, so one handle may be shared by any number of threads.
+
+use crate::casing::to_snake_case;
+use crate::domain::Domain;
+use crate::error::{Error, Result};
+use crate::options::{
+    as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
+    require_nonempty_str, require_str, Options,
+};
+use crate::query;
+use crate::random;
+use crate::telemetry::{self, Binding};
+use crate::transaction::{Transaction, TransactionConfig};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Keys `buildAuthorizeUrl` takes from the base options (wire spec §2).
+const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
+    "clientID",
+    "responseType",
+    "responseMode",
+    "redirectUri",
+    "scope",
+    "audience",
+];
+
+/// Keys `authorize` takes from the base options (wire spec §4.1).
+const AUTHORIZE_BASE_KEYS: &[&str] = &[
+    "clientID",
+    "responseType",
+    "responseMode",
+    "redirectUri",
+    "scope",
+    "audience",
+    "_csrf",
+    "state",
+    "_intstate",
+    "nonce",
+];
+
+/// Parameters `/authorize` knows (wire spec §2.6). Others are still sent, as
+/// v8 sends them; the list documents what Auth0 reads.
+pub const AUTHORIZE_WHITELIST: &[&str] = &[
+    "connection",
+    "connection_scope",
+    "auth0Client",
+    "owp",
+    "device",
+    "realm",
+    "protocol",
+    "_csrf",
+    "_intstate",
+    "login_ticket",
+    "client_id",
+    "response_type",
+    "response_mode",
+    "redirect_uri",
+    "audience",
+    "scope",
+    "state",
+    "nonce",
+    "display",
+    "prompt",
+    "max_age",
+    "ui_locales",
+    "claims_locales",
+    "id_token_hint",
+    "login_hint",
+    "acr_values",
+    "claims",
+    "registration",
+    "request",
+    "request_uri",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+/// Options of this port that steer the library and never reach the wire.
+const NATIVE_ONLY_OPTIONS: &[&str] = &["pkce"];
+
+/// The largest `leeway` (Part A: 0..300 seconds).
+pub const MAX_LEEWAY_SECS: u32 = 300;
+
+/// The answer of [`WebAuth::authorize`]: the URL to open, and the state
+/// (and nonce) recorded for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AuthorizeUrl {
+    pub url: String,
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// The Auth0 Authentication API client of one tenant and application —
+/// `new auth0.WebAuth(options)`.
+///
+/// ```
+/// use auth0_native::WebAuth;
+/// use serde_json::json;
+///
+/// let web = WebAuth::new(&json!({
+///     "domain": "me.auth0.com",
+///     "clientID": "abc",
+///     "redirectUri": "com.example.app://callback",
+///     "scope": "openid profile",
+/// }))?;
+/// let request = web.authorize(&json!({"connection": "twitter"}))?;
+/// assert!(request.url.starts_with("https://me.auth0.com/authorize?client_id=abc&response_type=code"));
+/// # Ok::<(), auth0_native::Error>(())
+/// ```
+pub struct WebAuth {
+    domain: Domain,
+    base: Options,
+    telemetry: Option<String>,
+    leeway: u32,
+    tenant: String,
+    token_issuer: String,
+    transactions: TransactionConfig,
+}
+
+impl std::fmt::Debug for WebAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebAuth")
+            .field("domain", &self.domain.origin())
+            .field("client_id", &self.client_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebAuth {
+    /// Validates `options` as auth0.js's constructor does and applies its
+    /// defaults (`responseType` is `code` when `redirectUri` is given, else
+    /// `token`).
+    ///
+    /// Options besides auth0.js's: `leeway` (0..300 s), `transaction`
+    /// (`{store: "memory"|"file", path, ttl}`), `pkce` (add PKCE to
+    /// `authorize` for code flows).
+    pub fn new(options: &Value) -> Result<WebAuth> {
+        WebAuth::with_binding(options, Binding::Rust)
+    }
+
+    /// [`WebAuth::new`] for a language binding, which names itself in the
+    /// telemetry payload.
+    #[doc(hidden)]
+    pub fn with_binding(options: &Value, binding: Binding) -> Result<WebAuth> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let domain_str = require_nonempty_str(o, "domain", "domain option is required")?;
+        require_nonempty_str(o, "clientID", "clientID option is required")?;
+        optional_str(o, "responseType", "responseType is not valid")?;
+        optional_str(o, "responseMode", "responseMode is not valid")?;
+        let redirect_uri = optional_str(o, "redirectUri", "redirectUri is not valid")?;
+        optional_str(o, "scope", "scope is not valid")?;
+        optional_str(o, "audience", "audience is not valid")?;
+        optional_str(o, "popupOrigin", "popupOrigin is not valid")?;
+        let leeway = optional_f64(o, "leeway", "leeway is not valid")?;
+        if o.get("plugins").is_some_and(crate::options::is_truthy) && !o["plugins"].is_array() {
+            return Err(Error::invalid_argument("plugins is not valid"));
+        }
+        optional_bool(
+            o,
+            "_disableDeprecationWarnings",
+            "_disableDeprecationWarnings option is not valid",
+        )?;
+        let send_telemetry =
+            optional_bool(o, "_sendTelemetry", "_sendTelemetry option is not valid")?;
+        let telemetry_info =
+            optional_object(o, "_telemetryInfo", "_telemetryInfo option is not valid")?;
+        optional_f64(
+            o,
+            "_timesToRetryFailedRequests",
+            "_timesToRetryFailedRequests option is not valid",
+        )?;
+        optional_bool(o, "pkce", "pkce option is not valid")?;
+        let overrides = optional_object(o, "overrides", "overrides option is not valid")?;
+        let overrides = match overrides {
+            Some(ov) => Some((
+                require_str(ov, "__tenant", "__tenant option is required")?.to_owned(),
+                require_str(ov, "__token_issuer", "__token_issuer option is required")?.to_owned(),
+            )),
+            None => None,
+        };
+
+        let leeway = match leeway {
+            None => 0,
+            Some(l) if (0.0..=MAX_LEEWAY_SECS as f64).contains(&l) => l as u32,
+            Some(_) => {
+                return Err(Error::invalid_argument(
+                    "The leeway should be positive and lower than five minutes.",
+                ))
+            }
+        };
+        let domain = Domain::parse(domain_str)?;
+
+        let mut base = o.clone();
+        if base
+            .get("responseType")
+            .is_none_or(|v| !crate::options::is_truthy(v))
+        {
+            // The reference's default; the wire spec says v8's code never
+            // set one, but the reference (our seed) and the issue win.
+            let default = if redirect_uri.is_some() {
+                "code"
+            } else {
+                "token"
+            };
+            base.insert("responseType".into(), Value::String(default.into()));
+        }
+
+        let telemetry = if send_telemetry == Some(false) {
+            None
+        } else {
+            let info = match telemetry_info {
+                Some(i) => Value::Object(i.clone()),
+                None => telemetry::default_info(binding),
+            };
+            Some(telemetry::encode(&info))
+        };
+        let (tenant, token_issuer) = match overrides {
+            Some((t, i)) => (t, i),
+            None => (domain.tenant().to_owned(), domain.issuer()),
+        };
+        let key = format!(
+            "{}|{}",
+            domain.origin(),
+            base["clientID"].as_str().unwrap_or("")
+        );
+        let transactions = TransactionConfig::from_options(o, &key)?;
+        Ok(WebAuth {
+            domain,
+            base,
+            telemetry,
+            leeway,
+            tenant,
+            token_issuer,
+            transactions,
+        })
+    }
+
+    /// The tenant's domain.
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// The application's client id.
+    pub fn client_id(&self) -> &str {
+        self.base["clientID"].as_str().unwrap_or_default()
+    }
+
+    /// The effective base options (after defaults).
+    pub fn base_options(&self) -> &Options {
+        &self.base
+    }
+
+    /// Clock-skew allowance for token checks, in seconds.
+    pub fn leeway(&self) -> u32 {
+        self.leeway
+    }
+
+    /// v8's `tenant` (the first label of the domain, or `overrides.__tenant`).
+    pub fn tenant(&self) -> &str {
+        &self.tenant
+    }
+
+    /// The issuer id_tokens must carry (`origin + "/"`, or
+    /// `overrides.__token_issuer`).
+    pub fn token_issuer(&self) -> &str {
+        &self.token_issuer
+    }
+
+    /// The encoded `Auth0-Client` value, unless `_sendTelemetry` is false.
+    pub fn telemetry(&self) -> Option<&str> {
+        self.telemetry.as_deref()
+    }
+
+    /// `webAuth.client`: the Authentication API calls that record no
+    /// transaction.
+    pub fn client(&self) -> Client<'_> {
+        Client { web: self }
+    }
+
+    /// `webAuth.authorize(options)` in redirect mode: records a transaction
+    /// (state, nonce when the response type has `id_token`, appState, and a
+    /// PKCE verifier when `pkce: true` and the response type has `code`) and
+    /// returns the `/authorize` URL for the app to open. The URL it is later
+    /// sent back to goes to `parseHash`.
+    pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let pkce = match optional_bool(o, "pkce", "pkce option is not valid")? {
+            Some(p) => p,
+            None => self
+                .base
+                .get("pkce")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        };
+        let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
+        strip_undefined(&mut params);
+        for k in NATIVE_ONLY_OPTIONS {
+            params.remove(*k);
+        }
+        let response_type =
+            require_str(&params, "responseType", "responseType option is required")?.to_owned();
+        let redirect_uri = optional_str(&params, "redirectUri", "redirectUri option is required")?
+            .map(str::to_owned);
+
+        let state = match optional_str(&params, "state", "state option is not valid")? {
+            Some(s) => s.to_owned(),
+            None => random::token()?,
+        };
+        let wants_id_token = has_word(&response_type, "id_token");
+        let nonce = match optional_str(&params, "nonce", "nonce option is required")? {
+            Some(n) => Some(n.to_owned()),
+            None if wants_id_token => Some(random::token()?),
+            None => None,
+        };
+        params.insert("state".into(), Value::String(state.clone()));
+        if let (true, Some(n)) = (wants_id_token, &nonce) {
+            params.insert("nonce".into(), Value::String(n.clone()));
+        }
+        let mut code_verifier = None;
+        if pkce && has_word(&response_type, "code") {
+            let (verifier, challenge) = random::pkce_pair()?;
+            params.insert("codeChallenge".into(), Value::String(challenge));
+            params.insert("codeChallengeMethod".into(), Value::String("S256".into()));
+            code_verifier = Some(verifier);
+        }
+
+        let url = self.build_authorize_url(&params)?;
+        self.transactions.store.put(Transaction {
+            state: state.clone(),
+            nonce: nonce.clone(),
+            app_state: params.get("appState").cloned(),
+            code_verifier,
+            redirect_uri,
+            expires_at: self.transactions.expires_at(),
+        })?;
+        Ok(AuthorizeUrl { url, state, nonce })
+    }
+
+    /// `webAuth.logout(options)`: the `/v2/logout` URL (`returnTo`,
+    /// `client_id`, `federated`). `federated: true` adds a bare `federated`
+    /// as the reference shows it; `federated: false` adds nothing.
+    pub fn logout(&self, options: &Value) -> Result<String> {
+        let o = as_object(options, "options parameter is not valid")?;
+        optional_str(o, "returnTo", "returnTo option is not valid")?;
+        let mut params = merge(&self.base, &["clientID"], o);
+        strip_undefined(&mut params);
+        if let Some(t) = &self.telemetry {
+            params.insert("auth0Client".into(), Value::String(t.clone()));
+        }
+        let params = to_snake_case(&params, &["auth0Client", "returnTo"]);
+        let mut pairs = Vec::with_capacity(params.len());
+        for (k, v) in &params {
+            match (k.as_str(), v) {
+                ("federated", Value::Bool(true)) => pairs.push("federated".to_owned()),
+                ("federated", Value::Bool(false)) => {}
+                _ => query::push_pairs(&mut pairs, k, v),
+            }
+        }
+        let mut url = self.domain.url("/v2/logout");
+        if !pairs.is_empty() {
+            url.push('?');
+            url.push_str(&pairs.join("&"));
+        }
+        Ok(url)
+    }
+
+    /// Takes the transaction recorded for `state` out of the store (single
+    /// use); `None` when unknown or expired.
+    pub fn take_transaction(&self, state: &str) -> Result<Option<Transaction>> {
+        self.transactions.store.take(state)
+    }
+
+    fn build_authorize_url(&self, options: &Options) -> Result<String> {
+        let mut params = merge(&self.base, AUTHORIZE_URL_BASE_KEYS, options);
+        strip_undefined(&mut params);
+        for k in NATIVE_ONLY_OPTIONS {
+            params.remove(*k);
+        }
+        require_str(&params, "clientID", "clientID option is required")?;
+        let response_type =
+            require_str(&params, "responseType", "responseType option is required")?;
+        if has_word(response_type, "id_token") && !has_word(response_type, "code") {
+            require_str(&params, "nonce", "nonce option is required")?;
+        }
+        optional_str(&params, "redirectUri", "redirectUri option is required")?;
+        optional_str(&params, "scope", "scope option is required")?;
+        optional_str(&params, "audience", "audience option is required")?;
+        if let Some(t) = &self.telemetry {
+            params.insert("auth0Client".into(), Value::String(t.clone()));
+        }
+        for key in ["connection_scope", "connectionScope"] {
+            if let Some(Value::Array(items)) = params.get(key) {
+                let joined: Vec<String> = items
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect();
+                params.insert(key.into(), Value::String(joined.join(",")));
+            }
+        }
+        let params = to_snake_case(&params, &["auth0Client"]);
+        Ok(format!(
+            "{}?{}",
+            self.domain.url("/authorize"),
+            query::stringify(&params)
+        ))
+    }
+}
+
+/// `webAuth.client`: calls that record no transaction.
+pub struct Client<'a> {
+    web: &'a WebAuth,
+}
+
+impl Client<'_> {
+    /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js v8
+    /// builds for the same options — no state or nonce is generated or
+    /// stored (pass your own `state`).
+    pub fn build_authorize_url(&self, options: &Value) -> Result<String> {
+        let o = as_object(options, "options parameter is not valid")?;
+        self.web.build_authorize_url(o)
+    }
+}
+
+/// `null` stands for JavaScript's `undefined` in options: the key is absent.
+fn strip_undefined(params: &mut Options) {
+    params.retain(|_, v| !v.is_null());
+}
+
+fn has_word(space_separated: &str, word: &str) -> bool {
+    space_separated.split_whitespace().any(|w| w == word)
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<WebAuth>();
+};
