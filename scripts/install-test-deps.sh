@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the test suites need, and nothing that is already there.
+# Debian packages: a C compiler, valgrind, pkg-config. Python packages come
+# from bindings/python/run_tests.sh. Rust comes from the machine's rustup.
+set -euo pipefail
+need=()
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ "${#need[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v cargo >/dev/null 2>&1 || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
+command -v python3 >/dev/null 2>&1 || { echo "python3 is missing: apt-get install python3 python3-pip python3-venv"; exit 1; }
+echo "test dependencies: ok"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (idempotently) and runs every
+# suite — Rust (core, header, dev tenant), C (with valgrind), Python — then
+# prints one closing line "N passed, N failed" summed over all of them.
+#
+#   bash scripts/test-all.sh            # everything
+#   SKIP_INSTALL=1 bash scripts/test-all.sh   # when the tools are already there
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CARGO_TERM_COLOR=never
+logdir=${AUTH0_TEST_LOGS:-$root/target/test-logs}
+mkdir -p "$logdir"
+
+passed=0
+failed=0
+add() { passed=$((passed + $1)); failed=$((failed + $2)); }
+section() { printf '\n== %s ==\n' "$1"; }
+
+if [ -z "${SKIP_INSTALL:-}" ]; then
+  section "install"
+  bash scripts/install-test-deps.sh || { echo "installing the test dependencies failed"; exit 2; }
+fi
+
+section "lint: cargo fmt --check, clippy -D warnings"
+if cargo fmt --all -- --check >"$logdir/fmt.log" 2>&1; then add 1 0; echo "fmt: ok"; else add 0 1; echo "fmt: FAILED"; tail -20 "$logdir/fmt.log"; fi
+if cargo clippy --workspace --all-targets -- -D warnings >"$logdir/clippy.log" 2>&1; then add 1 0; echo "clippy: ok"; else add 0 1; echo "clippy: FAILED"; grep -E '^(error|warning)' -A8 "$logdir/clippy.log" | head -60; fi
+
+section "rust: cargo test (core, header, dev tenant)"
+cargo test --workspace --exclude auth0-native-python 2>&1 | tee "$logdir/rust.log" | grep -E '^(test result|failures:|---- )|panicked' 
+rust_rc=${PIPESTATUS[0]}
+read -r rp rf < <(awk '/^test result:/ { for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed;?$/) p+=$i; if ($(i+1) ~ /^failed;?$/) f+=$i } } END { print p+0, f+0 }' "$logdir/rust.log")
+if [ "$rust_rc" -ne 0 ] && [ "$rf" -eq 0 ]; then rf=1; echo "cargo test failed to build or run (see $logdir/rust.log)"; tail -30 "$logdir/rust.log"; fi
+echo "rust: $rp passed, $rf failed"
+add "$rp" "$rf"
+
+section "c: tests/c (shared + static, valgrind memcheck)"
+bash tests/c/run.sh 2>&1 | tee "$logdir/c.log"
+c_rc=${PIPESTATUS[0]}
+read -r cp cf < <(tail -n 5 "$logdir/c.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
+if [ "$c_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then cf=1; fi
+add "$cp" "$cf"
+
+section "python: bindings/python (pytest, stubtest)"
+bash bindings/python/run_tests.sh 2>&1 | tee "$logdir/python.log"
+py_rc=${PIPESTATUS[0]}
+read -r pp pf < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/python.log")
+if [ "$py_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
+add "$pp" "$pf"
+
+section "summary"
+echo "rust $rp/$rf, c $cp/$cf, python $pp/$pf (passed/failed; logs in $logdir)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
