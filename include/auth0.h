@@ -18,6 +18,11 @@
 #include <stdint.h>
 
 /**
+ * Default cap on an answer's body.
+ */
+#define DEFAULT_MAX_RESPONSE_BYTES (1024 * 1024)
+
+/**
  * The result category of every fallible function.
  *
  * The numbers are part of the ABI: they never change and a retired number
@@ -173,6 +178,73 @@ auth0_status auth0_webauth_authorize(const auth0_webauth *webauth,
 auth0_status auth0_webauth_logout(const auth0_webauth *webauth,
                                   const char *options_json,
                                   char **out_json);
+
+/**
+ * auth0.js's `client.login(options)`: the password-realm grant at
+ * `/oauth/token`. Blocks until the tenant answers (bounded by the
+ * handle's `timeout`).
+ *
+ * `options_json`: `{"username":…,"password":…,"realm":…}` plus optional
+ * `scope` and `audience`. On `AUTH0_OK` `*out_json` is the authResult:
+ * `{"accessToken","idToken","idTokenPayload","appState","refreshToken",
+ * "state","expiresIn","tokenType","scope"}` (absent values are null; the
+ * id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
+ * `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
+ * `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
+ * never appears in the error. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_login(const auth0_webauth *webauth,
+                                 const char *options_json,
+                                 char **out_json);
+
+/**
+ * auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
+ *
+ * `options_json`: `{"accessToken":"…"}`. On `AUTH0_OK` `*out_json` is the
+ * profile JSON exactly as the server sent it. A rejected token is
+ * `AUTH0_ERROR_SERVER` with `statusCode` 401. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_user_info(const auth0_webauth *webauth,
+                                     const char *options_json,
+                                     char **out_json);
+
+/**
+ * auth0.js's `parseHash(options)`: reads the answer the app was sent back
+ * to — `"hash"` may be the whole callback URL, its fragment or its query —
+ * checks `state` against the transaction `auth0_webauth_authorize`
+ * recorded (consuming it), validates the id_token, and for a `code`
+ * answer exchanges the code (with the PKCE verifier) for tokens.
+ *
+ * `options_json`: `{"hash":"…"}` plus optional `state` and `nonce` (they
+ * override the recorded ones). On `AUTH0_OK` `*out_json` is the authResult
+ * (see `auth0_webauth_login`), or `null` when the answer carries neither
+ * token nor code. An `error=` answer is `AUTH0_ERROR_AUTHORIZATION` with
+ * `error`, `errorDescription` and `state`; a state or token that does not
+ * validate is `AUTH0_ERROR_INVALID_TOKEN`. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_parse_hash(const auth0_webauth *webauth,
+                                      const char *options_json,
+                                      char **out_json);
+
+/**
+ * Validates an id_token obtained elsewhere (a game server checking the
+ * token a player's client sent) with the checks `parseHash` makes: RS256
+ * signature against the tenant's JWKS, issuer, audience/azp, exp, iat,
+ * nbf, nonce, max_age, at_hash.
+ *
+ * `options_json`: `{"idToken":"…"}` plus optional `nonce`, `maxAge`
+ * (seconds) and `accessToken` (checked against `at_hash`). On `AUTH0_OK`
+ * `*out_json` is the token's payload; a token that does not validate is
+ * `AUTH0_ERROR_INVALID_TOKEN` with the reason in `description` (e.g.
+ * `"Expired token."`). Release `*out_json` with `auth0_string_free`.
+ * Thread-safe.
+ */
+auth0_status auth0_webauth_validate_id_token(const auth0_webauth *webauth,
+                                             const char *options_json,
+                                             char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -19,10 +19,14 @@
 //! strings and the Python module builds from keyword arguments. A `null`
 //! value means "not given".
 
+mod authentication;
 pub mod casing;
 mod domain;
 mod error;
 pub mod ffi;
+mod http;
+mod id_token;
+mod jwks;
 pub mod options;
 mod query;
 mod random;
@@ -30,8 +34,10 @@ pub mod telemetry;
 pub mod transaction;
 mod webauth;
 
+pub use authentication::AuthResult;
 pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result};
+pub use id_token::Expectations;
 pub use options::Options;
 pub use telemetry::Binding;
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};

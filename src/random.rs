@@ -1,16 +1,15 @@
 //! Unguessable values from the operating system's secure random source.
 
 use crate::error::{Error, Result};
+use aws_lc_rs::digest::{digest, SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
 
 /// `n` random bytes, or a storage-free internal error when the OS source
 /// fails (it does not on supported systems, but it must never panic).
 pub fn bytes(n: usize) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf)
-        .map_err(|e| Error::internal(format!("the OS random source failed: {e}")))?;
+    aws_lc_rs::rand::fill(&mut buf).map_err(|_| Error::internal("the OS random source failed"))?;
     Ok(buf)
 }
 
@@ -30,7 +29,7 @@ pub fn pkce_pair() -> Result<(String, String)> {
 
 /// The S256 code challenge of a verifier: base64url(SHA-256(verifier)).
 pub fn s256_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    URL_SAFE_NO_PAD.encode(digest(&SHA256, verifier.as_bytes()))
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub struct Transaction {
     pub code_verifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
+    /// `max_age` sent to `/authorize`, checked against `auth_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
     /// Seconds since the Unix epoch after which the entry is void.
     pub expires_at: u64,
 }
@@ -57,6 +60,7 @@ impl fmt::Debug for Transaction {
                 &self.code_verifier.as_ref().map(|_| "<redacted>"),
             )
             .field("redirect_uri", &self.redirect_uri)
+            .field("max_age", &self.max_age)
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -294,7 +298,6 @@ impl TransactionConfig {
 /// `$XDG_STATE_HOME/auth0-native/transactions-<hash>.json` (or
 /// `~/.local/state/...`), one file per tenant and client.
 fn default_file(key: &str) -> Result<PathBuf> {
-    use sha2::{Digest, Sha256};
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -305,8 +308,11 @@ fn default_file(key: &str) -> Result<PathBuf> {
                 "transaction.path option is required: no HOME or XDG_STATE_HOME to put the file in",
             )
         })?;
-    let digest = Sha256::digest(key.as_bytes());
-    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes());
+    let name: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok(base
         .join("auth0-native")
         .join(format!("transactions-{name}.json")))
@@ -323,6 +329,7 @@ mod tests {
             app_state: None,
             code_verifier: Some("secret-verifier".into()),
             redirect_uri: None,
+            max_age: None,
             expires_at,
         }
     }

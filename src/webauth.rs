@@ -8,6 +8,9 @@
 use crate::casing::to_snake_case;
 use crate::domain::Domain;
 use crate::error::{Error, Result};
+use crate::http::{Http, TransportConfig};
+use crate::id_token::Verifier;
+use crate::jwks::Jwks;
 use crate::options::{
     as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
     require_nonempty_str, require_str, Options,
@@ -121,6 +124,8 @@ pub struct WebAuth {
     tenant: String,
     token_issuer: String,
     transactions: TransactionConfig,
+    http: Http,
+    jwks: Jwks,
 }
 
 impl std::fmt::Debug for WebAuth {
@@ -139,7 +144,9 @@ impl WebAuth {
     ///
     /// Options besides auth0.js's: `leeway` (0..300 s), `transaction`
     /// (`{store: "memory"|"file", path, ttl}`), `pkce` (add PKCE to
-    /// `authorize` for code flows).
+    /// `authorize` for code flows), and the transport: `connectTimeout` and
+    /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
+    /// `proxy`, `maxResponseBytes`.
     pub fn new(options: &Value) -> Result<WebAuth> {
         WebAuth::with_binding(options, Binding::Rust)
     }
@@ -230,6 +237,11 @@ impl WebAuth {
             base["clientID"].as_str().unwrap_or("")
         );
         let transactions = TransactionConfig::from_options(o, &key)?;
+        let http = Http::new(TransportConfig::from_options(o, telemetry.clone())?);
+        let jwks = Jwks::new(
+            domain.url("/.well-known/jwks.json"),
+            crate::jwks::DEFAULT_TTL,
+        );
         Ok(WebAuth {
             domain,
             base,
@@ -238,6 +250,8 @@ impl WebAuth {
             tenant,
             token_issuer,
             transactions,
+            http,
+            jwks,
         })
     }
 
@@ -277,6 +291,20 @@ impl WebAuth {
         self.telemetry.as_deref()
     }
 
+    pub(crate) fn http(&self) -> &Http {
+        &self.http
+    }
+
+    pub(crate) fn verifier(&self) -> Verifier<'_> {
+        Verifier {
+            issuer: &self.token_issuer,
+            client_id: self.client_id(),
+            leeway: self.leeway as u64,
+            jwks: &self.jwks,
+            http: &self.http,
+        }
+    }
+
     /// `webAuth.client`: the Authentication API calls that record no
     /// transaction.
     pub fn client(&self) -> Client<'_> {
@@ -307,6 +335,13 @@ impl WebAuth {
             require_str(&params, "responseType", "responseType option is required")?.to_owned();
         let redirect_uri = optional_str(&params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
+        let max_age = ["maxAge", "max_age"]
+            .iter()
+            .find_map(|k| params.get(*k))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            });
 
         let state = match optional_str(&params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
@@ -337,6 +372,7 @@ impl WebAuth {
             app_state: params.get("appState").cloned(),
             code_verifier,
             redirect_uri,
+            max_age,
             expires_at: self.transactions.expires_at(),
         })?;
         Ok(AuthorizeUrl { url, state, nonce })
@@ -422,6 +458,10 @@ pub struct Client<'a> {
 }
 
 impl Client<'_> {
+    pub(crate) fn web(&self) -> &WebAuth {
+        self.web
+    }
+
     /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js v8
     /// builds for the same options — no state or nonce is generated or
     /// stored (pass your own `state`).

@@ -1,6 +1,7 @@
 //! `auth0_webauth`: the C face of [`crate::WebAuth`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, run_json, run_with_error};
+use crate::options::{as_object, require_str};
 use crate::{Binding, Error, WebAuth};
 use serde_json::json;
 use std::ffi::c_char;
@@ -123,8 +124,7 @@ pub unsafe extern "C" fn auth0_webauth_authorize(
                 arg_json(options_json, "options_json", true)?,
             )
         };
-        let request = web.inner.authorize(&options)?;
-        serde_json::to_value(request).map_err(|e| Error::internal(e.to_string()))
+        to_json(&web.inner.authorize(&options)?)
     })
 }
 
@@ -151,4 +151,130 @@ pub unsafe extern "C" fn auth0_webauth_logout(
         };
         Ok(json!({"url": web.inner.logout(&options)?}))
     })
+}
+
+/// auth0.js's `client.login(options)`: the password-realm grant at
+/// `/oauth/token`. Blocks until the tenant answers (bounded by the
+/// handle's `timeout`).
+///
+/// `options_json`: `{"username":…,"password":…,"realm":…}` plus optional
+/// `scope` and `audience`. On `AUTH0_OK` `*out_json` is the authResult:
+/// `{"accessToken","idToken","idTokenPayload","appState","refreshToken",
+/// "state","expiresIn","tokenType","scope"}` (absent values are null; the
+/// id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
+/// `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
+/// `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
+/// never appears in the error. Release `*out_json` with
+/// `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_login(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        to_json(&web.inner.client().login(&options)?)
+    })
+}
+
+/// auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
+///
+/// `options_json`: `{"accessToken":"…"}`. On `AUTH0_OK` `*out_json` is the
+/// profile JSON exactly as the server sent it. A rejected token is
+/// `AUTH0_ERROR_SERVER` with `statusCode` 401. Release `*out_json` with
+/// `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_user_info(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        let o = as_object(&options, "options parameter is not valid")?;
+        let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
+        web.inner.client().user_info(token)
+    })
+}
+
+/// auth0.js's `parseHash(options)`: reads the answer the app was sent back
+/// to — `"hash"` may be the whole callback URL, its fragment or its query —
+/// checks `state` against the transaction `auth0_webauth_authorize`
+/// recorded (consuming it), validates the id_token, and for a `code`
+/// answer exchanges the code (with the PKCE verifier) for tokens.
+///
+/// `options_json`: `{"hash":"…"}` plus optional `state` and `nonce` (they
+/// override the recorded ones). On `AUTH0_OK` `*out_json` is the authResult
+/// (see `auth0_webauth_login`), or `null` when the answer carries neither
+/// token nor code. An `error=` answer is `AUTH0_ERROR_AUTHORIZATION` with
+/// `error`, `errorDescription` and `state`; a state or token that does not
+/// validate is `AUTH0_ERROR_INVALID_TOKEN`. Release `*out_json` with
+/// `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_parse_hash(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        match web.inner.parse_hash(&options)? {
+            Some(result) => to_json(&result),
+            None => Ok(serde_json::Value::Null),
+        }
+    })
+}
+
+/// Validates an id_token obtained elsewhere (a game server checking the
+/// token a player's client sent) with the checks `parseHash` makes: RS256
+/// signature against the tenant's JWKS, issuer, audience/azp, exp, iat,
+/// nbf, nonce, max_age, at_hash.
+///
+/// `options_json`: `{"idToken":"…"}` plus optional `nonce`, `maxAge`
+/// (seconds) and `accessToken` (checked against `at_hash`). On `AUTH0_OK`
+/// `*out_json` is the token's payload; a token that does not validate is
+/// `AUTH0_ERROR_INVALID_TOKEN` with the reason in `description` (e.g.
+/// `"Expired token."`). Release `*out_json` with `auth0_string_free`.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_validate_id_token(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        let (web, options) = unsafe {
+            (
+                arg_handle(webauth, "webauth")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        let o = as_object(&options, "options parameter is not valid")?;
+        let token = require_str(o, "idToken", "idToken option is required")?;
+        web.inner.validate_id_token(token, &options)
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
 }

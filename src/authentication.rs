@@ -1,0 +1,347 @@
+//! The Authentication API calls that go over the network: `client.login`,
+//! `client.userInfo`, `parseHash` (with the code exchange of the native
+//! code flow) and `validateIdToken`.
+
+use crate::casing::to_snake_case;
+use crate::error::{Error, ErrorKind, Result};
+use crate::id_token::Expectations;
+use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::transaction::now_secs;
+use crate::webauth::{Client, WebAuth};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// auth0.js's authResult: the nine keys `parseHash` returns, each `null`
+/// when absent. `idTokenPayload` is the verified id_token payload.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthResult {
+    pub access_token: Option<String>,
+    pub id_token: Option<String>,
+    pub id_token_payload: Option<Value>,
+    pub app_state: Option<Value>,
+    pub refresh_token: Option<String>,
+    pub state: Option<String>,
+    pub expires_in: Option<i64>,
+    pub token_type: Option<String>,
+    pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for AuthResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |t: &Option<String>| t.as_ref().map(|_| "<redacted>");
+        f.debug_struct("AuthResult")
+            .field("access_token", &redact(&self.access_token))
+            .field("id_token", &redact(&self.id_token))
+            .field("id_token_payload", &self.id_token_payload)
+            .field("app_state", &self.app_state)
+            .field("refresh_token", &redact(&self.refresh_token))
+            .field("state", &self.state)
+            .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Keys `/oauth/token` bodies keep, in v8's order (wire spec §7.1).
+const TOKEN_BODY_KEYS: &[&str] = &[
+    "realm",
+    "audience",
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "scope",
+    "code",
+    "grant_type",
+    "username",
+    "password",
+    "refresh_token",
+    "assertion",
+    "client_assertion",
+    "client_assertion_type",
+    "code_verifier",
+];
+
+const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    match v.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl WebAuth {
+    /// POSTs a token request and turns the answer into an authResult with a
+    /// verified id_token (Part A: tokens from `/oauth/token` are validated
+    /// too). Never retried: codes, passwords and rotating refresh tokens are
+    /// single use.
+    pub(crate) fn token_request(
+        &self,
+        body: &Value,
+        nonce: Option<&str>,
+        max_age: Option<u64>,
+    ) -> Result<AuthResult> {
+        let answer = self.http().api(
+            Method::POST,
+            &self.domain().url("/oauth/token"),
+            None,
+            Some(body),
+        )?;
+        let mut result = AuthResult {
+            access_token: str_field(&answer, "access_token"),
+            id_token: str_field(&answer, "id_token"),
+            refresh_token: str_field(&answer, "refresh_token"),
+            expires_in: answer.get("expires_in").and_then(Value::as_i64),
+            token_type: str_field(&answer, "token_type"),
+            scope: str_field(&answer, "scope"),
+            ..AuthResult::default()
+        };
+        if let Some(id_token) = &result.id_token {
+            let expect = Expectations {
+                nonce,
+                max_age,
+                access_token: result.access_token.as_deref(),
+                require_at_hash: false,
+            };
+            result.id_token_payload =
+                Some(self.verifier().verify(id_token, &expect, now_secs())?);
+        }
+        Ok(result)
+    }
+
+    /// `parseHash(options)`: reads the answer `/authorize` sent back — a
+    /// fragment, a query string, or the whole callback URL in `hash` —
+    /// checks it against the transaction `authorize` recorded (taken out of
+    /// the store before any check, so it is single use), validates the
+    /// id_token, exchanges a `code` for tokens (with the PKCE verifier), and
+    /// returns the authResult. `Ok(None)` when the answer holds no token and
+    /// no code, as v8's `(null, null)`.
+    ///
+    /// An `error=` answer is an [`ErrorKind::Authorization`] error with its
+    /// `error`, `error_description` and `state`.
+    pub fn parse_hash(&self, options: &Value) -> Result<Option<AuthResult>> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let hash = require_str(o, "hash", "hash option is required")?;
+        let expected_state = optional_str(o, "state", "state option is not valid")?;
+        let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        let params = parse_callback(hash);
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+
+        if let Some(error) = get("error") {
+            let mut e = Error::new(
+                ErrorKind::Authorization,
+                get("error_description").unwrap_or_default(),
+            )
+            .with_code(error);
+            if let Some(s) = get("state") {
+                e = e.with_state(s);
+            }
+            return Err(e);
+        }
+        let has_tokens = ["access_token", "id_token", "refresh_token"]
+            .iter()
+            .any(|k| get(k).is_some());
+        let code = get("code");
+        if !has_tokens && code.is_none() {
+            return Ok(None);
+        }
+
+        let hash_state = get("state").filter(|s| !s.is_empty());
+        let transaction = match &hash_state {
+            Some(s) => self.take_transaction(s)?,
+            None => None,
+        };
+        let expected = expected_state
+            .map(str::to_owned)
+            .or_else(|| transaction.as_ref().map(|t| t.state.clone()));
+        if hash_state.is_none() || expected != hash_state {
+            return Err(Error::invalid_token("`state` does not match."));
+        }
+        let nonce = caller_nonce
+            .map(str::to_owned)
+            .or_else(|| transaction.as_ref().and_then(|t| t.nonce.clone()));
+        let max_age = transaction.as_ref().and_then(|t| t.max_age);
+        let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
+
+        let mut result = if let (Some(code), false) = (&code, has_tokens) {
+            let tx = transaction.as_ref();
+            let mut body = json!({
+                "grant_type": "authorization_code",
+                "client_id": self.client_id(),
+                "code": code,
+            });
+            if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
+                body["code_verifier"] = json!(v);
+            }
+            if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
+                body["redirect_uri"] = json!(r);
+            }
+            self.token_request(&body, nonce.as_deref(), max_age)?
+        } else {
+            let mut r = AuthResult {
+                access_token: get("access_token"),
+                id_token: get("id_token"),
+                refresh_token: get("refresh_token"),
+                expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
+                token_type: get("token_type"),
+                scope: get("scope"),
+                ..AuthResult::default()
+            };
+            if let Some(id_token) = &r.id_token {
+                let expect = Expectations {
+                    nonce: nonce.as_deref(),
+                    max_age,
+                    access_token: r.access_token.as_deref(),
+                    // OIDC Core §3.2.2.10: required for `id_token token`.
+                    require_at_hash: r.access_token.is_some(),
+                };
+                r.id_token_payload = Some(self.verifier().verify(id_token, &expect, now_secs())?);
+            }
+            r
+        };
+        result.state = hash_state;
+        result.app_state = app_state;
+        Ok(Some(result))
+    }
+
+    /// `validateIdToken(idToken, {nonce, maxAge})`: the checks `parseHash`
+    /// makes, for a token obtained elsewhere (say, a game server checking
+    /// the token a player's client sent). Returns the verified payload.
+    pub fn validate_id_token(&self, id_token: &str, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        let max_age = match optional_f64(o, "maxAge", "maxAge option is not valid")? {
+            Some(m) if m >= 0.0 => Some(m as u64),
+            Some(_) => return Err(Error::invalid_argument("maxAge option is not valid")),
+            None => None,
+        };
+        let access_token = optional_str(o, "accessToken", "accessToken option is not valid")?;
+        let expect = Expectations {
+            nonce,
+            max_age,
+            access_token,
+            require_at_hash: false,
+        };
+        self.verifier().verify(id_token, &expect, now_secs())
+    }
+}
+
+impl Client<'_> {
+    /// `client.login(options)`: the password-realm grant at `/oauth/token`
+    /// (`username`, `password`, `realm` required; `scope`, `audience`
+    /// optional). Returns the authResult with a verified `idTokenPayload`.
+    ///
+    /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
+    /// code `invalid_grant`. The password never appears in any error.
+    pub fn login(&self, options: &Value) -> Result<AuthResult> {
+        let web = self.web();
+        let o = as_object(options, "options parameter is not valid")?;
+        require_str(o, "username", "username option is required")?;
+        require_str(o, "password", "password option is required")?;
+        require_str(o, "realm", "realm option is required")?;
+        optional_str(o, "scope", "scope option is required")?;
+        optional_str(o, "audience", "audience option is required")?;
+        let mut merged = merge(web.base_options(), &["clientID", "scope", "audience"], o);
+        merged.retain(|_, v| !v.is_null());
+        merged.insert(
+            "grantType".into(),
+            Value::String(PASSWORD_REALM_GRANT.into()),
+        );
+        let body = pick(&to_snake_case(&merged, &[]), TOKEN_BODY_KEYS);
+        web.token_request(&Value::Object(body), None, None)
+    }
+
+    /// `client.userInfo(accessToken)`: `GET /userinfo`; the profile JSON as
+    /// the server sent it (no key conversion, as v8).
+    pub fn user_info(&self, access_token: &str) -> Result<Value> {
+        if access_token.is_empty() {
+            return Err(Error::invalid_argument(
+                "accessToken parameter is not valid",
+            ));
+        }
+        let web = self.web();
+        web.http().api(
+            Method::GET,
+            &web.domain().url("/userinfo"),
+            Some(access_token),
+            None,
+        )
+    }
+}
+
+/// v8's `pick`: the listed keys in the list's order.
+fn pick(o: &Options, keys: &[&str]) -> Options {
+    keys.iter()
+        .filter_map(|k| o.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+        .collect()
+}
+
+/// The parameters of a callback: a whole URL (its fragment, else its
+/// query), or a fragment or query string with or without its leading
+/// `#`, `?` or `/` (v8's `^#?\/?`). `+` is a space, as `qs.parse` has it.
+pub(crate) fn parse_callback(input: &str) -> Vec<(String, String)> {
+    let input = input.trim();
+    let raw = if input.contains("://") {
+        match input.split_once('#') {
+            Some((_, frag)) if !frag.is_empty() => frag,
+            _ => input.split_once('?').map(|(_, q)| q).unwrap_or(""),
+        }
+    } else {
+        let s = input.strip_prefix('#').unwrap_or(input);
+        let s = s.strip_prefix('?').unwrap_or(s);
+        s.strip_prefix('/').unwrap_or(s)
+    };
+    let raw = raw.split('#').next().unwrap_or(raw);
+    url::form_urlencoded::parse(raw.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_parsing_accepts_urls_fragments_and_queries() {
+        let want = vec![
+            ("a".to_owned(), "1 2".to_owned()),
+            ("b".to_owned(), "x/y".to_owned()),
+        ];
+        for input in [
+            "#a=1+2&b=x%2Fy",
+            "a=1%202&b=x/y",
+            "#/a=1+2&b=x%2Fy",
+            "?a=1+2&b=x%2Fy",
+            "com.example.app://callback#a=1+2&b=x%2Fy",
+            "http://127.0.0.1:5000/cb?a=1+2&b=x%2Fy",
+        ] {
+            assert_eq!(parse_callback(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_url_fragment_wins_over_its_query() {
+        let p = parse_callback("https://app/cb?q=1#access_token=t");
+        assert_eq!(p, vec![("access_token".to_owned(), "t".to_owned())]);
+    }
+
+    #[test]
+    fn debug_of_an_auth_result_hides_tokens() {
+        let r = AuthResult {
+            access_token: Some("secret-at".into()),
+            refresh_token: Some("secret-rt".into()),
+            ..AuthResult::default()
+        };
+        let d = format!("{r:?}");
+        assert!(!d.contains("secret"), "{d}");
+    }
+}

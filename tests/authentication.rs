@@ -1,0 +1,502 @@
+//! `client.login`, `client.userInfo`, `parseHash` and `validateIdToken`
+//! against the dev tenant, over real HTTP on 127.0.0.1.
+
+mod common;
+
+use auth0_devtenant::{TEST_USER_EMAIL, TEST_USER_PASSWORD};
+use auth0_native::ErrorKind;
+use common::{Tenant, CONNECTION};
+use serde_json::{json, Value};
+
+fn login_options() -> Value {
+    json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD, "realm": CONNECTION,
+           "scope": "openid profile email"})
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn login_returns_tokens_and_a_verified_id_token_payload() {
+    let t = Tenant::start();
+    let r = t.web(json!({})).client().login(&login_options()).unwrap();
+    assert!(r.access_token.is_some());
+    assert_eq!(r.token_type.as_deref(), Some("Bearer"));
+    assert!(r.expires_in.unwrap() > 0);
+    let payload = r.id_token_payload.expect("payload");
+    assert_eq!(payload["email"], TEST_USER_EMAIL);
+    assert_eq!(payload["iss"], format!("{}/", t.domain()));
+    assert_eq!(payload["aud"], t.client_id());
+}
+
+#[test]
+fn login_sends_v8s_body_and_the_telemetry_header() {
+    let t = Tenant::start();
+    let web = t.web(json!({"audience": "urn:test"}));
+    web.client().login(&login_options()).unwrap();
+    let reqs = t.dev_get("requests?path=/oauth/token");
+    let last = reqs.as_array().unwrap().last().unwrap().clone();
+    let body: Value = match &last["body"] {
+        Value::String(s) => serde_json::from_str(s).unwrap(),
+        other => other.clone(),
+    };
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "realm",
+            "audience",
+            "client_id",
+            "scope",
+            "grant_type",
+            "username",
+            "password"
+        ]
+    );
+    assert_eq!(
+        body["grant_type"],
+        "http://auth0.com/oauth/grant-type/password-realm"
+    );
+    let headers = &last["headers"];
+    let telemetry = headers["auth0-client"]
+        .as_str()
+        .expect("Auth0-Client header");
+    assert!(
+        telemetry.starts_with("eyJuYW1lIjoiYXV0aDAtbmF0aXZlIi"),
+        "{telemetry}"
+    );
+}
+
+#[test]
+fn wrong_password_is_a_403_invalid_grant_that_never_echoes_the_password() {
+    let t = Tenant::start();
+    let mut o = login_options();
+    o["password"] = json!("not-the-Passw0rd-xyz");
+    let e = t.web(json!({})).client().login(&o).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert_eq!(e.status_code(), Some(403));
+    assert_eq!(e.code(), "invalid_grant");
+    assert_eq!(e.description(), "Wrong email or password.");
+    assert!(!e.to_json().to_string().contains("not-the-Passw0rd-xyz"));
+}
+
+#[test]
+fn login_requires_username_password_and_realm_before_sending_anything() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    for (missing, message) in [
+        ("username", "username option is required"),
+        ("password", "password option is required"),
+        ("realm", "realm option is required"),
+    ] {
+        let mut o = login_options();
+        o.as_object_mut().unwrap().remove(missing);
+        let e = web.client().login(&o).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.description()),
+            (ErrorKind::InvalidArgument, message)
+        );
+    }
+    assert!(t
+        .dev_get("requests?path=/oauth/token")
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn user_info_returns_the_raw_profile() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    let r = web.client().login(&login_options()).unwrap();
+    let profile = web
+        .client()
+        .user_info(r.access_token.as_deref().unwrap())
+        .unwrap();
+    assert_eq!(profile["email"], TEST_USER_EMAIL);
+    assert!(profile["sub"].as_str().unwrap().starts_with("auth0|"));
+}
+
+#[test]
+fn user_info_with_a_bad_token_is_a_401() {
+    let t = Tenant::start();
+    let e = t
+        .web(json!({}))
+        .client()
+        .user_info("not-a-token")
+        .unwrap_err();
+    assert_eq!((e.kind(), e.status_code()), (ErrorKind::Server, Some(401)));
+    let e = t.web(json!({})).client().user_info("").unwrap_err();
+    assert_eq!(e.description(), "accessToken parameter is not valid");
+}
+
+#[test]
+fn parse_hash_of_an_implicit_answer_returns_the_nine_keys() {
+    let t = Tenant::start();
+    let web = t.web(json!({"scope": "openid profile"}));
+    let req = web
+        .authorize(&json!({"responseType": "id_token token", "appState": {"to": "/home"}}))
+        .unwrap();
+    let callback = t.callback_for(&req.url);
+    assert!(
+        callback.starts_with("http://127.0.0.1:7777/callback#"),
+        "{callback}"
+    );
+    let r = web
+        .parse_hash(&json!({"hash": callback}))
+        .unwrap()
+        .expect("tokens");
+    let j = serde_json::to_value(&r).unwrap();
+    let mut keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "appState",
+            "expiresIn",
+            "idToken",
+            "idTokenPayload",
+            "refreshToken",
+            "scope",
+            "state",
+            "tokenType"
+        ]
+    );
+    assert_eq!(r.state.as_deref(), Some(req.state.as_str()));
+    assert_eq!(r.app_state, Some(json!({"to": "/home"})));
+    assert_eq!(
+        r.id_token_payload.unwrap()["nonce"],
+        json!(req.nonce.unwrap())
+    );
+}
+
+#[test]
+fn parse_hash_exchanges_a_code_with_the_pkce_verifier() {
+    let t = Tenant::start();
+    let web = t.web(json!({"scope": "openid profile email offline_access"}));
+    let req = web.authorize(&json!({"pkce": true})).unwrap();
+    let callback = t.callback_for(&req.url);
+    assert!(callback.contains("code="), "{callback}");
+    let r = web
+        .parse_hash(&json!({"hash": callback}))
+        .unwrap()
+        .expect("tokens");
+    assert!(r.access_token.is_some() && r.refresh_token.is_some());
+    assert_eq!(r.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+}
+
+#[test]
+fn a_code_cannot_be_exchanged_without_its_verifier() {
+    let t = Tenant::start();
+    let web = t.web(json!({"scope": "openid"}));
+    let req = web.authorize(&json!({"pkce": true})).unwrap();
+    let callback = t.callback_for(&req.url);
+    // Another handle has no transaction, hence no verifier and no state.
+    let other = t.web(json!({}));
+    let e = other
+        .parse_hash(&json!({"hash": callback.clone(), "state": req.state}))
+        .unwrap_err();
+    assert_eq!((e.status_code(), e.code()), (Some(403), "invalid_grant"));
+}
+
+#[test]
+fn parse_hash_refuses_an_unknown_or_replayed_state() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    let req = web.authorize(&json!({"responseType": "token"})).unwrap();
+    let callback = t.callback_for(&req.url);
+    web.parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap()
+        .unwrap();
+    let e = web.parse_hash(&json!({"hash": callback})).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.description()),
+        (ErrorKind::InvalidToken, "`state` does not match.")
+    );
+    let e = web
+        .parse_hash(&json!({"hash": "#access_token=x&state=forged"}))
+        .unwrap_err();
+    assert_eq!(e.description(), "`state` does not match.");
+    let e = web
+        .parse_hash(&json!({"hash": "#access_token=x"}))
+        .unwrap_err();
+    assert_eq!(e.description(), "`state` does not match.");
+}
+
+#[test]
+fn parse_hash_reports_an_error_answer_with_its_state() {
+    let t = Tenant::start();
+    let e = t
+        .web(json!({}))
+        .parse_hash(
+            &json!({"hash": "#error=login_required&error_description=Login%20required&state=s1"}),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authorization);
+    let j = e.to_json();
+    assert_eq!(
+        (
+            j["error"].as_str(),
+            j["errorDescription"].as_str(),
+            j["state"].as_str()
+        ),
+        (Some("login_required"), Some("Login required"), Some("s1"))
+    );
+}
+
+#[test]
+fn parse_hash_without_tokens_is_none() {
+    let t = Tenant::start();
+    assert!(t
+        .web(json!({}))
+        .parse_hash(&json!({"hash": "#foo=bar"}))
+        .unwrap()
+        .is_none());
+    let e = t.web(json!({})).parse_hash(&json!({})).unwrap_err();
+    assert_eq!(e.description(), "hash option is required");
+}
+
+fn validation_error(t: &Tenant, claims: Value, header: Value, options: Value) -> String {
+    let token = t.sign(claims, header);
+    t.web(json!({}))
+        .validate_id_token(&token, &options)
+        .unwrap_err()
+        .description()
+        .to_owned()
+}
+
+#[test]
+fn validate_id_token_accepts_a_good_token_and_returns_its_payload() {
+    let t = Tenant::start();
+    let token = t.sign(json!({"nonce": "n1", "email": "x@y.z"}), json!({}));
+    let p = t
+        .web(json!({}))
+        .validate_id_token(&token, &json!({"nonce": "n1"}))
+        .unwrap();
+    assert_eq!(p["email"], "x@y.z");
+}
+
+#[test]
+fn validate_id_token_checks_the_algorithm_first() {
+    let t = Tenant::start();
+    t.fault(json!({"path": "/.well-known/jwks.json", "status": 500, "count": 5}));
+    let msg = validation_error(&t, json!({}), json!({"alg": "HS256"}), json!({}));
+    assert_eq!(
+        msg,
+        "Algorithm HS256 is not supported. (Expected algs: [RS256])"
+    );
+    let msg = validation_error(&t, json!({}), json!({"alg": "none"}), json!({}));
+    assert_eq!(
+        msg,
+        "Algorithm none is not supported. (Expected algs: [RS256])"
+    );
+}
+
+#[test]
+fn validate_id_token_refuses_malformed_tokens() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    for bad in ["", "abc", "a.b", "a.b.c.d", ".."] {
+        assert_eq!(
+            web.validate_id_token(bad, &json!({}))
+                .unwrap_err()
+                .description(),
+            "Cannot decode a malformed JWT",
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        web.validate_id_token("e30.bm90anNvbg.c2ln", &json!({}))
+            .unwrap_err()
+            .description(),
+        "Token header or payload is not valid JSON"
+    );
+}
+
+#[test]
+fn validate_id_token_checks_each_claim_with_v8s_messages() {
+    let t = Tenant::start();
+    let d = t.domain();
+    let n = now();
+    let cases = [
+        (json!({"iss": "https://evil.example.com/"}), json!({}), "Issuer https://evil.example.com/ is not valid."),
+        (json!({"aud": "someone-else"}), json!({}), "Audience someone-else is not valid."),
+        (json!({"aud": ["someone-else", "x"]}), json!({}), "Audience someone-else,x is not valid."),
+        (json!({"exp": null}), json!({}), "Expiration Time (exp) claim must be a number present in the ID token"),
+        (json!({"exp": n - 10}), json!({}), "Expired token."),
+        (json!({"iat": null}), json!({}), "Issued At (iat) claim must be a number present in the ID token"),
+        (json!({"iat": n + 600}), json!({}), "The token was issued in the future. Please check your computed clock."),
+        (json!({"nbf": n + 600}), json!({}), "The token is not valid until later in the future. Please check your computed clock."),
+        (json!({"nonce": "other"}), json!({"nonce": "n1"}), "Nonce does not match."),
+        (json!({"nonce": "unexpected"}), json!({}), "Nonce does not match."),
+        (json!({}), json!({"nonce": "n1"}), "Nonce does not match."),
+        (json!({}), json!({"maxAge": 60}), "Authentication Time (auth_time) claim must be a number present in the ID token when Max Age (max_age) is specified"),
+        (json!({"auth_time": n - 3600}), json!({"maxAge": 60}), "Authentication Time (auth_time) claim indicates that too much time has passed since the last end-user authentication."),
+        (json!({"at_hash": "wrong"}), json!({"accessToken": "at"}), "Access Token Hash (at_hash) claim mismatch"),
+    ];
+    let _ = d;
+    for (claims, options, message) in cases {
+        assert_eq!(
+            validation_error(&t, claims.clone(), json!({}), options),
+            message,
+            "{claims}"
+        );
+    }
+}
+
+#[test]
+fn several_audiences_need_a_matching_azp() {
+    let t = Tenant::start();
+    let cid = t.client_id();
+    let msg = validation_error(
+        &t,
+        json!({"aud": [cid, "api"], "azp": "other"}),
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(msg, format!("Authorized Party (azp) claim mismatch in the ID token; expected \"{cid}\", found \"other\""));
+    let token = t.sign(json!({"aud": [cid, "api"], "azp": cid}), json!({}));
+    assert!(t
+        .web(json!({}))
+        .validate_id_token(&token, &json!({}))
+        .is_ok());
+}
+
+#[test]
+fn leeway_allows_small_clock_skew() {
+    let t = Tenant::start();
+    let token = t.sign(json!({"exp": now() - 5}), json!({}));
+    assert!(t
+        .web(json!({}))
+        .validate_id_token(&token, &json!({}))
+        .is_err());
+    assert!(t
+        .web(json!({"leeway": 60}))
+        .validate_id_token(&token, &json!({}))
+        .is_ok());
+}
+
+#[test]
+fn a_tampered_signature_is_refused() {
+    let t = Tenant::start();
+    let token = t.sign(json!({}), json!({}));
+    let (rest, sig) = token.rsplit_once('.').unwrap();
+    let mut sig = sig.as_bytes().to_vec();
+    sig[10] = if sig[10] == b'A' { b'B' } else { b'A' };
+    let forged = format!("{rest}.{}", String::from_utf8(sig).unwrap());
+    let e = t
+        .web(json!({}))
+        .validate_id_token(&forged, &json!({}))
+        .unwrap_err();
+    assert_eq!(e.description(), "Invalid signature.");
+}
+
+#[test]
+fn an_unknown_kid_is_refused_after_one_refetch() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    let e = web
+        .validate_id_token(&t.sign(json!({}), json!({"kid": "nope"})), &json!({}))
+        .unwrap_err();
+    assert_eq!(
+        e.description(),
+        "Could not find a public key for Key ID (kid) \"nope\""
+    );
+}
+
+#[test]
+fn rotated_keys_are_picked_up_by_a_refetch() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    web.validate_id_token(&t.sign(json!({}), json!({})), &json!({}))
+        .unwrap();
+    t.dev_post("rotate-keys", json!({}));
+    // The cached JWKS lacks the new kid: one re-fetch finds it.
+    web.validate_id_token(&t.sign(json!({}), json!({})), &json!({}))
+        .unwrap();
+}
+
+#[test]
+fn the_jwks_is_cached() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    for _ in 0..5 {
+        web.validate_id_token(&t.sign(json!({}), json!({})), &json!({}))
+            .unwrap();
+    }
+    assert_eq!(
+        t.dev_get("requests?path=/.well-known/jwks.json")
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_failing_jwks_fetch_is_a_typed_error_with_its_status() {
+    let t = Tenant::start();
+    t.fault(json!({"path": "/.well-known/jwks.json", "status": 503}));
+    let e = t
+        .web(json!({}))
+        .validate_id_token(&t.sign(json!({}), json!({})), &json!({}))
+        .unwrap_err();
+    assert_eq!((e.kind(), e.status_code()), (ErrorKind::Server, Some(503)));
+}
+
+#[test]
+fn an_unreachable_tenant_is_a_network_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let web = auth0_native::WebAuth::new(
+        &json!({"domain": format!("http://127.0.0.1:{port}"), "clientID": "x"}),
+    )
+    .unwrap();
+    let e = web.client().login(&login_options()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Network);
+}
+
+#[test]
+fn a_slow_tenant_is_a_timeout_error_within_the_bound() {
+    let t = Tenant::start();
+    t.fault(json!({"path": "/oauth/token", "latency_ms": 3000}));
+    let web = t.web(json!({"timeout": 300}));
+    let started = std::time::Instant::now();
+    let e = web.client().login(&login_options()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}
+
+#[test]
+fn an_oversized_answer_is_refused() {
+    let t = Tenant::start();
+    t.fault(json!({"path": "/userinfo", "oversize_bytes": 2_000_000}));
+    let e = t.web(json!({})).client().user_info("x").unwrap_err();
+    assert_eq!(e.code(), "response_too_large");
+}
+
+#[test]
+fn a_redirect_from_the_token_endpoint_is_not_followed() {
+    let t = Tenant::start();
+    t.fault(json!({"path": "/oauth/token", "status": 302}));
+    let e = t
+        .web(json!({}))
+        .client()
+        .login(&login_options())
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.status_code()),
+        ("unexpected_redirect", Some(302))
+    );
+}
