@@ -246,6 +246,143 @@ auth0_status auth0_webauth_validate_id_token(const auth0_webauth *webauth,
                                              const char *options_json,
                                              char **out_json);
 
+/**
+ * auth0.js's `webAuth.signup(options)`: `POST /dbconnections/signup`.
+ *
+ * `options_json`: `{"connection","email","password"}` (required) plus
+ * `username`, `userMetadata`, .... On `AUTH0_OK` `*out_json` is the
+ * tenant's answer camelCased as v8 (`{"Id","email","emailVerified"}`).
+ * An existing user is `AUTH0_ERROR_SERVER` with `code` `user_exists`; a
+ * weak password `invalid_password`.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_signup(const auth0_webauth *webauth,
+                                  const char *options_json,
+                                  char **out_json);
+
+/**
+ * auth0.js's `webAuth.changePassword(options)`: `POST
+ * /dbconnections/change_password` with `connection` and `email`.
+ *
+ * On `AUTH0_OK` `*out_json` is the tenant's text answer as a JSON string.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_change_password(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           char **out_json);
+
+/**
+ * auth0.js's `webAuth.passwordlessStart(options)`: `POST /passwordless/start`.
+ *
+ * `options_json`: `{"connection":"email"|"sms","send":"code"|"link",
+ * "email"|"phoneNumber"}` plus `authParams`. Records a transaction for
+ * the link. On `AUTH0_OK` `*out_json` is the tenant's answer camelCased.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_passwordless_start(const auth0_webauth *webauth,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * auth0.js's `webAuth.passwordlessVerify(options)`: `POST
+ * /passwordless/verify`, then `/passwordless/verify_redirect` followed
+ * headlessly to the `redirectUri` and parsed as `parseHash` does.
+ *
+ * `options_json`: `{"connection","verificationCode","email"|"phoneNumber"}`.
+ * On `AUTH0_OK` `*out_json` is the authResult. A wrong or used code is
+ * `AUTH0_ERROR_SERVER` with `statusCode` 403.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_passwordless_verify(const auth0_webauth *webauth,
+                                               const char *options_json,
+                                               char **out_json);
+
+/**
+ * The passwordless OTP grant at `/oauth/token`, without redirects.
+ *
+ * `options_json`: `{"connection","verificationCode","email"|"phoneNumber"}`
+ * plus `scope`, `audience`. On `AUTH0_OK` `*out_json` is the authResult.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_passwordless_login(const auth0_webauth *webauth,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * auth0.js's `redirect.loginWithCredentials` / `popup.loginWithCredentials`:
+ * headless, no browser. `POST /usernamepassword/login`, the tenant's form
+ * submitted and its redirects followed (within the tenant) up to the
+ * `redirectUri`, the answer parsed as `parseHash` does. Leaves the SSO
+ * session in the handle's cookie jar for `auth0_webauth_renew_auth`.
+ *
+ * `options_json`: `{"connection","username"|"email","password"}` plus
+ * `scope`, `audience`, .... On `AUTH0_OK` `*out_json` is the authResult.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_login_with_credentials(const auth0_webauth *webauth,
+                                                  const char *options_json,
+                                                  char **out_json);
+
+/**
+ * auth0.js's cross-origin `webAuth.login(options)`: `POST /co/authenticate`,
+ * then `/authorize` with the `login_ticket` in the handle's cookie jar,
+ * followed to the `redirectUri` and parsed.
+ *
+ * `options_json`: `{"username","password","realm"}` plus `/authorize`
+ * options. On `AUTH0_OK` `*out_json` is the authResult.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_cross_origin_login(const auth0_webauth *webauth,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * auth0.js's `webAuth.renewAuth(options)`: silent authentication without
+ * a browser — `/authorize` with `prompt=none` through the handle's cookie
+ * jar, falling back to a refresh token the handle holds.
+ *
+ * `options_json`: `/authorize` options plus `timeout` (ms, default
+ * 60000). On `AUTH0_OK` `*out_json` is the authResult. No session is
+ * `AUTH0_ERROR_AUTHORIZATION` with `error` `login_required`; running out
+ * of time `AUTH0_ERROR_TIMEOUT` with `error` `timeout`.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_renew_auth(const auth0_webauth *webauth,
+                                      const char *options_json,
+                                      char **out_json);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -110,6 +110,7 @@ impl WebAuth {
             result.id_token_payload =
                 Some(self.verifier().verify(id_token, &expect, now_secs())?);
         }
+        self.hold_refresh_token(result.refresh_token.as_deref());
         Ok(result)
     }
 
@@ -210,6 +211,7 @@ impl WebAuth {
         };
         result.state = hash_state;
         result.app_state = app_state;
+        self.hold_refresh_token(result.refresh_token.as_deref());
         Ok(Some(result))
     }
 

@@ -106,7 +106,47 @@ fn parse_pem(pem: &[u8], option: &str) -> Result<Vec<reqwest::Certificate>> {
 pub(crate) struct Response {
     pub status: u16,
     pub content_type: String,
+    /// `Location` of a redirect.
+    pub location: Option<String>,
     pub body: Vec<u8>,
+}
+
+/// What a request carries.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    Empty,
+    Json(&'a Value),
+    /// An HTML form submission (`application/x-www-form-urlencoded`).
+    Form(&'a [(String, String)]),
+}
+
+/// The handle's cookie jar (the SSO session of the headless flows), which
+/// `logout` can empty — reqwest's own jar cannot be cleared.
+#[derive(Default)]
+pub(crate) struct SessionJar {
+    jar: std::sync::RwLock<std::sync::Arc<reqwest::cookie::Jar>>,
+}
+
+impl SessionJar {
+    pub fn clear(&self) {
+        *self.jar.write().unwrap_or_else(|p| p.into_inner()) = Default::default();
+    }
+    fn current(&self) -> std::sync::Arc<reqwest::cookie::Jar> {
+        self.jar.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl reqwest::cookie::CookieStore for SessionJar {
+    fn set_cookies(
+        &self,
+        headers: &mut dyn Iterator<Item = &reqwest::header::HeaderValue>,
+        url: &reqwest::Url,
+    ) {
+        self.current().set_cookies(headers, url)
+    }
+    fn cookies(&self, url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {
+        self.current().cookies(url)
+    }
 }
 
 impl Response {
@@ -116,7 +156,7 @@ impl Response {
     pub fn is_redirect(&self) -> bool {
         (300..400).contains(&self.status)
     }
-    fn is_text(&self) -> bool {
+    pub fn is_text(&self) -> bool {
         self.content_type.starts_with("text/html") || self.content_type.starts_with("text/plain")
     }
 }
@@ -125,6 +165,7 @@ impl Response {
 /// for URL building alone costs no thread and no TLS setup.
 pub(crate) struct Http {
     config: TransportConfig,
+    jar: std::sync::Arc<SessionJar>,
     client: OnceLock<std::result::Result<reqwest::blocking::Client, Error>>,
 }
 
@@ -132,8 +173,19 @@ impl Http {
     pub fn new(config: TransportConfig) -> Http {
         Http {
             config,
+            jar: Default::default(),
             client: OnceLock::new(),
         }
+    }
+
+    /// The bound on one request.
+    pub fn timeout(&self) -> Duration {
+        self.config.timeout
+    }
+
+    /// Forgets every cookie (the tenant's SSO session) of this handle.
+    pub fn clear_cookies(&self) {
+        self.jar.clear()
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client> {
@@ -143,7 +195,7 @@ impl Http {
                     .connect_timeout(self.config.connect_timeout)
                     .timeout(self.config.timeout)
                     .redirect(reqwest::redirect::Policy::none())
-                    .cookie_store(true)
+                    .cookie_provider(self.jar.clone())
                     .user_agent(concat!("auth0-native/", env!("CARGO_PKG_VERSION")));
                 if !self.config.ca.is_empty() {
                     b = b.tls_certs_merge(self.config.ca.iter().cloned());
@@ -159,28 +211,41 @@ impl Http {
             .map_err(Clone::clone)
     }
 
-    /// Sends one request; `bearer` goes in `Authorization`. Transport
-    /// failures become `Network` / `Timeout` errors.
+    /// Sends one request; `bearer` goes in `Authorization`; `timeout`
+    /// overrides the handle's bound for this request. Transport failures
+    /// become `Network` / `Timeout` errors.
     pub fn send(
         &self,
         method: reqwest::Method,
         url: &str,
         bearer: Option<&str>,
-        body: Option<&Value>,
+        body: Body<'_>,
+        timeout: Option<Duration>,
     ) -> Result<Response> {
-        let mut req = self
-            .client()?
-            .request(method, url)
-            .header("Content-Type", "application/json");
+        let mut req = self.client()?.request(method, url);
         if let Some(t) = &self.config.telemetry {
             req = req.header("Auth0-Client", t);
         }
         if let Some(token) = bearer {
             req = req.header("Authorization", format!("Bearer {token}"));
         }
-        if let Some(b) = body {
-            req = req.body(b.to_string());
+        if let Some(t) = timeout {
+            req = req.timeout(t);
         }
+        req = match body {
+            // v8 sets the JSON content type on every request, GETs included.
+            Body::Empty => req.header("Content-Type", "application/json"),
+            Body::Json(v) => req
+                .header("Content-Type", "application/json")
+                .body(v.to_string()),
+            Body::Form(fields) => req
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(fields.iter())
+                        .finish(),
+                ),
+        };
         let resp = req.send().map_err(transport_error)?;
         let header = |name: reqwest::header::HeaderName| {
             resp.headers()
@@ -189,6 +254,7 @@ impl Http {
                 .map(str::to_owned)
         };
         let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+        let location = header(reqwest::header::LOCATION);
         let status = resp.status().as_u16();
         let cap = self.config.max_response_bytes;
         let mut body = Vec::new();
@@ -218,6 +284,7 @@ impl Http {
         Ok(Response {
             status,
             content_type,
+            location,
             body,
         })
     }
@@ -232,7 +299,8 @@ impl Http {
         bearer: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Value> {
-        let resp = self.send(method, url, bearer, body)?;
+        let body = body.map_or(Body::Empty, Body::Json);
+        let resp = self.send(method, url, bearer, body, None)?;
         if resp.is_redirect() {
             return Err(Error::new(
                 ErrorKind::Server,
@@ -358,6 +426,7 @@ mod tests {
         Response {
             status,
             content_type: "application/json".into(),
+            location: None,
             body: body.as_bytes().to_vec(),
         }
     }

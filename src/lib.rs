@@ -21,13 +21,17 @@
 
 mod authentication;
 pub mod casing;
+mod dbconnection;
 mod domain;
 mod error;
 pub mod ffi;
+mod headless;
+mod html_form;
 mod http;
 mod id_token;
 mod jwks;
 pub mod options;
+mod passwordless;
 mod query;
 mod random;
 pub mod telemetry;

@@ -126,6 +126,11 @@ pub struct WebAuth {
     transactions: TransactionConfig,
     http: Http,
     jwks: Jwks,
+    /// `responseType` was not given and took the reference's default.
+    default_response_type: bool,
+    /// The refresh token of the last login, for `renewAuth`'s fallback;
+    /// `logout` forgets it.
+    held_refresh_token: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for WebAuth {
@@ -204,10 +209,10 @@ impl WebAuth {
         let domain = Domain::parse(domain_str)?;
 
         let mut base = o.clone();
-        if base
+        let default_response_type = base
             .get("responseType")
-            .is_none_or(|v| !crate::options::is_truthy(v))
-        {
+            .is_none_or(|v| !crate::options::is_truthy(v));
+        if default_response_type {
             // The reference's default; the wire spec says v8's code never
             // set one, but the reference (our seed) and the issue win.
             let default = if redirect_uri.is_some() {
@@ -252,6 +257,8 @@ impl WebAuth {
             transactions,
             http,
             jwks,
+            default_response_type,
+            held_refresh_token: Default::default(),
         })
     }
 
@@ -295,6 +302,28 @@ impl WebAuth {
         &self.http
     }
 
+    pub(crate) fn response_type_is_default(&self) -> bool {
+        self.default_response_type
+    }
+
+    pub(crate) fn held_refresh_token(&self) -> Option<String> {
+        self.held_refresh_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Remembers the refresh token of a login (the newest one wins, which
+    /// is what rotation needs).
+    pub(crate) fn hold_refresh_token(&self, token: Option<&str>) {
+        if let Some(t) = token {
+            *self
+                .held_refresh_token
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(t.to_owned());
+        }
+    }
+
     pub(crate) fn verifier(&self) -> Verifier<'_> {
         Verifier {
             issuer: &self.token_issuer,
@@ -318,7 +347,26 @@ impl WebAuth {
     /// sent back to goes to `parseHash`.
     pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
         let o = as_object(options, "options parameter is not valid")?;
-        let pkce = match optional_bool(o, "pkce", "pkce option is not valid")? {
+        let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
+        strip_undefined(&mut params);
+        require_str(&params, "responseType", "responseType option is required")?;
+        let pending = self.process(&mut params, o)?;
+        let url = self.build_authorize_url(&params)?;
+        pending
+            .record(self)
+            .map(|(state, nonce)| AuthorizeUrl { url, state, nonce })
+    }
+
+    /// v8's `TransactionManager.process`: sets `state` (and `nonce` for
+    /// `id_token` response types, and the PKCE challenge when `pkce` is
+    /// on) in `params`, and returns the transaction to record once the
+    /// request has been built. `options` are the caller's, for `pkce`.
+    pub(crate) fn process(
+        &self,
+        params: &mut Options,
+        options: &Options,
+    ) -> Result<PendingTransaction> {
+        let pkce = match optional_bool(options, "pkce", "pkce option is not valid")? {
             Some(p) => p,
             None => self
                 .base
@@ -326,14 +374,12 @@ impl WebAuth {
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
         };
-        let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
-        strip_undefined(&mut params);
         for k in NATIVE_ONLY_OPTIONS {
             params.remove(*k);
         }
         let response_type =
-            require_str(&params, "responseType", "responseType option is required")?.to_owned();
-        let redirect_uri = optional_str(&params, "redirectUri", "redirectUri option is required")?
+            require_str(params, "responseType", "responseType is required")?.to_owned();
+        let redirect_uri = optional_str(params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
         let max_age = ["maxAge", "max_age"]
             .iter()
@@ -342,13 +388,12 @@ impl WebAuth {
                 v.as_u64()
                     .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
             });
-
-        let state = match optional_str(&params, "state", "state option is not valid")? {
+        let state = match optional_str(params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
             None => random::token()?,
         };
         let wants_id_token = has_word(&response_type, "id_token");
-        let nonce = match optional_str(&params, "nonce", "nonce option is required")? {
+        let nonce = match optional_str(params, "nonce", "nonce option is required")? {
             Some(n) => Some(n.to_owned()),
             None if wants_id_token => Some(random::token()?),
             None => None,
@@ -364,28 +409,34 @@ impl WebAuth {
             params.insert("codeChallengeMethod".into(), Value::String("S256".into()));
             code_verifier = Some(verifier);
         }
-
-        let url = self.build_authorize_url(&params)?;
-        self.transactions.store.put(Transaction {
-            state: state.clone(),
-            nonce: nonce.clone(),
+        Ok(PendingTransaction(Transaction {
+            state,
+            nonce,
             app_state: params.get("appState").cloned(),
             code_verifier,
             redirect_uri,
             max_age,
             expires_at: self.transactions.expires_at(),
-        })?;
-        Ok(AuthorizeUrl { url, state, nonce })
+        }))
     }
 
     /// `webAuth.logout(options)`: the `/v2/logout` URL (`returnTo`,
     /// `client_id`, `federated`). `federated: true` adds a bare `federated`
     /// as the reference shows it; `federated: false` adds nothing.
+    ///
+    /// It also ends the handle's own session: the cookie jar of the
+    /// headless flows and the refresh token `renewAuth` would fall back to
+    /// are forgotten. With `headless: true` it also requests the URL with
+    /// the handle's cookies, ending the tenant's SSO session without a
+    /// browser.
     pub fn logout(&self, options: &Value) -> Result<String> {
         let o = as_object(options, "options parameter is not valid")?;
         optional_str(o, "returnTo", "returnTo option is not valid")?;
+        let headless =
+            optional_bool(o, "headless", "headless option is not valid")?.unwrap_or(false);
         let mut params = merge(&self.base, &["clientID"], o);
         strip_undefined(&mut params);
+        params.remove("headless");
         if let Some(t) = &self.telemetry {
             params.insert("auth0Client".into(), Value::String(t.clone()));
         }
@@ -403,6 +454,25 @@ impl WebAuth {
             url.push('?');
             url.push_str(&pairs.join("&"));
         }
+        if headless {
+            // Ends the tenant's session with the handle's cookies; the
+            // redirect to returnTo is the browser's business, not followed.
+            let resp = self.http.send(
+                reqwest::Method::GET,
+                &url,
+                None,
+                crate::http::Body::Empty,
+                None,
+            )?;
+            if !resp.is_success() && !resp.is_redirect() {
+                return Err(crate::http::error_from_response(&resp));
+            }
+        }
+        self.http.clear_cookies();
+        *self
+            .held_refresh_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
         Ok(url)
     }
 
@@ -412,7 +482,7 @@ impl WebAuth {
         self.transactions.store.take(state)
     }
 
-    fn build_authorize_url(&self, options: &Options) -> Result<String> {
+    pub(crate) fn build_authorize_url(&self, options: &Options) -> Result<String> {
         let mut params = merge(&self.base, AUTHORIZE_URL_BASE_KEYS, options);
         strip_undefined(&mut params);
         for k in NATIVE_ONLY_OPTIONS {
@@ -452,6 +522,19 @@ impl WebAuth {
     }
 }
 
+/// A transaction `process` prepared, recorded once its request is built so
+/// that a request that fails validation leaves nothing behind.
+pub(crate) struct PendingTransaction(Transaction);
+
+impl PendingTransaction {
+    /// Stores the transaction; returns its state and nonce.
+    pub fn record(self, web: &WebAuth) -> Result<(String, Option<String>)> {
+        let (state, nonce) = (self.0.state.clone(), self.0.nonce.clone());
+        web.transactions.store.put(self.0)?;
+        Ok((state, nonce))
+    }
+}
+
 /// `webAuth.client`: calls that record no transaction.
 pub struct Client<'a> {
     web: &'a WebAuth,
@@ -472,11 +555,11 @@ impl Client<'_> {
 }
 
 /// `null` stands for JavaScript's `undefined` in options: the key is absent.
-fn strip_undefined(params: &mut Options) {
+pub(crate) fn strip_undefined(params: &mut Options) {
     params.retain(|_, v| !v.is_null());
 }
 
-fn has_word(space_separated: &str, word: &str) -> bool {
+pub(crate) fn has_word(space_separated: &str, word: &str) -> bool {
     space_separated.split_whitespace().any(|w| w == word)
 }
 

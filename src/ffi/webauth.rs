@@ -88,16 +88,12 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: the caller promises a live handle or NULL, and a string or NULL.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        Ok(json!({"url": web.inner.client().build_authorize_url(&options)?}))
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            Ok(json!({"url": web.client().build_authorize_url(options)?}))
+        })
+    }
 }
 
 /// auth0.js's `webAuth.authorize(options)` in redirect mode: records a
@@ -116,16 +112,12 @@ pub unsafe extern "C" fn auth0_webauth_authorize(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        to_json(&web.inner.authorize(&options)?)
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.authorize(options)?)
+        })
+    }
 }
 
 /// auth0.js's `webAuth.logout(options)`: the `/v2/logout` URL with
@@ -141,16 +133,12 @@ pub unsafe extern "C" fn auth0_webauth_logout(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        Ok(json!({"url": web.inner.logout(&options)?}))
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            Ok(json!({"url": web.logout(options)?}))
+        })
+    }
 }
 
 /// auth0.js's `client.login(options)`: the password-realm grant at
@@ -172,16 +160,12 @@ pub unsafe extern "C" fn auth0_webauth_login(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        to_json(&web.inner.client().login(&options)?)
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.client().login(options)?)
+        })
+    }
 }
 
 /// auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
@@ -196,18 +180,14 @@ pub unsafe extern "C" fn auth0_webauth_user_info(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        let o = as_object(&options, "options parameter is not valid")?;
-        let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
-        web.inner.client().user_info(token)
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            let o = as_object(options, "options parameter is not valid")?;
+            let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
+            web.client().user_info(token)
+        })
+    }
 }
 
 /// auth0.js's `parseHash(options)`: reads the answer the app was sent back
@@ -229,19 +209,15 @@ pub unsafe extern "C" fn auth0_webauth_parse_hash(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
-        match web.inner.parse_hash(&options)? {
-            Some(result) => to_json(&result),
-            None => Ok(serde_json::Value::Null),
-        }
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            match web.parse_hash(options)? {
+                Some(result) => to_json(&result),
+                None => Ok(serde_json::Value::Null),
+            }
+        })
+    }
 }
 
 /// Validates an id_token obtained elsewhere (a game server checking the
@@ -261,20 +237,241 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
     options_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            let o = as_object(options, "options parameter is not valid")?;
+            let token = require_str(o, "idToken", "idToken option is required")?;
+            web.validate_id_token(token, options)
+        })
+    }
+}
+
+/// The body every WebAuth operation shares: check the handle, parse the
+/// options (NULL is `{}`), run `f`, write the result or the error.
+///
+/// # Safety
+/// `webauth` is NULL or a live handle; `options_json` is NULL or a
+/// NUL-terminated string; `out_json` is NULL or writable.
+unsafe fn with_webauth(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+    f: impl FnOnce(&WebAuth, &serde_json::Value) -> Result<serde_json::Value, Error>,
+) -> auth0_status {
     run_json(out_json, || {
-        // SAFETY: as in `auth0_webauth_build_authorize_url`.
+        // SAFETY: forwarded from the caller.
         let (web, options) = unsafe {
             (
                 arg_handle(webauth, "webauth")?,
                 arg_json(options_json, "options_json", true)?,
             )
         };
-        let o = as_object(&options, "options parameter is not valid")?;
-        let token = require_str(o, "idToken", "idToken option is required")?;
-        web.inner.validate_id_token(token, &options)
+        f(&web.inner, &options)
     })
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
     serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// auth0.js's `webAuth.signup(options)`: `POST /dbconnections/signup`.
+///
+/// `options_json`: `{"connection","email","password"}` (required) plus
+/// `username`, `userMetadata`, .... On `AUTH0_OK` `*out_json` is the
+/// tenant's answer camelCased as v8 (`{"Id","email","emailVerified"}`).
+/// An existing user is `AUTH0_ERROR_SERVER` with `code` `user_exists`; a
+/// weak password `invalid_password`.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_signup(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            web.signup(options)
+        })
+    }
+}
+
+/// auth0.js's `webAuth.changePassword(options)`: `POST
+/// /dbconnections/change_password` with `connection` and `email`.
+///
+/// On `AUTH0_OK` `*out_json` is the tenant's text answer as a JSON string.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_change_password(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            web.change_password(options)
+        })
+    }
+}
+
+/// auth0.js's `webAuth.passwordlessStart(options)`: `POST /passwordless/start`.
+///
+/// `options_json`: `{"connection":"email"|"sms","send":"code"|"link",
+/// "email"|"phoneNumber"}` plus `authParams`. Records a transaction for
+/// the link. On `AUTH0_OK` `*out_json` is the tenant's answer camelCased.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_passwordless_start(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            web.passwordless_start(options)
+        })
+    }
+}
+
+/// auth0.js's `webAuth.passwordlessVerify(options)`: `POST
+/// /passwordless/verify`, then `/passwordless/verify_redirect` followed
+/// headlessly to the `redirectUri` and parsed as `parseHash` does.
+///
+/// `options_json`: `{"connection","verificationCode","email"|"phoneNumber"}`.
+/// On `AUTH0_OK` `*out_json` is the authResult. A wrong or used code is
+/// `AUTH0_ERROR_SERVER` with `statusCode` 403.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_passwordless_verify(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.passwordless_verify(options)?)
+        })
+    }
+}
+
+/// The passwordless OTP grant at `/oauth/token`, without redirects.
+///
+/// `options_json`: `{"connection","verificationCode","email"|"phoneNumber"}`
+/// plus `scope`, `audience`. On `AUTH0_OK` `*out_json` is the authResult.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_passwordless_login(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.client().passwordless_login(options)?)
+        })
+    }
+}
+
+/// auth0.js's `redirect.loginWithCredentials` / `popup.loginWithCredentials`:
+/// headless, no browser. `POST /usernamepassword/login`, the tenant's form
+/// submitted and its redirects followed (within the tenant) up to the
+/// `redirectUri`, the answer parsed as `parseHash` does. Leaves the SSO
+/// session in the handle's cookie jar for `auth0_webauth_renew_auth`.
+///
+/// `options_json`: `{"connection","username"|"email","password"}` plus
+/// `scope`, `audience`, .... On `AUTH0_OK` `*out_json` is the authResult.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_login_with_credentials(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.login_with_credentials(options)?)
+        })
+    }
+}
+
+/// auth0.js's cross-origin `webAuth.login(options)`: `POST /co/authenticate`,
+/// then `/authorize` with the `login_ticket` in the handle's cookie jar,
+/// followed to the `redirectUri` and parsed.
+///
+/// `options_json`: `{"username","password","realm"}` plus `/authorize`
+/// options. On `AUTH0_OK` `*out_json` is the authResult.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_cross_origin_login(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.login(options)?)
+        })
+    }
+}
+
+/// auth0.js's `webAuth.renewAuth(options)`: silent authentication without
+/// a browser — `/authorize` with `prompt=none` through the handle's cookie
+/// jar, falling back to a refresh token the handle holds.
+///
+/// `options_json`: `/authorize` options plus `timeout` (ms, default
+/// 60000). On `AUTH0_OK` `*out_json` is the authResult. No session is
+/// `AUTH0_ERROR_AUTHORIZATION` with `error` `login_required`; running out
+/// of time `AUTH0_ERROR_TIMEOUT` with `error` `timeout`.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_renew_auth(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            to_json(&web.renew_auth(options)?)
+        })
+    }
 }

@@ -1,0 +1,73 @@
+//! Database connections: `signup` and `changePassword` (wire spec §5).
+
+use crate::casing::{to_camel_case, to_snake_case};
+use crate::error::{Error, Result};
+use crate::options::{as_object, merge, require_str};
+use crate::webauth::{strip_undefined, WebAuth};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+impl WebAuth {
+    /// `webAuth.signup(options)`: `POST /dbconnections/signup` with
+    /// `connection`, `email`, `password` (required) and any other option
+    /// (`username`, ...) snake-cased; `userMetadata` (or `user_metadata`) is
+    /// sent as `user_metadata` with its keys untouched. Returns the answer
+    /// camelCased as v8 does (`{"Id", "email", "emailVerified"}`). The
+    /// password never appears in an error.
+    pub fn signup(&self, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        require_str(o, "connection", "connection option is required")?;
+        require_str(o, "email", "email option is required")?;
+        require_str(o, "password", "password option is required")?;
+        let metadata = o
+            .get("user_metadata")
+            .or_else(|| o.get("userMetadata"))
+            .cloned();
+        if metadata
+            .as_ref()
+            .is_some_and(|m| !m.is_object() && !m.is_null())
+        {
+            return Err(Error::invalid_argument("userMetadata option is not valid"));
+        }
+        let mut params = merge(self.base_options(), &["clientID"], o);
+        strip_undefined(&mut params);
+        for k in ["scope", "userMetadata", "user_metadata"] {
+            params.remove(k);
+        }
+        let mut body = to_snake_case(&params, &[]);
+        if let Some(m) = metadata.filter(|m| !m.is_null()) {
+            body.insert("user_metadata".into(), m);
+        }
+        let answer = self.http().api(
+            Method::POST,
+            &self.domain().url("/dbconnections/signup"),
+            None,
+            Some(&Value::Object(body)),
+        )?;
+        Ok(match answer {
+            Value::Object(m) => Value::Object(to_camel_case(&m)),
+            other => other,
+        })
+    }
+
+    /// `webAuth.changePassword(options)`: `POST
+    /// /dbconnections/change_password` with exactly `{client_id, email,
+    /// connection}` (a `password` option is ignored, as v8). Returns the
+    /// tenant's text answer.
+    pub fn change_password(&self, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let connection = require_str(o, "connection", "connection option is required")?;
+        let email = require_str(o, "email", "email option is required")?;
+        let client_id = o
+            .get("clientID")
+            .and_then(Value::as_str)
+            .unwrap_or(self.client_id());
+        let body = json!({"client_id": client_id, "email": email, "connection": connection});
+        self.http().api(
+            Method::POST,
+            &self.domain().url("/dbconnections/change_password"),
+            None,
+            Some(&body),
+        )
+    }
+}

@@ -1,0 +1,435 @@
+//! The browser's part of auth0.js's redirect flows, done by the handle's
+//! own HTTP client and cookie jar (DESIGN.md): `redirect` and `popup`
+//! `loginWithCredentials`, the cross-origin `login`, `renewAuth`, and the
+//! walk from an `/authorize`-like request to the app's `redirectUri`.
+//!
+//! The walk follows redirects only within the tenant's origin, submits the
+//! forms the tenant answers (the `wresult` form, `form_post`), and stops at
+//! — never requests — the `redirectUri`. What arrives there goes through
+//! `parseHash`, so these flows validate exactly like the others.
+
+use crate::authentication::AuthResult;
+use crate::casing::to_snake_case;
+use crate::error::{Error, ErrorKind, Result};
+use crate::html_form::first_form;
+use crate::http::{error_from_response, Body, Response};
+use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::webauth::{strip_undefined, WebAuth};
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// At most this many redirects and form submissions per flow.
+const MAX_HOPS: usize = 20;
+/// renewAuth's default bound (v8: 60 000 ms).
+const DEFAULT_RENEW_TIMEOUT: Duration = Duration::from_secs(60);
+
+const CREDENTIALS_BASE_KEYS: &[&str] = &[
+    "clientID",
+    "redirectUri",
+    "tenant",
+    "responseType",
+    "responseMode",
+    "scope",
+    "audience",
+    "_csrf",
+    "state",
+    "_intstate",
+    "nonce",
+];
+const RENEW_BASE_KEYS: &[&str] = &[
+    "clientID",
+    "redirectUri",
+    "responseType",
+    "scope",
+    "audience",
+    "_csrf",
+    "state",
+    "_intstate",
+    "nonce",
+];
+const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
+
+/// Where a walk must stop, and by when.
+pub(crate) struct Walk<'a> {
+    pub redirect_uri: &'a str,
+    pub deadline: Instant,
+    /// The error a timeout becomes (renewAuth has its own wording).
+    pub timeout_error: fn() -> Error,
+}
+
+fn default_timeout_error() -> Error {
+    Error::new(ErrorKind::Timeout, "the login did not complete in time")
+}
+
+fn renew_timeout_error() -> Error {
+    Error::new(ErrorKind::Timeout, "Timeout during authentication renew.").with_code("timeout")
+}
+
+/// `url` is the redirectUri itself, or it with a query or fragment.
+fn reaches(url: &str, redirect_uri: &str) -> bool {
+    url.strip_prefix(redirect_uri)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('?') || rest.starts_with('#'))
+}
+
+impl WebAuth {
+    fn same_origin(&self, url: &reqwest::Url) -> bool {
+        reqwest::Url::parse(self.domain().origin()).is_ok_and(|o| o.origin() == url.origin())
+    }
+
+    fn remaining(&self, walk: &Walk<'_>) -> Result<Duration> {
+        walk.deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(walk.timeout_error)
+    }
+
+    /// Sends a request of a flow, turning a transport timeout into the
+    /// flow's timeout error.
+    pub(crate) fn flow_send(
+        &self,
+        walk: &Walk<'_>,
+        method: Method,
+        url: &str,
+        body: Body<'_>,
+    ) -> Result<Response> {
+        let left = self.remaining(walk)?;
+        let bound = left.min(self.http().timeout());
+        self.http()
+            .send(method, url, None, body, Some(bound))
+            .map_err(|e| {
+                if e.kind() == ErrorKind::Timeout && left <= bound {
+                    (walk.timeout_error)()
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// Follows `resp` (the answer to a request sent to `url`) until the
+    /// tenant sends the browser to the redirectUri; returns that callback
+    /// (a URL, or for `form_post` a `#`-string of the posted fields).
+    pub(crate) fn walk_to_callback(
+        &self,
+        mut resp: Response,
+        mut url: String,
+        walk: &Walk<'_>,
+    ) -> Result<String> {
+        for _ in 0..MAX_HOPS {
+            if resp.is_redirect() {
+                let location = resp.location.clone().ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Server,
+                        "the tenant answered a redirect without a Location",
+                    )
+                    .with_code("invalid_response")
+                    .with_status_code(resp.status)
+                })?;
+                let next = reqwest::Url::parse(&url)
+                    .and_then(|base| base.join(&location))
+                    .map_err(|_| {
+                        Error::new(ErrorKind::Server, "the tenant redirected to an invalid URL")
+                            .with_code("invalid_response")
+                    })?;
+                if reaches(next.as_str(), walk.redirect_uri)
+                    || reaches(&location, walk.redirect_uri)
+                {
+                    return Ok(if reaches(&location, walk.redirect_uri) {
+                        location
+                    } else {
+                        next.to_string()
+                    });
+                }
+                if !self.same_origin(&next) {
+                    return Err(Error::new(
+                        ErrorKind::Server,
+                        format!(
+                            "the tenant redirected to another host ({}), which a headless flow does not follow",
+                            next.host_str().unwrap_or("?")
+                        ),
+                    )
+                    .with_code("unexpected_redirect"));
+                }
+                url = next.to_string();
+                resp = self.flow_send(walk, Method::GET, &url, Body::Empty)?;
+                continue;
+            }
+            if !resp.is_success() {
+                return Err(error_from_response(&resp));
+            }
+            let html = String::from_utf8_lossy(&resp.body);
+            let Some(form) = first_form(&html).filter(|f| f.method == "post") else {
+                return Err(Error::new(
+                    ErrorKind::Server,
+                    "the tenant answered with a page that needs a person, which a headless flow cannot complete",
+                )
+                .with_code("interaction_required")
+                .with_status_code(resp.status));
+            };
+            let action = reqwest::Url::parse(&url)
+                .and_then(|base| base.join(&form.action))
+                .map_err(|_| {
+                    Error::new(ErrorKind::Server, "the tenant's form has an invalid action")
+                        .with_code("invalid_response")
+                })?;
+            if reaches(action.as_str(), walk.redirect_uri)
+                || reaches(&form.action, walk.redirect_uri)
+            {
+                // response_mode=form_post: the fields are the answer.
+                let encoded = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form.fields.iter())
+                    .finish();
+                return Ok(format!("#{encoded}"));
+            }
+            if !self.same_origin(&action) {
+                return Err(Error::new(
+                    ErrorKind::Server,
+                    format!("the tenant's form posts to another host ({}), which a headless flow does not follow",
+                        action.host_str().unwrap_or("?")),
+                )
+                .with_code("unexpected_redirect"));
+            }
+            url = action.to_string();
+            resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields))?;
+        }
+        Err(
+            Error::new(ErrorKind::Server, "the tenant redirected too many times")
+                .with_code("too_many_redirects"),
+        )
+    }
+
+    /// Walks from `url` (a GET) to the callback and parses it.
+    fn navigate_and_parse(&self, url: &str, walk: &Walk<'_>) -> Result<AuthResult> {
+        let resp = self.flow_send(walk, Method::GET, url, Body::Empty)?;
+        let callback = self.walk_to_callback(resp, url.to_owned(), walk)?;
+        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Server,
+                "the callback carried neither tokens nor a code",
+            )
+            .with_code("invalid_response")
+        })
+    }
+
+    fn login_walk<'a>(&self, redirect_uri: &'a str) -> Walk<'a> {
+        Walk {
+            redirect_uri,
+            deadline: Instant::now() + self.http().timeout() * 4,
+            timeout_error: default_timeout_error,
+        }
+    }
+
+    /// `redirect.loginWithCredentials(options)` (and `popup.`, which is the
+    /// same natively): `POST /usernamepassword/login` with v8's body, then
+    /// the tenant's form is submitted and its redirects followed up to the
+    /// `redirectUri`; the answer is parsed and validated as `parseHash`
+    /// does. Leaves the tenant's SSO session in the handle's cookie jar.
+    pub fn login_with_credentials(&self, options: &Value) -> Result<AuthResult> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let mut base = self.base_options().clone();
+        base.insert("tenant".into(), Value::String(self.tenant().to_owned()));
+        let mut params = merge(&base, CREDENTIALS_BASE_KEYS, o);
+        strip_undefined(&mut params);
+        require_str(&params, "responseType", "responseType option is required")?;
+        let redirect_uri =
+            require_str(&params, "redirectUri", "redirectUri option is required")?.to_owned();
+        let username = params
+            .remove("username")
+            .filter(crate::options::is_truthy)
+            .or_else(|| {
+                params
+                    .get("email")
+                    .cloned()
+                    .filter(crate::options::is_truthy)
+            });
+        params.remove("email");
+        let Some(Value::String(username)) = username else {
+            return Err(Error::invalid_argument("username option is required"));
+        };
+        require_str(&params, "password", "password option is required")?;
+        params.insert("username".into(), Value::String(username));
+        let pending = self.process(&mut params, o)?;
+        let body = Value::Object(to_snake_case(&params, &[]));
+        pending.record(self)?;
+
+        let walk = self.login_walk(&redirect_uri);
+        let url = self.domain().url("/usernamepassword/login");
+        let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body))?;
+        if !resp.is_success() {
+            return Err(error_from_response(&resp));
+        }
+        let callback = self.walk_to_callback(resp, url, &walk)?;
+        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Server,
+                "the callback carried neither tokens nor a code",
+            )
+            .with_code("invalid_response")
+        })
+    }
+
+    /// v8's cross-origin `webAuth.login(options)`: `POST /co/authenticate`,
+    /// then `/authorize` with the `login_ticket` in the same cookie jar,
+    /// followed to the `redirectUri` and parsed. `realm` selects the
+    /// password-realm credential type, as v8.
+    pub fn login(&self, options: &Value) -> Result<AuthResult> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let base = self.base_options();
+        let pick = |k: &str| {
+            o.get(k)
+                .filter(|v| crate::options::is_truthy(v))
+                .or_else(|| base.get(k).filter(|v| crate::options::is_truthy(v)))
+                .cloned()
+        };
+        let username = o
+            .get("username")
+            .filter(|v| crate::options::is_truthy(v))
+            .or_else(|| o.get("email"))
+            .cloned();
+        let Some(Value::String(_)) = &username else {
+            return Err(Error::invalid_argument("username option is required"));
+        };
+        let mut body = Options::new();
+        body.insert("client_id".into(), pick("clientID").unwrap_or(Value::Null));
+        body.insert("username".into(), username.unwrap_or(Value::Null));
+        for k in ["password", "otp"] {
+            if let Some(v) = o.get(k).filter(|v| crate::options::is_truthy(v)) {
+                body.insert(k.into(), v.clone());
+            }
+        }
+        match pick("realm") {
+            Some(realm) => {
+                body.insert("realm".into(), realm);
+                let credential_type =
+                    pick("credentialType").unwrap_or_else(|| json!(PASSWORD_REALM_GRANT));
+                body.insert("credential_type".into(), credential_type);
+            }
+            None => {
+                body.insert("credential_type".into(), json!("password"));
+            }
+        }
+        let redirect_uri = match optional_str(o, "redirectUri", "redirectUri option is required")? {
+            Some(r) => r.to_owned(),
+            None => base
+                .get("redirectUri")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| Error::invalid_argument("redirectUri option is required"))?,
+        };
+        let walk = self.login_walk(&redirect_uri);
+        let co_url = self.domain().url("/co/authenticate");
+        let resp = self.flow_send(
+            &walk,
+            Method::POST,
+            &co_url,
+            Body::Json(&Value::Object(body)),
+        )?;
+        if !resp.is_success() {
+            return Err(error_from_response(&resp));
+        }
+        let answer: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+        let ticket = answer
+            .get("login_ticket")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Server,
+                    "the tenant's /co/authenticate answer has no login_ticket",
+                )
+                .with_code("invalid_response")
+            })?;
+        let mut authorize_options = o.clone();
+        for k in ["username", "password", "credentialType", "otp"] {
+            authorize_options.remove(k);
+        }
+        authorize_options.insert("loginTicket".into(), Value::String(ticket.to_owned()));
+        let request = self.authorize(&Value::Object(authorize_options))?;
+        self.navigate_and_parse(&request.url, &walk)
+    }
+
+    /// `renewAuth(options)`: silent authentication without a browser —
+    /// `/authorize` with `prompt=none`, walked with the handle's cookie jar
+    /// (`responseType` defaults to `token`, `responseMode` to `fragment`,
+    /// as v8). When the tenant answers `login_required` and the handle
+    /// holds a refresh token, that token is used instead. `timeout` (ms,
+    /// default 60 000) bounds the whole call: then the error is v8's
+    /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
+    pub fn renew_auth(&self, options: &Value) -> Result<AuthResult> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let timeout = match optional_f64(o, "timeout", "timeout option is not valid")? {
+            Some(ms) if ms >= 1.0 => Duration::from_millis(ms as u64),
+            Some(_) => return Err(Error::invalid_argument("timeout option is not valid")),
+            None => DEFAULT_RENEW_TIMEOUT,
+        };
+        let mut base = self.base_options().clone();
+        if self.response_type_is_default() {
+            base.remove("responseType");
+        }
+        let mut params = merge(&base, RENEW_BASE_KEYS, o);
+        strip_undefined(&mut params);
+        if !params
+            .get("responseType")
+            .is_some_and(crate::options::is_truthy)
+        {
+            params.insert("responseType".into(), json!("token"));
+        }
+        if !params
+            .get("responseMode")
+            .is_some_and(crate::options::is_truthy)
+        {
+            params.insert("responseMode".into(), json!("fragment"));
+        }
+        let redirect_uri =
+            require_str(&params, "redirectUri", "redirectUri option is required")?.to_owned();
+        let pending = self.process(&mut params, o)?;
+        params.insert("prompt".into(), json!("none"));
+        for k in [
+            "usePostMessage",
+            "tenant",
+            "postMessageDataType",
+            "postMessageOrigin",
+        ] {
+            params.remove(k);
+        }
+        let url = self.build_authorize_url(&params)?;
+        pending.record(self)?;
+        let walk = Walk {
+            redirect_uri: &redirect_uri,
+            deadline: Instant::now() + timeout,
+            timeout_error: renew_timeout_error,
+        };
+        match self.navigate_and_parse(&url, &walk) {
+            Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
+                Some(rt) => self.refresh(&rt),
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    /// The refresh-token grant with a token the handle holds (rotation
+    /// replaces it). Never retried: a rotated token is single use.
+    pub(crate) fn refresh(&self, refresh_token: &str) -> Result<AuthResult> {
+        let body = json!({
+            "grant_type": "refresh_token",
+            "client_id": self.client_id(),
+            "refresh_token": refresh_token,
+        });
+        self.token_request(&body, None, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaching_the_redirect_uri_needs_an_exact_prefix() {
+        let r = "http://127.0.0.1:7777/callback";
+        assert!(reaches("http://127.0.0.1:7777/callback#a=1", r));
+        assert!(reaches("http://127.0.0.1:7777/callback?code=1", r));
+        assert!(reaches(r, r));
+        assert!(!reaches("http://127.0.0.1:7777/callbackx", r));
+        assert!(!reaches("http://127.0.0.1:7777/", r));
+    }
+}

@@ -1,0 +1,188 @@
+//! Passwordless: `passwordlessStart`, `passwordlessVerify` (followed
+//! headlessly to its redirect) and the OTP grant (wire spec §6).
+
+use crate::authentication::AuthResult;
+use crate::casing::{to_camel_case, to_snake_case};
+use crate::error::{Error, ErrorKind, Result};
+use crate::headless::Walk;
+use crate::http::{error_from_response, Body};
+use crate::options::{as_object, merge, optional_object, optional_str, require_str, Options};
+use crate::query;
+use crate::webauth::{strip_undefined, WebAuth};
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::time::Instant;
+
+const AUTH_PARAMS_BASE_KEYS: &[&str] = &[
+    "responseType",
+    "responseMode",
+    "redirectUri",
+    "scope",
+    "audience",
+    "_csrf",
+    "state",
+    "_intstate",
+    "nonce",
+];
+const VERIFY_BASE_KEYS: &[&str] = &[
+    "clientID",
+    "responseType",
+    "responseMode",
+    "redirectUri",
+    "scope",
+    "audience",
+    "_csrf",
+    "state",
+    "_intstate",
+    "nonce",
+];
+const OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/passwordless/otp";
+
+impl WebAuth {
+    /// `webAuth.passwordlessStart(options)`: `POST /passwordless/start` —
+    /// `connection` (`email` or `sms`), `send` (`code` or `link`), `email`
+    /// or `phoneNumber`, and `authParams` for the link's `/authorize`
+    /// parameters. A transaction (state, nonce) is recorded for the link,
+    /// as v8. Returns the tenant's answer camelCased (`{"Id", "email",
+    /// "emailVerified"}`).
+    pub fn passwordless_start(&self, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let empty = Options::new();
+        let auth_params_in =
+            optional_object(o, "authParams", "authParams option is required")?.unwrap_or(&empty);
+        let mut auth_params = merge(self.base_options(), AUTH_PARAMS_BASE_KEYS, auth_params_in);
+        strip_undefined(&mut auth_params);
+        require_str(&auth_params, "responseType", "responseType is required")?;
+        require_str(o, "connection", "connection option is required")?;
+        let send = require_str(o, "send", "send option is required")?;
+        if send != "link" && send != "code" {
+            return Err(Error::invalid_argument("send is not valid ([link, code])"));
+        }
+        optional_str(o, "phoneNumber", "phoneNumber option is required")?;
+        optional_str(o, "email", "email option is required")?;
+        let pending = self.process(&mut auth_params, auth_params_in)?;
+
+        let mut body = merge(
+            self.base_options(),
+            &["clientID", "responseType", "redirectUri", "scope"],
+            o,
+        );
+        strip_undefined(&mut body);
+        // v8: `authParams.x = authParams.x || body.x`, then the body loses x.
+        for key in ["scope", "redirectUri", "responseType"] {
+            if let Some(v) = body.remove(key) {
+                auth_params.entry(key).or_insert(v);
+            }
+        }
+        body.remove("authParams");
+        let mut body = to_snake_case(&body, &[]);
+        body.insert(
+            "authParams".into(),
+            Value::Object(to_snake_case(&auth_params, &[])),
+        );
+        pending.record(self)?;
+        let answer = self.http().api(
+            Method::POST,
+            &self.domain().url("/passwordless/start"),
+            None,
+            Some(&Value::Object(body)),
+        )?;
+        Ok(match answer {
+            Value::Object(m) => Value::Object(to_camel_case(&m)),
+            other => other,
+        })
+    }
+
+    /// `webAuth.passwordlessVerify(options)`: `POST /passwordless/verify`
+    /// with `{connection, verification_code, email|phone_number}`, then
+    /// v8's `/passwordless/verify_redirect` — followed headlessly up to the
+    /// `redirectUri` and parsed into an authResult as `parseHash` does.
+    pub fn passwordless_verify(&self, options: &Value) -> Result<AuthResult> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let mut params = merge(self.base_options(), VERIFY_BASE_KEYS, o);
+        strip_undefined(&mut params);
+        require_str(&params, "responseType", "responseType option is required")?;
+        let redirect_uri =
+            require_str(&params, "redirectUri", "redirectUri option is required")?.to_owned();
+        let connection = require_str(o, "connection", "connection option is required")?;
+        let code = require_str(o, "verificationCode", "verificationCode option is required")?;
+        let email = optional_str(o, "email", "email option is required")?;
+        let phone = optional_str(o, "phoneNumber", "phoneNumber option is required")?;
+        let mut verify = json!({"connection": connection, "verification_code": code});
+        match (email, phone) {
+            (_, Some(p)) => verify["phone_number"] = json!(p),
+            (Some(e), None) => verify["email"] = json!(e),
+            (None, None) => return Err(Error::invalid_argument("phoneNumber option is required")),
+        }
+        let pending = self.process(&mut params, o)?;
+        let mut redirect_params = to_snake_case(&params, &["auth0Client"]);
+        if let Some(t) = self.telemetry() {
+            redirect_params.insert("auth0Client".into(), Value::String(t.to_owned()));
+        }
+        pending.record(self)?;
+
+        let walk = Walk {
+            redirect_uri: &redirect_uri,
+            deadline: Instant::now() + self.http().timeout() * 4,
+            timeout_error: || Error::new(ErrorKind::Timeout, "the login did not complete in time"),
+        };
+        let verify_url = self.domain().url("/passwordless/verify");
+        let resp = self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify))?;
+        if !resp.is_success() {
+            return Err(error_from_response(&resp));
+        }
+        let url = format!(
+            "{}?{}",
+            self.domain().url("/passwordless/verify_redirect"),
+            query::stringify(&redirect_params)
+        );
+        let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty)?;
+        let callback = self.walk_to_callback(resp, url, &walk)?;
+        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Server,
+                "the callback carried neither tokens nor a code",
+            )
+            .with_code("invalid_response")
+        })
+    }
+}
+
+impl crate::webauth::Client<'_> {
+    /// The passwordless OTP grant at `/oauth/token` — the direct, headless
+    /// path: `connection` (`email` or `sms`, sent as `realm`), `email` or
+    /// `phoneNumber` (sent as `username`), `verificationCode` (sent as
+    /// `otp`), optional `scope` and `audience`. Returns the authResult.
+    pub fn passwordless_login(&self, options: &Value) -> Result<AuthResult> {
+        let web = self.web();
+        let o = as_object(options, "options parameter is not valid")?;
+        let connection = require_str(o, "connection", "connection option is required")?;
+        let code = require_str(o, "verificationCode", "verificationCode option is required")?;
+        let username = match (
+            optional_str(o, "email", "email option is required")?,
+            optional_str(o, "phoneNumber", "phoneNumber option is required")?,
+        ) {
+            (Some(e), _) => e,
+            (None, Some(p)) => p,
+            (None, None) => return Err(Error::invalid_argument("email option is required")),
+        };
+        let scope = optional_str(o, "scope", "scope option is required")?
+            .or_else(|| web.base_options().get("scope").and_then(Value::as_str));
+        let audience = optional_str(o, "audience", "audience option is required")?
+            .or_else(|| web.base_options().get("audience").and_then(Value::as_str));
+        let mut body = json!({
+            "grant_type": OTP_GRANT,
+            "client_id": web.client_id(),
+            "realm": connection,
+            "username": username,
+            "otp": code,
+        });
+        if let Some(s) = scope {
+            body["scope"] = json!(s);
+        }
+        if let Some(a) = audience {
+            body["audience"] = json!(a);
+        }
+        web.token_request(&body, None, None)
+    }
+}
