@@ -78,6 +78,17 @@ typedef enum {
 } auth0_status;
 
 /**
+ * A Management API v2 client acting with one user's token (auth0.js's
+ * `new auth0.Management({domain, token})`).
+ *
+ * Opaque. Created by `auth0_management_new`, released by
+ * `auth0_management_free`. Thread safety: operations may be called on the
+ * same handle from several threads at once; `auth0_management_free` must
+ * not race with calls in flight.
+ */
+typedef struct auth0_management auth0_management;
+
+/**
  * An Auth0 Authentication API client for one tenant and application
  * (auth0.js's `new auth0.WebAuth(options)`).
  *
@@ -108,6 +119,80 @@ void auth0_string_free(char *s);
  * The string is static: do not free it. Safe to call from any thread.
  */
 const char *auth0_version(void);
+
+/**
+ * Creates a Management handle from `{"domain":…,"token":…}` (both
+ * required: `"domain option is required"`, `"token option is required"`),
+ * plus the transport options of `auth0_webauth_new` and `retry` (`true`
+ * or `{"maxAttempts","baseDelayMs","maxDelayMs","totalMs"}`: a 429 is
+ * retried for every call, a 5xx for `get_user`, with backoff).
+ *
+ * On `AUTH0_OK` `*out` is the handle (release with
+ * `auth0_management_free`) and `*error_json` is NULL; otherwise `*out` is
+ * NULL and `*error_json` (when `error_json` is not NULL) is the error JSON
+ * to release with `auth0_string_free`. `out` must not be NULL.
+ */
+auth0_status auth0_management_new(const char *options_json,
+                                  auth0_management **out,
+                                  char **error_json);
+
+/**
+ * Releases a Management handle. NULL is ignored. Call it once, after every
+ * other call on the handle has returned.
+ */
+void auth0_management_free(auth0_management *management);
+
+/**
+ * auth0.js's `getUser(userId)`: `GET /api/v2/users/{userId}` (the id is
+ * percent-encoded as one path segment).
+ *
+ * `options_json`: `{"userId":"auth0|123"}`. On `AUTH0_OK` `*out_json` is
+ * the user JSON as the API sent it. HTTP errors are `AUTH0_ERROR_SERVER`
+ * with `statusCode` (401 bad token, 403 another user or missing scope, 404
+ * unknown user, 429 with `retryAfter`) and the API's `message` as
+ * `description`. Release `*out_json` with `auth0_string_free`.
+ * Thread-safe.
+ */
+auth0_status auth0_management_get_user(const auth0_management *management,
+                                       const char *options_json,
+                                       char **out_json);
+
+/**
+ * auth0.js's `patchUserMetadata(userId, userMetadata)`: `PATCH
+ * /api/v2/users/{userId}` with `{"user_metadata": userMetadata}`.
+ *
+ * `options_json`: `{"userId":…,"userMetadata":{…}}`. Auth0 merges the
+ * top-level keys into the stored metadata; a `null` value removes a key.
+ * On `AUTH0_OK` `*out_json` is the updated user. Never retried on 5xx.
+ * Release `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_management_patch_user_metadata(const auth0_management *management,
+                                                  const char *options_json,
+                                                  char **out_json);
+
+/**
+ * auth0.js's `linkUser(userId, secondaryUserToken)`: `POST
+ * /api/v2/users/{userId}/identities` with `{"link_with": token}`.
+ *
+ * `options_json`: `{"userId":…,"secondaryUserToken":…}`. On `AUTH0_OK`
+ * `*out_json` is the identities array. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_management_link_user(const auth0_management *management,
+                                        const char *options_json,
+                                        char **out_json);
+
+/**
+ * Unlinks an identity: `DELETE
+ * /api/v2/users/{userId}/identities/{provider}/{identityUserId}`.
+ *
+ * `options_json`: `{"userId":…,"provider":…,"identityUserId":…}`. On
+ * `AUTH0_OK` `*out_json` is the remaining identities array. Release
+ * `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_management_unlink_user(const auth0_management *management,
+                                          const char *options_json,
+                                          char **out_json);
 
 /**
  * Creates a WebAuth handle from auth0.js options given as a JSON object.

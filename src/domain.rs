@@ -36,11 +36,7 @@ impl Domain {
         };
         // A trailing slash is a common copy-paste from a dashboard URL.
         let authority = rest.strip_suffix('/').unwrap_or(rest);
-        if authority.is_empty()
-            || authority
-                .chars()
-                .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@' | '\\'))
-        {
+        if authority.is_empty() || authority.chars().any(|c| !is_host_char(c)) {
             return Err(Error::invalid_argument(format!(
                 "{INVALID}: expected a host name such as \"tenant.auth0.com\", optionally with a port"
             )));
@@ -90,6 +86,12 @@ impl Domain {
     pub fn tenant(&self) -> &str {
         self.authority.split('.').next().unwrap_or(&self.authority)
     }
+}
+
+/// Characters a host name, an IP literal and a port are made of (IDN
+/// hosts must be given in their ASCII `xn--` form).
+fn is_host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')
 }
 
 fn host_of(authority: &str) -> Result<&str> {

@@ -83,6 +83,8 @@ struct Inner {
     status_code: Option<u16>,
     original: Option<Value>,
     state: Option<String>,
+    retry_after: Option<u64>,
+    rate_limit_reset: Option<u64>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -97,6 +99,8 @@ impl Error {
             status_code: None,
             original: None,
             state: None,
+            retry_after: None,
+            rate_limit_reset: None,
         }))
     }
 
@@ -145,6 +149,24 @@ impl Error {
         self
     }
 
+    /// Attaches what a 429 (or 503) answer said about when to try again:
+    /// `Retry-After` seconds and the `X-RateLimit-Reset` time.
+    pub fn with_rate_limit(mut self, retry_after: Option<u64>, reset: Option<u64>) -> Self {
+        self.0.retry_after = retry_after;
+        self.0.rate_limit_reset = reset;
+        self
+    }
+
+    /// Seconds to wait before trying again, from `Retry-After`.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.0.retry_after
+    }
+
+    /// When the rate limit resets (Unix seconds), from `X-RateLimit-Reset`.
+    pub fn rate_limit_reset(&self) -> Option<u64> {
+        self.0.rate_limit_reset
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
@@ -189,6 +211,12 @@ impl Error {
         );
         if let Some(s) = &self.0.state {
             m.insert("state".into(), Value::String(s.clone()));
+        }
+        if let Some(r) = self.0.retry_after {
+            m.insert("retryAfter".into(), Value::from(r));
+        }
+        if let Some(r) = self.0.rate_limit_reset {
+            m.insert("rateLimitReset".into(), Value::from(r));
         }
         Value::Object(m)
     }

@@ -108,6 +108,10 @@ pub(crate) struct Response {
     pub content_type: String,
     /// `Location` of a redirect.
     pub location: Option<String>,
+    /// `Retry-After` in seconds (429, 503).
+    pub retry_after: Option<u64>,
+    /// `X-RateLimit-Reset`: when the rate limit resets, in Unix seconds.
+    pub rate_limit_reset: Option<u64>,
     pub body: Vec<u8>,
 }
 
@@ -255,6 +259,12 @@ impl Http {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
         let location = header(reqwest::header::LOCATION);
+        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse().ok());
+        let rate_limit_reset = resp
+            .headers()
+            .get("x-ratelimit-reset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
         let status = resp.status().as_u16();
         let cap = self.config.max_response_bytes;
         let mut body = Vec::new();
@@ -285,6 +295,8 @@ impl Http {
             status,
             content_type,
             location,
+            retry_after,
+            rate_limit_reset,
             body,
         })
     }
@@ -359,6 +371,11 @@ fn source_chain(e: &dyn std::error::Error) -> String {
 /// auth0.js v8's error normalisation (wire spec §1.5), with Part A's
 /// change: the Management API's `message` is kept as the description.
 pub(crate) fn error_from_response(resp: &Response) -> Error {
+    let e = normalised_error(resp);
+    e.with_rate_limit(resp.retry_after, resp.rate_limit_reset)
+}
+
+fn normalised_error(resp: &Response) -> Error {
     let body: Option<Value> = serde_json::from_slice(&resp.body)
         .ok()
         .filter(Value::is_object);
@@ -427,6 +444,8 @@ mod tests {
             status,
             content_type: "application/json".into(),
             location: None,
+            retry_after: None,
+            rate_limit_reset: None,
             body: body.as_bytes().to_vec(),
         }
     }

@@ -141,7 +141,7 @@ impl FileStore {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         create_private_dir(dir)?;
-        let lock_path = self.path.with_extension("lock");
+        let lock_path = sibling(&self.path, "lock");
         let lock = open_private(&lock_path, false)?;
         let _guard = FileLock::exclusive(&lock, &lock_path)?;
 
@@ -157,7 +157,7 @@ impl FileStore {
         entries.retain(|_, t| !t.expired(now));
         let out = f(&mut entries);
 
-        let tmp = self.path.with_extension("tmp");
+        let tmp = sibling(&self.path, "tmp");
         {
             use std::io::Write;
             let mut file = open_private(&tmp, true)?;
@@ -181,6 +181,15 @@ impl TransactionStore for FileStore {
     fn take(&self, state: &str) -> Result<Option<Transaction>> {
         self.with_entries(|m| m.remove(state))
     }
+}
+
+/// `path` with `.suffix` appended (not replacing its extension, so a store
+/// named `x.lock` never shares a file with its own lock).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 fn storage_error(what: &str, path: &Path, e: std::io::Error) -> Error {
@@ -390,6 +399,17 @@ mod tests {
                 & 0o777;
             assert_eq!(dmode, 0o700);
         }
+    }
+
+    #[test]
+    fn a_store_named_like_its_lock_file_still_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.lock");
+        let s = FileStore::new(&path);
+        s.put(tx("a", now_secs() + 60)).unwrap();
+        s.put(tx("b", now_secs() + 60)).unwrap();
+        assert!(s.take("a").unwrap().is_some());
+        assert!(s.take("b").unwrap().is_some());
     }
 
     #[test]

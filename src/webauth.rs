@@ -33,7 +33,7 @@ const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
 ];
 
 /// Keys `authorize` takes from the base options (wire spec §4.1).
-const AUTHORIZE_BASE_KEYS: &[&str] = &[
+pub(crate) const AUTHORIZE_BASE_KEYS: &[&str] = &[
     "clientID",
     "responseType",
     "responseMode",

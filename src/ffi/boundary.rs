@@ -152,9 +152,15 @@ pub(crate) unsafe fn arg_json(
     let text = unsafe { arg_str(p, name) }?;
     // serde_json's messages give a position, never the text itself, so a
     // password inside a malformed document is not echoed back.
-    serde_json::from_str(text).map_err(|e| {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         Error::invalid_argument(format!("{name} is not valid JSON: {e}")).with_code("invalid_json")
-    })
+    })?;
+    if !value.is_object() {
+        return Err(Error::invalid_argument(format!(
+            "{name} must be a JSON object"
+        )));
+    }
+    Ok(value)
 }
 
 /// Borrows a handle argument, naming `name` when it is NULL.

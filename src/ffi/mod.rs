@@ -11,9 +11,11 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod management;
 mod webauth;
 
 pub use boundary::auth0_status;
+pub use management::*;
 pub use webauth::*;
 
 use std::ffi::{c_char, CString};

@@ -1,0 +1,186 @@
+//! `auth0_management`: the C face of [`crate::Management`].
+
+use super::boundary::{arg_handle, arg_json, auth0_status, run_json, run_with_error};
+use crate::options::{as_object, require_str};
+use crate::{Binding, Error, Management};
+use serde_json::Value;
+use std::ffi::c_char;
+
+/// A Management API v2 client acting with one user's token (auth0.js's
+/// `new auth0.Management({domain, token})`).
+///
+/// Opaque. Created by `auth0_management_new`, released by
+/// `auth0_management_free`. Thread safety: operations may be called on the
+/// same handle from several threads at once; `auth0_management_free` must
+/// not race with calls in flight.
+#[allow(non_camel_case_types)]
+pub struct auth0_management {
+    inner: Management,
+}
+
+/// Creates a Management handle from `{"domain":…,"token":…}` (both
+/// required: `"domain option is required"`, `"token option is required"`),
+/// plus the transport options of `auth0_webauth_new` and `retry` (`true`
+/// or `{"maxAttempts","baseDelayMs","maxDelayMs","totalMs"}`: a 429 is
+/// retried for every call, a 5xx for `get_user`, with backoff).
+///
+/// On `AUTH0_OK` `*out` is the handle (release with
+/// `auth0_management_free`) and `*error_json` is NULL; otherwise `*out` is
+/// NULL and `*error_json` (when `error_json` is not NULL) is the error JSON
+/// to release with `auth0_string_free`. `out` must not be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_new(
+    options_json: *const c_char,
+    out: *mut *mut auth0_management,
+    error_json: *mut *mut c_char,
+) -> auth0_status {
+    run_with_error(error_json, || {
+        if out.is_null() {
+            return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
+        }
+        // SAFETY: non-NULL; the caller promises it is writable.
+        unsafe { *out = std::ptr::null_mut() };
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        let options = unsafe { arg_json(options_json, "options_json", false) }?;
+        let inner = Management::with_binding(&options, Binding::C)?;
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(Box::new(auth0_management { inner })) };
+        Ok(())
+    })
+}
+
+/// Releases a Management handle. NULL is ignored. Call it once, after every
+/// other call on the handle has returned.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_free(management: *mut auth0_management) {
+    if management.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: made by `Box::into_raw` in `auth0_management_new`, released once.
+        drop(unsafe { Box::from_raw(management) });
+    }));
+}
+
+/// auth0.js's `getUser(userId)`: `GET /api/v2/users/{userId}` (the id is
+/// percent-encoded as one path segment).
+///
+/// `options_json`: `{"userId":"auth0|123"}`. On `AUTH0_OK` `*out_json` is
+/// the user JSON as the API sent it. HTTP errors are `AUTH0_ERROR_SERVER`
+/// with `statusCode` (401 bad token, 403 another user or missing scope, 404
+/// unknown user, 429 with `retryAfter`) and the API's `message` as
+/// `description`. Release `*out_json` with `auth0_string_free`.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_get_user(
+    management: *const auth0_management,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_management(management, options_json, out_json, |m, o| {
+            m.get_user(user_id(o)?)
+        })
+    }
+}
+
+/// auth0.js's `patchUserMetadata(userId, userMetadata)`: `PATCH
+/// /api/v2/users/{userId}` with `{"user_metadata": userMetadata}`.
+///
+/// `options_json`: `{"userId":…,"userMetadata":{…}}`. Auth0 merges the
+/// top-level keys into the stored metadata; a `null` value removes a key.
+/// On `AUTH0_OK` `*out_json` is the updated user. Never retried on 5xx.
+/// Release `*out_json` with `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_patch_user_metadata(
+    management: *const auth0_management,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_management(management, options_json, out_json, |m, o| {
+            let metadata = o
+                .get("userMetadata")
+                .ok_or_else(|| Error::invalid_argument("userMetadata parameter is not valid"))?;
+            m.patch_user_metadata(user_id(o)?, metadata)
+        })
+    }
+}
+
+/// auth0.js's `linkUser(userId, secondaryUserToken)`: `POST
+/// /api/v2/users/{userId}/identities` with `{"link_with": token}`.
+///
+/// `options_json`: `{"userId":…,"secondaryUserToken":…}`. On `AUTH0_OK`
+/// `*out_json` is the identities array. Release `*out_json` with
+/// `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_link_user(
+    management: *const auth0_management,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_management(management, options_json, out_json, |m, o| {
+            let token = require_str(
+                o,
+                "secondaryUserToken",
+                "secondaryUserToken parameter is not valid",
+            )?;
+            m.link_user(user_id(o)?, token)
+        })
+    }
+}
+
+/// Unlinks an identity: `DELETE
+/// /api/v2/users/{userId}/identities/{provider}/{identityUserId}`.
+///
+/// `options_json`: `{"userId":…,"provider":…,"identityUserId":…}`. On
+/// `AUTH0_OK` `*out_json` is the remaining identities array. Release
+/// `*out_json` with `auth0_string_free`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_management_unlink_user(
+    management: *const auth0_management,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_management(management, options_json, out_json, |m, o| {
+            let provider = require_str(o, "provider", "provider parameter is not valid")?;
+            let identity =
+                require_str(o, "identityUserId", "identityUserId parameter is not valid")?;
+            m.unlink_user(user_id(o)?, provider, identity)
+        })
+    }
+}
+
+fn user_id(o: &crate::Options) -> Result<&str, Error> {
+    require_str(o, "userId", "userId parameter is not valid")
+}
+
+/// The body every Management operation shares (see `with_webauth`).
+///
+/// # Safety
+/// `management` is NULL or a live handle; `options_json` is NULL or a
+/// NUL-terminated string; `out_json` is NULL or writable.
+unsafe fn with_management(
+    management: *const auth0_management,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+    f: impl FnOnce(&Management, &crate::Options) -> Result<Value, Error>,
+) -> auth0_status {
+    run_json(out_json, || {
+        // SAFETY: forwarded from the caller.
+        let (m, options) = unsafe {
+            (
+                arg_handle(management, "management")?,
+                arg_json(options_json, "options_json", true)?,
+            )
+        };
+        let o = as_object(&options, "options parameter is not valid")?;
+        f(&m.inner, o)
+    })
+}

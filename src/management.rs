@@ -1,0 +1,211 @@
+//! `auth0.Management({domain, token})`: the user's own profile through the
+//! Management API v2 — `getUser`, `patchUserMetadata`, `linkUser`, and
+//! `unlinkUser` (wire spec §11, Part A).
+
+use crate::domain::Domain;
+use crate::error::{Error, Result};
+use crate::http::{Http, TransportConfig};
+use crate::options::{as_object, require_nonempty_str};
+use crate::query::encode_component;
+use crate::retry::RetryPolicy;
+use crate::telemetry::{self, Binding};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A Management API client acting with one user's token.
+///
+/// ```
+/// use auth0_native::Management;
+/// let m = Management::new(&serde_json::json!({"domain": "me.auth0.com", "token": "…"}))?;
+/// # Ok::<(), auth0_native::Error>(())
+/// ```
+///
+/// Results are the API's JSON, untouched, as v8. A 429 carries
+/// `retryAfter` / `rateLimitReset` in the error; with the `retry` option
+/// (`true` or `{maxAttempts, baseDelayMs, maxDelayMs, totalMs}`) a 429 is
+/// retried for every call and a 5xx for `getUser`, with backoff.
+pub struct Management {
+    domain: Domain,
+    token: String,
+    http: Http,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Management {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Management")
+            .field("domain", &self.domain.origin())
+            .field("token", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+fn user_id_arg(user_id: &str) -> Result<&str> {
+    if user_id.is_empty() {
+        return Err(Error::invalid_argument("userId parameter is not valid"));
+    }
+    Ok(user_id)
+}
+
+impl Management {
+    /// Validates `{domain, token}` with v8's messages, plus the transport
+    /// options of [`crate::WebAuth::new`] and `retry`.
+    pub fn new(options: &Value) -> Result<Management> {
+        Management::with_binding(options, Binding::Rust)
+    }
+
+    #[doc(hidden)]
+    pub fn with_binding(options: &Value, binding: Binding) -> Result<Management> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let domain = Domain::parse(require_nonempty_str(
+            o,
+            "domain",
+            "domain option is required",
+        )?)?;
+        let token = require_nonempty_str(o, "token", "token option is required")?.to_owned();
+        let telemetry = match o.get("_sendTelemetry") {
+            Some(Value::Bool(false)) => None,
+            _ => Some(telemetry::encode(&match o.get("_telemetryInfo") {
+                Some(Value::Object(i)) => Value::Object(i.clone()),
+                _ => telemetry::default_info(binding),
+            })),
+        };
+        let http = Http::new(TransportConfig::from_options(o, telemetry)?);
+        let retry = RetryPolicy::from_options(o)?;
+        Ok(Management {
+            domain,
+            token,
+            http,
+            retry,
+        })
+    }
+
+    /// `https://DOMAIN/api/v2/users/{id}` with the id as ONE path segment:
+    /// `auth0|123`, `google-oauth2|1/2?x#y` and non-ASCII ids reach the
+    /// server as the same id (v8 concatenated it raw; Part A).
+    fn user_url(&self, user_id: &str, rest: &str) -> String {
+        format!(
+            "{}/api/v2/users/{}{rest}",
+            self.domain.origin(),
+            encode_component(user_id)
+        )
+    }
+
+    fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {
+        let idempotent = method == Method::GET;
+        self.retry.run(idempotent, || {
+            self.http.api(method.clone(), url, Some(&self.token), body)
+        })
+    }
+
+    /// `getUser(userId)`: `GET /api/v2/users/{userId}`.
+    pub fn get_user(&self, user_id: &str) -> Result<Value> {
+        let url = self.user_url(user_id_arg(user_id)?, "");
+        self.call(Method::GET, &url, None)
+    }
+
+    /// `patchUserMetadata(userId, userMetadata)`: `PATCH` with
+    /// `{"user_metadata": userMetadata}` (keys as given). Auth0 merges
+    /// top-level keys into the stored metadata; a `null` value removes a key.
+    pub fn patch_user_metadata(&self, user_id: &str, user_metadata: &Value) -> Result<Value> {
+        let url = self.user_url(user_id_arg(user_id)?, "");
+        if !user_metadata.is_object() {
+            return Err(Error::invalid_argument(
+                "userMetadata parameter is not valid",
+            ));
+        }
+        self.call(
+            Method::PATCH,
+            &url,
+            Some(&json!({"user_metadata": user_metadata})),
+        )
+    }
+
+    /// `linkUser(userId, secondaryUserToken)`: `POST
+    /// /api/v2/users/{userId}/identities` with `{"link_with": token}`;
+    /// returns the identities array.
+    pub fn link_user(&self, user_id: &str, secondary_user_token: &str) -> Result<Value> {
+        let url = self.user_url(user_id_arg(user_id)?, "/identities");
+        if secondary_user_token.is_empty() {
+            return Err(Error::invalid_argument(
+                "secondaryUserToken parameter is not valid",
+            ));
+        }
+        self.call(
+            Method::POST,
+            &url,
+            Some(&json!({"link_with": secondary_user_token})),
+        )
+    }
+
+    /// `unlinkUser(userId, provider, identityUserId)`: `DELETE
+    /// /api/v2/users/{userId}/identities/{provider}/{identityUserId}`;
+    /// returns the remaining identities.
+    pub fn unlink_user(
+        &self,
+        user_id: &str,
+        provider: &str,
+        identity_user_id: &str,
+    ) -> Result<Value> {
+        user_id_arg(user_id)?;
+        if provider.is_empty() {
+            return Err(Error::invalid_argument("provider parameter is not valid"));
+        }
+        if identity_user_id.is_empty() {
+            return Err(Error::invalid_argument(
+                "identityUserId parameter is not valid",
+            ));
+        }
+        let rest = format!(
+            "/identities/{}/{}",
+            encode_component(provider),
+            encode_component(identity_user_id)
+        );
+        let url = self.user_url(user_id, &rest);
+        self.call(Method::DELETE, &url, None)
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Management>();
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn construction_uses_v8s_messages() {
+        let e = Management::new(&json!({"token": "t"})).unwrap_err();
+        assert_eq!(e.description(), "domain option is required");
+        let e = Management::new(&json!({"domain": "me.auth0.com"})).unwrap_err();
+        assert_eq!(e.description(), "token option is required");
+        let e = Management::new(&json!({"domain": "me.auth0.com", "token": 5})).unwrap_err();
+        assert_eq!(e.description(), "token option is required");
+    }
+
+    #[test]
+    fn user_ids_are_one_path_segment() {
+        let m = Management::new(&json!({"domain": "me.auth0.com", "token": "t"})).unwrap();
+        assert_eq!(
+            m.user_url("auth0|123", ""),
+            "https://me.auth0.com/api/v2/users/auth0%7C123"
+        );
+        assert_eq!(
+            m.user_url("google-oauth2|1/2?x#y z", "/identities"),
+            "https://me.auth0.com/api/v2/users/google-oauth2%7C1%2F2%3Fx%23y%20z/identities"
+        );
+        assert_eq!(
+            m.user_url("ü", ""),
+            "https://me.auth0.com/api/v2/users/%C3%BC"
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let m =
+            Management::new(&json!({"domain": "me.auth0.com", "token": "secret-token"})).unwrap();
+        assert!(!format!("{m:?}").contains("secret-token"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Bounded retries with backoff for requests that are safe to repeat.
+//!
+//! Only what cannot spend anything twice is retried: a 429 (the server
+//! refused before doing the work) for any method, a 5xx or a transport
+//! failure only for GET. Delays follow `Retry-After` when the server gives
+//! one, else exponential backoff with full jitter; attempts and total time
+//! are both capped. Off unless the handle's `retry` option asks for it.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::options::{optional_f64, optional_object, Options};
+use std::time::{Duration, Instant};
+
+/// The `retry` option: `{maxAttempts, baseDelayMs, maxDelayMs, totalMs}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = no retry).
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// No retry starts after this much time since the first attempt.
+    pub total: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 1,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(10),
+            total: Duration::from_secs(30),
+        }
+    }
+
+    /// Reads `retry` (`true` for the defaults: 3 attempts, 250 ms base,
+    /// 10 s cap, 30 s in all).
+    pub fn from_options(o: &Options) -> Result<RetryPolicy> {
+        let mut p = RetryPolicy::none();
+        match o.get("retry") {
+            None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(false)) => {
+                return Ok(p)
+            }
+            Some(serde_json::Value::Bool(true)) => {
+                p.max_attempts = 3;
+                return Ok(p);
+            }
+            _ => {}
+        }
+        let r = optional_object(o, "retry", "retry option is not valid")?
+            .cloned()
+            .unwrap_or_default();
+        let num = |key: &str, lo: f64, hi: f64| -> Result<Option<f64>> {
+            let msg = format!("retry.{key} option is not valid ({lo} to {hi})");
+            match optional_f64(&r, key, &msg)? {
+                Some(v) if !(lo..=hi).contains(&v) => Err(Error::invalid_argument(msg)),
+                other => Ok(other),
+            }
+        };
+        p.max_attempts = num("maxAttempts", 1.0, 10.0)?.map_or(3, |v| v as u32);
+        if let Some(ms) = num("baseDelayMs", 1.0, 60_000.0)? {
+            p.base_delay = Duration::from_millis(ms as u64);
+        }
+        if let Some(ms) = num("maxDelayMs", 1.0, 300_000.0)? {
+            p.max_delay = Duration::from_millis(ms as u64);
+        }
+        if let Some(ms) = num("totalMs", 1.0, 3_600_000.0)? {
+            p.total = Duration::from_millis(ms as u64);
+        }
+        Ok(p)
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the policy is
+    /// spent. `idempotent` allows retrying 5xx and transport failures.
+    pub fn run<T>(&self, idempotent: bool, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let mut n = 1;
+        loop {
+            let err = match attempt() {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let retryable = match (err.kind(), err.status_code()) {
+                (ErrorKind::Server, Some(429)) => true,
+                (ErrorKind::Server, Some(s)) if s >= 500 => idempotent,
+                (ErrorKind::Network | ErrorKind::Timeout, _) => idempotent,
+                _ => false,
+            };
+            if !retryable || n >= self.max_attempts {
+                return Err(err);
+            }
+            let delay = self.delay(n, err.retry_after());
+            if started.elapsed() + delay > self.total {
+                return Err(err);
+            }
+            std::thread::sleep(delay);
+            n += 1;
+        }
+    }
+
+    fn delay(&self, attempt: u32, retry_after: Option<u64>) -> Duration {
+        if let Some(secs) = retry_after {
+            return Duration::from_secs(secs).min(self.max_delay);
+        }
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_delay);
+        // Full jitter: uniform in [0, ceiling].
+        let r = crate::random::bytes(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .unwrap_or(u32::MAX / 2);
+        ceiling.mul_f64(r as f64 / u32::MAX as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            total: Duration::from_secs(5),
+        }
+    }
+
+    fn status(s: u16) -> Error {
+        Error::new(ErrorKind::Server, "x").with_status_code(s)
+    }
+
+    #[test]
+    fn a_429_is_retried_for_any_method() {
+        let calls = Cell::new(0);
+        let r = fast().run(false, || {
+            calls.set(calls.get() + 1);
+            if calls.get() < 3 {
+                Err(status(429))
+            } else {
+                Ok(7)
+            }
+        });
+        assert_eq!((r.unwrap(), calls.get()), (7, 3));
+    }
+
+    #[test]
+    fn a_5xx_is_retried_only_when_idempotent() {
+        let calls = Cell::new(0);
+        let r: Result<()> = fast().run(false, || {
+            calls.set(calls.get() + 1);
+            Err(status(503))
+        });
+        assert_eq!((r.unwrap_err().status_code(), calls.get()), (Some(503), 1));
+        calls.set(0);
+        let _: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(status(503))
+        });
+        assert_eq!(calls.get(), 3);
+    }
+
+    #[test]
+    fn client_errors_are_never_retried() {
+        let calls = Cell::new(0);
+        let _: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(status(400))
+        });
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn the_total_time_bounds_retries() {
+        let p = RetryPolicy {
+            total: Duration::from_millis(1),
+            max_delay: Duration::from_secs(2),
+            ..fast()
+        };
+        let calls = Cell::new(0);
+        let _: Result<()> = p.run(true, || {
+            calls.set(calls.get() + 1);
+            Err(status(429).with_rate_limit(Some(1), None))
+        });
+        assert_eq!(calls.get(), 1, "a 1 s Retry-After does not fit in 1 ms");
+    }
+
+    #[test]
+    fn the_option_is_validated() {
+        let o = serde_json::json!({"retry": {"maxAttempts": 0}});
+        let e = RetryPolicy::from_options(o.as_object().unwrap()).unwrap_err();
+        assert!(e
+            .description()
+            .starts_with("retry.maxAttempts option is not valid"));
+        let o = serde_json::json!({"retry": true});
+        assert_eq!(
+            RetryPolicy::from_options(o.as_object().unwrap())
+                .unwrap()
+                .max_attempts,
+            3
+        );
+    }
+}

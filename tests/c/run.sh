@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The C test suite of auth0-native.
+#
+#   bash tests/c/run.sh
+#
+# 1. Builds the library (`cargo build -p auth0-native`, debug profile) into
+#    $CARGO_TARGET_DIR (default: <repo>/target) and takes
+#    libauth0_native.so / libauth0_native.a from $CARGO_TARGET_DIR/debug.
+# 2. Turns tests/fixtures/authorize_urls.json into a C table (gen_cases.py).
+# 3. Compiles every tests/c/test_*.c, and examples/c/*.c, with
+#    -std=c11 -Wall -Wextra -Wpedantic -Werror twice: against the shared
+#    library (with an rpath) and statically against the archive; compiles,
+#    links and runs a C++17 file that includes auth0.h.
+# 4. Runs every test binary (shared, then static), runs the example, then
+#    runs the shared binaries again under valgrind memcheck, which must
+#    report no error and no leak.
+# 5. Ends with exactly one line `N passed, N failed` (all test cases of all
+#    binaries; a failed compile, crash or valgrind run counts as 1 failed)
+#    and exits non-zero when anything failed.
+#
+# Needs cc, c++, valgrind, python3 (Debian: gcc g++ valgrind python3).
+# Everything it builds goes to $CARGO_TARGET_DIR/c-tests.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac # cargo reads it relative to $PWD
+export CARGO_TARGET_DIR="$TARGET"
+cd "$ROOT"
+
+PASSED=0
+FAILED=0
+
+# A section heading, with the seconds spent so far.
+phase() { echo "== $* [${SECONDS}s]"; }
+
+# Prints the closing line and exits with the suite's status.
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    if [ "$FAILED" -eq 0 ]; then exit 0; else exit 1; fi
+}
+
+# A failure that stops the run before the tests (missing tool, broken build).
+die() {
+    echo "run.sh: $*" >&2
+    FAILED=$((FAILED + 1))
+    finish
+}
+
+need() { # command, Debian package
+    command -v "$1" >/dev/null 2>&1 ||
+        die "'$1' not found: install the Debian package '$2' (apt-get install -y $2)"
+}
+need cc gcc
+need c++ g++
+need valgrind valgrind
+need python3 python3
+need cargo "cargo (rustup)"
+
+# ---- 1. the library -----------------------------------------------------------
+phase "cargo build -p auth0-native (CARGO_TARGET_DIR=$TARGET)"
+cargo build --quiet -p auth0-native || die "cargo build -p auth0-native failed"
+LIBDIR="$TARGET/debug"
+[ -f "$LIBDIR/libauth0_native.so" ] || die "no libauth0_native.so in $LIBDIR"
+[ -f "$LIBDIR/libauth0_native.a" ] || die "no libauth0_native.a in $LIBDIR"
+
+VERSION="$(awk '/^\[package\]/ { p = 1; next } /^\[/ { p = 0 }
+    p && $1 == "version" { gsub(/"/, "", $3); print $3; exit }' Cargo.toml)"
+[ -n "$VERSION" ] || die "no [package] version in Cargo.toml"
+
+OUT="$TARGET/c-tests"
+rm -rf "$OUT"
+mkdir -p "$OUT/tmp"
+export TMPDIR="$OUT/tmp" # where the tests make their scratch directories
+
+# ---- 2. the fixture as a C table --------------------------------------------
+python3 tests/c/gen_cases.py tests/fixtures/authorize_urls.json >"$OUT/cases.h" ||
+    die "tests/c/gen_cases.py failed"
+
+# ---- 3. compile ---------------------------------------------------------------
+CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread
+    -I "$ROOT/include" -I "$ROOT/tests/c" -I "$OUT"
+    "-DEXPECTED_VERSION=\"$VERSION\"")
+SHARED_LIBS=(-L "$LIBDIR" -lauth0_native "-Wl,-rpath,$LIBDIR")
+# What the Rust standard library needs besides the archive (rustc's
+# --print native-static-libs on Linux). The debug archive is large; dropping
+# unused sections and debug info (-S) makes the link several times faster.
+# Debug with the shared binaries, which keep their debug info.
+STATIC_LIBS=(-Wl,--gc-sections -Wl,-S "$LIBDIR/libauth0_native.a"
+    -lpthread -ldl -lm -lrt -lutil -lgcc_s)
+
+# The compiles run in parallel: compile_start queues one, compile_wait
+# waits for all and counts each failed compile as 1 failed.
+C_PIDS=()
+C_LABELS=()
+C_LOGS=()
+compile_start() { # SOURCE OUTPUT shared|static
+    local src="$1" out="$2" kind="$3" log="$2.compile.log"
+    local libs
+    if [ "$kind" = shared ]; then libs=("${SHARED_LIBS[@]}"); else libs=("${STATIC_LIBS[@]}"); fi
+    cc "${CFLAGS[@]}" "$src" -o "$out" "${libs[@]}" >"$log" 2>&1 &
+    C_PIDS+=("$!")
+    C_LABELS+=("$src ($kind)")
+    C_LOGS+=("$log")
+}
+compile_wait() {
+    local i rc
+    for i in "${!C_PIDS[@]}"; do
+        rc=0
+        wait "${C_PIDS[$i]}" || rc=$?
+        if [ "$rc" -ne 0 ]; then
+            echo "  FAIL compile ${C_LABELS[$i]}"
+            sed 's/^/    /' "${C_LOGS[$i]}"
+            FAILED=$((FAILED + 1))
+        fi
+    done
+}
+
+shopt -s nullglob
+SOURCES=(tests/c/test_*.c)
+EXAMPLES=(examples/c/*.c)
+shopt -u nullglob
+[ "${#SOURCES[@]}" -gt 0 ] || die "no tests/c/test_*.c"
+phase "compile ${#SOURCES[@]} tests and ${#EXAMPLES[@]} example(s), shared and static"
+for src in "${SOURCES[@]}"; do
+    name="$(basename "$src" .c)"
+    compile_start "$src" "$OUT/$name-shared" shared
+    compile_start "$src" "$OUT/$name-static" static
+done
+for src in "${EXAMPLES[@]}"; do
+    name="$(basename "$src" .c)"
+    compile_start "$src" "$OUT/example-$name-shared" shared
+    compile_start "$src" "$OUT/example-$name-static" static
+done
+compile_wait
+TESTS=() # the tests whose two binaries were built
+for src in "${SOURCES[@]}"; do
+    name="$(basename "$src" .c)"
+    if [ -x "$OUT/$name-shared" ] && [ -x "$OUT/$name-static" ]; then TESTS+=("$name"); fi
+done
+EXAMPLE_BINS=()
+for src in "${EXAMPLES[@]}"; do
+    name="$(basename "$src" .c)"
+    if [ -x "$OUT/example-$name-shared" ] && [ -x "$OUT/example-$name-static" ]; then
+        EXAMPLE_BINS+=("$OUT/example-$name-shared")
+    fi
+done
+
+# ---- 4. run -------------------------------------------------------------------
+# run_binary PATH: runs a harness binary, shows its output, adds its summary
+# line to the totals. A crash or a missing summary counts as 1 failed.
+run_binary() {
+    local bin="$1" log="$OUT/$(basename "$1").log" rc=0 summary p f
+    "$bin" >"$log" 2>&1 || rc=$?
+    grep -v '^c: ' "$log" || true
+    summary="$(grep -E '^c: .*: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+    if [ -z "$summary" ]; then
+        echo "  FAIL $(basename "$bin"): exited with status $rc before its summary"
+        FAILED=$((FAILED + 1))
+        return
+    fi
+    echo "$summary"
+    p="$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$summary")"
+    f="$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$summary")"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "  FAIL $(basename "$bin"): exited with status $rc"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+phase "run, linked to libauth0_native.so"
+for name in "${TESTS[@]}"; do run_binary "$OUT/$name-shared"; done
+phase "run, linked to libauth0_native.a (failures only)"
+for name in "${TESTS[@]}"; do HARNESS_QUIET=1 run_binary "$OUT/$name-static"; done
+
+# pass|fail NAME [details]: a case checked by this script itself.
+pass() { echo "  ok   $1"; PASSED=$((PASSED + 1)); }
+fail() { echo "  FAIL $1"; [ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"; FAILED=$((FAILED + 1)); }
+
+phase "example and C++ header"
+for bin in "${EXAMPLE_BINS[@]}"; do
+    label="example $(basename "$bin" -shared | sed "s/^example-//") prints an /authorize? URL"
+    rc=0
+    output="$("$bin" 2>&1)" || rc=$?
+    if [ "$rc" -eq 0 ] && grep -q '/authorize?' <<<"$output"; then
+        pass "$label"
+    else
+        fail "$label (exit status $rc)" "$output"
+    fi
+done
+label="auth0.h compiles as C++17 (-Wall -Wextra -Werror), links and runs"
+if output="$(c++ -std=c++17 -Wall -Wextra -Werror -I "$ROOT/include" -x c++ \
+    tests/c/cpp_header_check.cpp -o "$OUT/cpp_header_check" "${SHARED_LIBS[@]}" 2>&1 &&
+    "$OUT/cpp_header_check" 2>&1)"; then
+    pass "$label"
+else
+    fail "$label" "$output"
+fi
+
+# ---- 5. valgrind --------------------------------------------------------------
+# The shared-linked binaries again, in parallel. The thread test does fewer
+# calls per thread here: each call is ~100x slower under valgrind, and this
+# run looks for memory errors, not contention (the run above did 8 x 200).
+phase "valgrind memcheck, linked to libauth0_native.so"
+VALGRIND=(valgrind --tool=memcheck --leak-check=full
+    --show-leak-kinds=definite,indirect,possible
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
+VG_BINS=()
+for name in "${TESTS[@]}"; do VG_BINS+=("$OUT/$name-shared"); done
+VG_BINS+=("${EXAMPLE_BINS[@]}")
+PIDS=()
+for bin in "${VG_BINS[@]}"; do
+    HARNESS_QUIET=1 AUTH0_C_TEST_CALLS_PER_THREAD=25 \
+        "${VALGRIND[@]}" --log-file="$bin.valgrind.log" "$bin" >"$bin.valgrind.out" 2>&1 &
+    PIDS+=("$!")
+done
+for i in "${!VG_BINS[@]}"; do
+    bin="${VG_BINS[$i]}"
+    rc=0
+    wait "${PIDS[$i]}" || rc=$?
+    label="valgrind $(basename "$bin"): no errors, no leaks"
+    if [ "$rc" -eq 0 ]; then
+        echo "  ok   $label"
+    else
+        # Not a test case of its own: only a failure adds to the count.
+        if [ "$rc" -eq 99 ]; then why="valgrind found errors or leaks"; else why="exit status $rc"; fi
+        echo "  FAIL $label ($why; log: $bin.valgrind.log)"
+        grep -E '^==[0-9]+== ERROR SUMMARY' "$bin.valgrind.log" | sed 's/^/    /' || true
+        grep -E '^==[0-9]+== ((.* are (definitely|indirectly|possibly) lost in)|Invalid |.*uninitialised|Mismatched|Syscall param|   (at|by) )' \
+            "$bin.valgrind.log" | head -n 40 | sed 's/^/    /' || true
+        grep -v '^c: ' "$bin.valgrind.out" | head -n 20 | sed 's/^/    /' || true
+        FAILED=$((FAILED + 1))
+    fi
+done
+
+finish

@@ -1,0 +1,424 @@
+/*
+ * auth0_webauth_authorize: the state, nonce and PKCE challenge it records
+ * and puts in the URL, and the file-backed transaction store.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, stat, opendir */
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define CODE_HANDLE                                                            \
+    "{\"domain\":\"me.auth0.com\",\"clientID\":\"abc123\","                  \
+    "\"redirectUri\":\"http://127.0.0.1:8080/callback\",\"_sendTelemetry\":false}"
+
+static auth0_webauth *new_handle(const char *options_json) {
+    auth0_webauth *web = NULL;
+    char *error = NULL;
+    if (!CHECK_STATUS(auth0_webauth_new(options_json, &web, &error), AUTH0_OK))
+        h_fail_at(__FILE__, __LINE__, "error: %s", error ? error : "(NULL)");
+    auth0_string_free(error);
+    return web;
+}
+
+/* Runs authorize and returns the result JSON (free with auth0_string_free),
+ * or NULL after recording a failure. */
+static char *authorize_ok(const auth0_webauth *web, const char *options_json) {
+    char *out = NULL;
+    if (!CHECK_STATUS(auth0_webauth_authorize(web, options_json, &out), AUTH0_OK)) {
+        h_fail_at(__FILE__, __LINE__, "options %s: %s", options_json ? options_json : "NULL",
+                  out ? out : "(NULL)");
+        auth0_string_free(out);
+        return NULL;
+    }
+    CHECK(json_is_object(out));
+    return out;
+}
+
+static int is_base64url(const char *s) {
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Removes a directory tree made by a test (files and subdirectories). */
+static void remove_tree(const char *path) {
+    DIR *d = opendir(path);
+    struct dirent *e;
+    if (d == NULL) {
+        unlink(path);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char child[4096];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        remove_tree(child);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+/* A fresh private directory under $TMPDIR (or /tmp) in `buf`. */
+static int make_temp_dir(char *buf, size_t cap) {
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || base[0] == '\0') base = "/tmp";
+    snprintf(buf, cap, "%s/auth0-c-test-XXXXXX", base);
+    if (mkdtemp(buf) == NULL) {
+        h_fail_at(__FILE__, __LINE__, "mkdtemp(%s) failed", buf);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+TEST(authorize_returns_a_state_of_at_least_32_characters) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, NULL) : NULL;
+    char *state = json_get_string(out, "state");
+    CHECK(state != NULL && strlen(state) >= 32);
+    free(state);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_state_uses_only_url_safe_characters) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, NULL) : NULL;
+    char *state = json_get_string(out, "state");
+    CHECK(state != NULL && is_base64url(state));
+    free(state);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_puts_the_state_in_the_url) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, NULL) : NULL;
+    char *state = json_get_string(out, "state");
+    char *url = json_get_string(out, "url");
+    char *param = url_query_param(url, "state");
+    CHECK(state != NULL);
+    CHECK_STREQ(param, state);
+    if (state) CHECK_CONTAINS(url, state);
+    free(param);
+    free(url);
+    free(state);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_gives_a_different_state_on_each_call) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *a = web ? authorize_ok(web, NULL) : NULL;
+    char *b = web ? authorize_ok(web, NULL) : NULL;
+    char *sa = json_get_string(a, "state");
+    char *sb = json_get_string(b, "state");
+    CHECK(sa != NULL && sb != NULL && strcmp(sa, sb) != 0);
+    free(sa);
+    free(sb);
+    auth0_string_free(a);
+    auth0_string_free(b);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_keeps_a_state_given_in_the_options) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, "{\"state\":\"my-own-state\"}") : NULL;
+    char *url = json_get_string(out, "url");
+    char *param = url_query_param(url, "state");
+    CHECK_JSON_STR(out, "state", "my-own-state");
+    CHECK_STREQ(param, "my-own-state");
+    free(param);
+    free(url);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+/* ---- nonce ---------------------------------------------------------------- */
+
+TEST(authorize_records_a_nonce_for_every_response_type_with_id_token) {
+    static const char *const options[] = {
+        "{\"responseType\":\"id_token\"}",
+        "{\"responseType\":\"id_token token\"}",
+        "{\"responseType\":\"token id_token\"}",
+        "{\"responseType\":\"code id_token\"}",
+    };
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    size_t i;
+    for (i = 0; web && i < sizeof options / sizeof options[0]; i++) {
+        char *out = authorize_ok(web, options[i]);
+        char *nonce = json_get_string(out, "nonce");
+        char *url = json_get_string(out, "url");
+        char *param = url_query_param(url, "nonce");
+        if (nonce == NULL || strlen(nonce) < 32)
+            h_fail_at(__FILE__, __LINE__, "no nonce of 32+ characters for %s: %s", options[i],
+                      out ? out : "(NULL)");
+        CHECK_STREQ(param, nonce);
+        free(param);
+        free(url);
+        free(nonce);
+        auth0_string_free(out);
+    }
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_records_no_nonce_without_id_token) {
+    static const char *const options[] = {
+        NULL,
+        "{\"responseType\":\"code\"}",
+        "{\"responseType\":\"token\"}",
+        "{\"responseType\":\"code token\"}",
+    };
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    size_t i;
+    for (i = 0; web && i < sizeof options / sizeof options[0]; i++) {
+        char *out = authorize_ok(web, options[i]);
+        char *url = json_get_string(out, "url");
+        char *param = url_query_param(url, "nonce");
+        if (json_has(out, "nonce") || param != NULL)
+            h_fail_at(__FILE__, __LINE__, "a nonce for %s: %s", options[i] ? options[i] : "NULL",
+                      out ? out : "(NULL)");
+        free(param);
+        free(url);
+        auth0_string_free(out);
+    }
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_gives_a_different_nonce_on_each_call) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *a = web ? authorize_ok(web, "{\"responseType\":\"id_token\"}") : NULL;
+    char *b = web ? authorize_ok(web, "{\"responseType\":\"id_token\"}") : NULL;
+    char *na = json_get_string(a, "nonce");
+    char *nb = json_get_string(b, "nonce");
+    CHECK(na != NULL && nb != NULL && strcmp(na, nb) != 0);
+    free(na);
+    free(nb);
+    auth0_string_free(a);
+    auth0_string_free(b);
+    auth0_webauth_free(web);
+}
+
+/* ---- PKCE ----------------------------------------------------------------- */
+
+/* Checks that `out`'s URL has an S256 challenge (`want` = 1) or none. */
+static void check_challenge(const char *out, int want) {
+    char *url = json_get_string(out, "url");
+    char *challenge = url_query_param(url, "code_challenge");
+    char *method = url_query_param(url, "code_challenge_method");
+    if (want) {
+        /* base64url(SHA-256(verifier)) without padding: 43 characters. */
+        CHECK(challenge != NULL && strlen(challenge) == 43 && is_base64url(challenge));
+        CHECK_STREQ(method, "S256");
+    } else {
+        CHECK(challenge == NULL);
+        CHECK(method == NULL);
+    }
+    CHECK(url == NULL || strstr(url, "pkce") == NULL); /* a native-only option */
+    free(method);
+    free(challenge);
+    free(url);
+}
+
+TEST(authorize_pkce_with_a_code_response_type_adds_an_s256_challenge) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, "{\"pkce\":true,\"responseType\":\"code\"}") : NULL;
+    check_challenge(out, 1);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_pkce_set_on_the_handle_adds_an_s256_challenge) {
+    auth0_webauth *web = new_handle(
+        "{\"domain\":\"me.auth0.com\",\"clientID\":\"abc123\",\"pkce\":true,"
+        "\"redirectUri\":\"http://127.0.0.1:8080/callback\"}");
+    char *out = web ? authorize_ok(web, NULL) : NULL;
+    check_challenge(out, 1);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_pkce_without_code_in_the_response_type_adds_no_challenge) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, "{\"pkce\":true,\"responseType\":\"token\"}") : NULL;
+    check_challenge(out, 0);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_without_pkce_adds_no_challenge) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, "{\"responseType\":\"code\"}") : NULL;
+    check_challenge(out, 0);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_pkce_gives_a_different_challenge_on_each_call) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *a = web ? authorize_ok(web, "{\"pkce\":true}") : NULL;
+    char *b = web ? authorize_ok(web, "{\"pkce\":true}") : NULL;
+    char *ua = json_get_string(a, "url");
+    char *ub = json_get_string(b, "url");
+    char *ca = url_query_param(ua, "code_challenge");
+    char *cb = url_query_param(ub, "code_challenge");
+    CHECK(ca != NULL && cb != NULL && strcmp(ca, cb) != 0);
+    free(ca);
+    free(cb);
+    free(ua);
+    free(ub);
+    auth0_string_free(a);
+    auth0_string_free(b);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_rejects_a_pkce_flag_that_is_not_a_boolean) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = NULL;
+    if (!web) return;
+    CHECK_STATUS(auth0_webauth_authorize(web, "{\"pkce\":\"yes\"}", &out),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_ERROR_JSON(out, "invalid_argument");
+    CHECK_JSON_STR(out, "description", "pkce option is not valid");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+/* ---- buildAuthorizeUrl records nothing ------------------------------------ */
+
+TEST(build_authorize_url_generates_no_state_or_nonce) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = NULL;
+    char *url, *state;
+    if (!web) return;
+    CHECK_STATUS(auth0_webauth_build_authorize_url(web, "{\"responseType\":\"code id_token\"}",
+                                                   &out),
+                 AUTH0_OK);
+    CHECK(!json_has(out, "state"));
+    CHECK(!json_has(out, "nonce"));
+    url = json_get_string(out, "url");
+    state = url_query_param(url, "state");
+    CHECK(state == NULL);
+    free(state);
+    free(url);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+/* ---- the file-backed transaction store ------------------------------------ */
+
+static auth0_webauth *new_file_handle(const char *path) {
+    char options[4096];
+    snprintf(options, sizeof options,
+             "{\"domain\":\"me.auth0.com\",\"clientID\":\"abc123\",\"_sendTelemetry\":false,"
+             "\"transaction\":{\"store\":\"file\",\"path\":\"%s\"}}",
+             path);
+    return new_handle(options);
+}
+
+TEST(authorize_with_a_file_store_creates_the_file_with_mode_0600) {
+    char dir[1024], path[1100];
+    struct stat st;
+    auth0_webauth *web;
+    char *out;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(path, sizeof path, "%s/tx.json", dir);
+    web = new_file_handle(path);
+    CHECK(stat(path, &st) != 0); /* nothing is written before a transaction */
+    out = web ? authorize_ok(web, NULL) : NULL;
+    CHECK(stat(path, &st) == 0);
+    if (stat(path, &st) == 0) {
+        CHECK(S_ISREG(st.st_mode));
+        if ((st.st_mode & 0777) != 0600)
+            h_fail_at(__FILE__, __LINE__, "%s has mode %03o, expected 600", path,
+                      (unsigned)(st.st_mode & 0777));
+    }
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+    remove_tree(dir);
+}
+
+TEST(authorize_with_a_file_store_creates_a_missing_directory_with_mode_0700) {
+    char dir[1024], sub[1100], path[1200];
+    struct stat st;
+    auth0_webauth *web;
+    char *out;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(sub, sizeof sub, "%s/state", dir);
+    snprintf(path, sizeof path, "%s/tx.json", sub);
+    web = new_file_handle(path);
+    out = web ? authorize_ok(web, NULL) : NULL;
+    CHECK(stat(sub, &st) == 0);
+    if (stat(sub, &st) == 0) {
+        CHECK(S_ISDIR(st.st_mode));
+        if ((st.st_mode & 0777) != 0700)
+            h_fail_at(__FILE__, __LINE__, "%s has mode %03o, expected 700", sub,
+                      (unsigned)(st.st_mode & 0777));
+    }
+    CHECK(stat(path, &st) == 0);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+    remove_tree(dir);
+}
+
+TEST(authorize_with_a_file_store_keeps_working_on_later_calls) {
+    char dir[1024], path[1100];
+    auth0_webauth *web;
+    int i;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(path, sizeof path, "%s/tx.json", dir);
+    web = new_file_handle(path);
+    for (i = 0; web && i < 3; i++) auth0_string_free(authorize_ok(web, NULL));
+    auth0_webauth_free(web);
+    remove_tree(dir);
+}
+
+TEST(authorize_with_an_unwritable_store_path_is_a_storage_error) {
+    auth0_webauth *web = new_file_handle("/proc/auth0-native-c-test/tx.json");
+    char *out = NULL;
+    if (!web) return;
+    CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
+    CHECK_ERROR_JSON(out, "storage_error");
+    CHECK(!json_has(out, "url"));
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_with_an_unwritable_store_file_is_a_storage_error) {
+    auth0_webauth *web = new_file_handle("/proc/auth0-native-c-test.json");
+    char *out = NULL;
+    if (!web) return;
+    CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
+    CHECK_ERROR_JSON(out, "storage_error");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+HARNESS_MAIN(TEST_ENTRY(authorize_returns_a_state_of_at_least_32_characters),
+             TEST_ENTRY(authorize_state_uses_only_url_safe_characters),
+             TEST_ENTRY(authorize_puts_the_state_in_the_url),
+             TEST_ENTRY(authorize_gives_a_different_state_on_each_call),
+             TEST_ENTRY(authorize_keeps_a_state_given_in_the_options),
+             TEST_ENTRY(authorize_records_a_nonce_for_every_response_type_with_id_token),
+             TEST_ENTRY(authorize_records_no_nonce_without_id_token),
+             TEST_ENTRY(authorize_gives_a_different_nonce_on_each_call),
+             TEST_ENTRY(authorize_pkce_with_a_code_response_type_adds_an_s256_challenge),
+             TEST_ENTRY(authorize_pkce_set_on_the_handle_adds_an_s256_challenge),
+             TEST_ENTRY(authorize_pkce_without_code_in_the_response_type_adds_no_challenge),
+             TEST_ENTRY(authorize_without_pkce_adds_no_challenge),
+             TEST_ENTRY(authorize_pkce_gives_a_different_challenge_on_each_call),
+             TEST_ENTRY(authorize_rejects_a_pkce_flag_that_is_not_a_boolean),
+             TEST_ENTRY(build_authorize_url_generates_no_state_or_nonce),
+             TEST_ENTRY(authorize_with_a_file_store_creates_the_file_with_mode_0600),
+             TEST_ENTRY(authorize_with_a_file_store_creates_a_missing_directory_with_mode_0700),
+             TEST_ENTRY(authorize_with_a_file_store_keeps_working_on_later_calls),
+             TEST_ENTRY(authorize_with_an_unwritable_store_path_is_a_storage_error),
+             TEST_ENTRY(authorize_with_an_unwritable_store_file_is_a_storage_error))
