@@ -34,6 +34,13 @@ if [ "$rust_rc" -ne 0 ] && [ "$rf" -eq 0 ]; then rf=1; echo "cargo test failed t
 echo "rust: $rp passed, $rf failed"
 add "$rp" "$rf"
 
+section "main job: cargo run --example quickstart (README command 1)"
+if cargo run -q --example quickstart >"$logdir/quickstart.log" 2>&1 && grep -q "login end to end: ok" "$logdir/quickstart.log"; then
+  add 1 0; echo "quickstart: ok"
+else
+  add 0 1; echo "quickstart: FAILED"; tail -20 "$logdir/quickstart.log"
+fi
+
 section "c: tests/c (shared + static, valgrind memcheck)"
 bash tests/c/run.sh 2>&1 | tee "$logdir/c.log"
 c_rc=${PIPESTATUS[0]}
