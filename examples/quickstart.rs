@@ -39,23 +39,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     // Keep the dev tenant alive for the whole run (it stops on drop).
     let mut _dev = None;
-    let (domain, client_id, username, password) =
-        match (env("AUTH0_DOMAIN"), env("AUTH0_CLIENT_ID"), env("AUTH0_USERNAME"), env("AUTH0_PASSWORD")) {
-            (Some(d), Some(c), Some(u), Some(p)) => (d, c, u, p),
-            _ => {
-                let dev = auth0_devtenant::DevTenant::start()?;
-                println!("No AUTH0_DOMAIN configured: using the embedded dev tenant at {}", dev.domain());
-                let t = (
-                    dev.domain(),
-                    dev.client_id().to_owned(),
-                    auth0_devtenant::TEST_USER_EMAIL.to_owned(),
-                    auth0_devtenant::TEST_USER_PASSWORD.to_owned(),
-                );
-                _dev = Some(dev);
-                t
-            }
-        };
-    let connection = env("AUTH0_CONNECTION").unwrap_or_else(|| "Username-Password-Authentication".into());
+    let (domain, client_id, username, password) = match (
+        env("AUTH0_DOMAIN"),
+        env("AUTH0_CLIENT_ID"),
+        env("AUTH0_USERNAME"),
+        env("AUTH0_PASSWORD"),
+    ) {
+        (Some(d), Some(c), Some(u), Some(p)) => (d, c, u, p),
+        _ => {
+            let dev = auth0_devtenant::DevTenant::start()?;
+            println!(
+                "No AUTH0_DOMAIN configured: using the embedded dev tenant at {}",
+                dev.domain()
+            );
+            let t = (
+                dev.domain(),
+                dev.client_id().to_owned(),
+                auth0_devtenant::TEST_USER_EMAIL.to_owned(),
+                auth0_devtenant::TEST_USER_PASSWORD.to_owned(),
+            );
+            _dev = Some(dev);
+            t
+        }
+    };
+    let connection =
+        env("AUTH0_CONNECTION").unwrap_or_else(|| "Username-Password-Authentication".into());
 
     let web = WebAuth::new(&json!({
         "domain": domain,
@@ -71,8 +79,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     show("client.login:", &result);
 
     // 2. userInfo with the access token.
-    let profile = web.client().user_info(result.access_token.as_deref().unwrap_or_default())?;
-    println!("userInfo: name={} email={}", profile["name"], profile["email"]);
+    let profile = web
+        .client()
+        .user_info(result.access_token.as_deref().unwrap_or_default())?;
+    println!(
+        "userInfo: name={} email={}",
+        profile["name"], profile["email"]
+    );
 
     // 3. renewAuth: no browser session here, so the handle's refresh token
     //    (rotated by the tenant) renews the tokens.

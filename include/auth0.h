@@ -78,6 +78,18 @@ typedef enum {
 } auth0_status;
 
 /**
+ * A cancel token: lets another thread end a blocking interactive call
+ * (`auth0_webauth_popup_authorize`, `auth0_webauth_device_poll`,
+ * `auth0_webauth_device_login`) at once, with `AUTH0_ERROR_CANCELLED`.
+ *
+ * Opaque. Created by `auth0_cancel_new`, released by `auth0_cancel_free`.
+ * Once cancelled it stays cancelled (a call given a cancelled token fails
+ * at once), so use a fresh token per operation. `auth0_cancel_cancel` may
+ * be called from any thread, at any time, any number of times.
+ */
+typedef struct auth0_cancel auth0_cancel;
+
+/**
  * A Management API v2 client acting with one user's token (auth0.js's
  * `new auth0.Management({domain, token})`).
  *
@@ -99,6 +111,30 @@ typedef struct auth0_management auth0_management;
  */
 typedef struct auth0_webauth auth0_webauth;
 
+/**
+ * An app-supplied opener of the login URL (a web view, a kiosk browser,
+ * a URL shown as text...).
+ *
+ * `url` is a NUL-terminated UTF-8 string valid only during the call (copy
+ * it to keep it); `user_data` is the pointer given next to the callback.
+ * Return 0 when the URL was opened, non-zero when it could not be: the
+ * login then fails with `AUTH0_ERROR_INVALID_ARGUMENT` and `code`
+ * `browser_open_failed`. Called once, on the thread that called the
+ * library function, after the loopback listener is ready — so the
+ * callback may block until the page is loaded, but must not wait for the
+ * login itself to finish.
+ */
+typedef int (*auth0_open_url_fn)(const char *url, void *user_data);
+
+/**
+ * Receives the device code to show the user, as the JSON object
+ * `auth0_webauth_device_start` answers (`user_code`, `verification_uri`,
+ * `verification_uri_complete`, `qr.text`, `qr.svg`, ...). `code_json` is
+ * valid only during the call. Called once, on the calling thread, before
+ * polling starts.
+ */
+typedef void (*auth0_device_code_fn)(const char *code_json, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -119,6 +155,136 @@ void auth0_string_free(char *s);
  * The string is static: do not free it. Safe to call from any thread.
  */
 const char *auth0_version(void);
+
+/**
+ * Creates a cancel token (not cancelled). Release it with
+ * `auth0_cancel_free`. Returns NULL only if memory ran out.
+ */
+auth0_cancel *auth0_cancel_new(void);
+
+/**
+ * Cancels every call watching `cancel`: they return
+ * `AUTH0_ERROR_CANCELLED` promptly. NULL is ignored. Thread-safe: meant
+ * to be called from another thread (a UI's Cancel button, a signal
+ * handler's helper thread) while the call blocks.
+ */
+void auth0_cancel_cancel(const auth0_cancel *cancel);
+
+/**
+ * 1 when `cancel` has been cancelled, 0 when not or when `cancel` is
+ * NULL. Thread-safe.
+ */
+int auth0_cancel_is_cancelled(const auth0_cancel *cancel);
+
+/**
+ * Releases a cancel token. NULL is ignored. Call it once, after every
+ * call given this token has returned and no thread can still call
+ * `auth0_cancel_cancel` on it.
+ */
+void auth0_cancel_free(auth0_cancel *cancel);
+
+/**
+ * auth0.js's `webAuth.popup.authorize(options)` for native apps: the
+ * interactive login in one blocking call (RFC 8252).
+ *
+ * Binds a loopback listener (127.0.0.1, or [::1] when `redirectUri` says
+ * so — never another address) on the port of `redirectUri` (from
+ * `options_json` or the handle; default `http://127.0.0.1/callback`);
+ * port 0 or none means an ephemeral port, or the first free port of
+ * `"ports":[…]`. Records a transaction (state, nonce, PKCE S256 verifier)
+ * and opens the `/authorize` URL with `open_url(url, user_data)`, or with
+ * the system browser when `open_url` is NULL. Then waits — at most
+ * `"timeout"` ms (default 300000) — for the browser to come back with
+ * the transaction's state, ignoring stray requests; checks the answer as
+ * `auth0_webauth_parse_hash` does, exchanges the code, and shows the
+ * browser a success page (`"successHtml"`) or an error page
+ * (`"errorHtml"`). `responseType` defaults to `"code"`; implicit
+ * `"token id_token"` works too.
+ *
+ * `options_json` may be NULL. `cancel` may be NULL; when given,
+ * `auth0_cancel_cancel` from another thread ends the wait at once.
+ * `user_data` is passed to `open_url` untouched and may be NULL.
+ *
+ * On `AUTH0_OK` `*out_json` is the authResult (see
+ * `auth0_webauth_login`). Otherwise the error JSON, and the status says
+ * why: `AUTH0_ERROR_TIMEOUT` (`code` `timeout`: the user closed the
+ * browser or never finished), `AUTH0_ERROR_CANCELLED` (`cancelled`),
+ * `AUTH0_ERROR_AUTHORIZATION` (`access_denied`, …),
+ * `AUTH0_ERROR_INVALID_ARGUMENT` (a bad option, or `code`
+ * `browser_open_failed` when the URL could not be opened),
+ * `AUTH0_ERROR_NETWORK` (`code` `listen_failed`: the port is taken).
+ * Release `*out_json` with `auth0_string_free`. Blocks the calling
+ * thread; `open_url` runs on it. Concurrent calls on one handle are
+ * allowed (each has its own listener). No token, code or verifier ever
+ * appears in an error.
+ */
+auth0_status auth0_webauth_popup_authorize(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           auth0_open_url_fn open_url,
+                                           void *user_data,
+                                           const auth0_cancel *cancel,
+                                           char **out_json);
+
+/**
+ * Starts the device authorization flow (RFC 8628): `POST
+ * /oauth/device/code` with the handle's client id and `"scope"` /
+ * `"audience"` from `options_json` (or the handle).
+ *
+ * On `AUTH0_OK` `*out_json` is `{"device_code","user_code",
+ * "verification_uri","verification_uri_complete","expires_in","interval",
+ * "qr":{"text","svg"}}`: show the user `user_code` and
+ * `verification_uri`, or the QR code of `verification_uri_complete` —
+ * `qr.text` for a terminal (Unicode half blocks, light on dark), `qr.svg`
+ * for a UI — then pass the whole object to `auth0_webauth_device_poll`.
+ * `options_json` may be NULL. Otherwise the error JSON. Release
+ * `*out_json` with `auth0_string_free`. Blocks until the tenant answers
+ * (bounded by the handle's `timeout`). Thread-safe.
+ */
+auth0_status auth0_webauth_device_start(const auth0_webauth *webauth,
+                                        const char *options_json,
+                                        char **out_json);
+
+/**
+ * Polls the device flow until the user approves or refuses on the
+ * activation page, or the code expires.
+ *
+ * `options_json`: the object `auth0_webauth_device_start` answered (at
+ * least `device_code`; `interval` and `expires_in` are honoured), plus an
+ * optional `"timeout"` in ms. Polls every `interval` seconds (five more
+ * after each `slow_down`), sleeping in between; `cancel` (may be NULL)
+ * ends the wait at once from another thread.
+ *
+ * On `AUTH0_OK` `*out_json` is the authResult (see
+ * `auth0_webauth_login`; the id_token verified). Otherwise the error
+ * JSON: `AUTH0_ERROR_AUTHORIZATION` with `code` `access_denied` (the user
+ * refused) or `expired_token` (the code expired), `AUTH0_ERROR_TIMEOUT`,
+ * `AUTH0_ERROR_CANCELLED`, or the token endpoint's error. Release
+ * `*out_json` with `auth0_string_free`. Blocks the calling thread.
+ * Thread-safe.
+ */
+auth0_status auth0_webauth_device_poll(const auth0_webauth *webauth,
+                                       const char *options_json,
+                                       const auth0_cancel *cancel,
+                                       char **out_json);
+
+/**
+ * The device flow in one call: `auth0_webauth_device_start` with
+ * `options_json`, then `on_code(code_json, user_data)` with its answer
+ * (show the code and the QR code), then `auth0_webauth_device_poll` with
+ * `options_json`'s `"timeout"`.
+ *
+ * `on_code` may be NULL (nothing is shown: only useful in tests);
+ * `user_data` is passed to it untouched; `cancel` may be NULL. Results
+ * and errors as `auth0_webauth_device_poll`. Release `*out_json` with
+ * `auth0_string_free`. Blocks the calling thread; `on_code` runs on it.
+ * Thread-safe.
+ */
+auth0_status auth0_webauth_device_login(const auth0_webauth *webauth,
+                                        const char *options_json,
+                                        auth0_device_code_fn on_code,
+                                        void *user_data,
+                                        const auth0_cancel *cancel,
+                                        char **out_json);
 
 /**
  * Creates a Management handle from `{"domain":…,"token":…}` (both

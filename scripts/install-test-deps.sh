@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, and nothing that is already there.
-# Debian packages: a C compiler, valgrind, pkg-config. Python packages come
+# Debian packages: a C compiler, valgrind, pkg-config, and Chromium with its
+# WebDriver (chromium, chromium-driver) for the browser tests (tests/browser.rs). Python packages come
 # from bindings/python/run_tests.sh. Rust comes from the machine's rustup.
 set -euo pipefail
 need=()
@@ -8,6 +9,8 @@ command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -20,8 +20,10 @@
 //! value means "not given".
 
 mod authentication;
+mod cancel;
 pub mod casing;
 mod dbconnection;
+mod device;
 mod domain;
 mod error;
 pub mod ffi;
@@ -30,9 +32,12 @@ mod html_form;
 mod http;
 mod id_token;
 mod jwks;
+mod loopback;
 mod management;
+mod opener;
 pub mod options;
 mod passwordless;
+mod popup;
 mod query;
 mod random;
 mod retry;
@@ -41,11 +46,15 @@ pub mod transaction;
 mod webauth;
 
 pub use authentication::AuthResult;
+pub use cancel::CancelToken;
+pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result};
 pub use id_token::Expectations;
 pub use management::Management;
+pub use opener::{OpenUrlFn, Opener};
 pub use options::Options;
+pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;
 pub use telemetry::Binding;
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};

@@ -11,10 +11,12 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod interactive;
 mod management;
 mod webauth;
 
 pub use boundary::auth0_status;
+pub use interactive::*;
 pub use management::*;
 pub use webauth::*;
 

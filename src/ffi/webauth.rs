@@ -253,7 +253,7 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
 /// # Safety
 /// `webauth` is NULL or a live handle; `options_json` is NULL or a
 /// NUL-terminated string; `out_json` is NULL or writable.
-unsafe fn with_webauth(
+pub(super) unsafe fn with_webauth(
     webauth: *const auth0_webauth,
     options_json: *const c_char,
     out_json: *mut *mut c_char,
@@ -271,7 +271,7 @@ unsafe fn with_webauth(
     })
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
     serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
 }
 

@@ -1,0 +1,200 @@
+//! [`CancelToken`]: a way to end an interactive operation from any thread.
+//!
+//! The waits of `popup_authorize` and of the device flow's polling watch a
+//! token; [`CancelToken::cancel`] wakes them at once (a condition variable
+//! and registered wakers, never a polling loop), and the operation ends
+//! with an [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) error.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+type Waker = Box<dyn Fn() + Send>;
+
+#[derive(Default)]
+struct State {
+    cancelled: bool,
+    next_id: u64,
+    wakers: Vec<(u64, Waker)>,
+}
+
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+/// A cancellation flag shared by clones.
+///
+/// Cheap to clone; every clone refers to the same flag. `cancel` may be
+/// called from any thread, any number of times. Once cancelled a token
+/// stays cancelled: an operation started with a cancelled token fails at
+/// once, so use a fresh token per operation.
+///
+/// ```
+/// use auth0_native::CancelToken;
+/// use std::time::Duration;
+///
+/// let token = CancelToken::new();
+/// let other = token.clone();
+/// std::thread::spawn(move || other.cancel());
+/// // Returns well before the minute is up.
+/// assert!(token.wait_timeout(Duration::from_secs(60)));
+/// ```
+#[derive(Clone, Default)]
+pub struct CancelToken(Arc<Shared>);
+
+impl std::fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelToken")
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
+
+impl CancelToken {
+    /// A token that is not cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.0.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Cancels every operation watching this token (or a clone of it).
+    pub fn cancel(&self) {
+        let wakers = {
+            let mut s = self.lock();
+            if s.cancelled {
+                return;
+            }
+            s.cancelled = true;
+            std::mem::take(&mut s.wakers)
+        };
+        self.0.cv.notify_all();
+        // Outside the lock: a waker may take other locks.
+        for (_, w) in wakers {
+            w();
+        }
+    }
+
+    /// Whether [`cancel`](CancelToken::cancel) has been called.
+    pub fn is_cancelled(&self) -> bool {
+        self.lock().cancelled
+    }
+
+    /// Sleeps for `timeout`, or less when the token is cancelled. Returns
+    /// whether it was cancelled.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut s = self.lock();
+        while !s.cancelled {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            s = self
+                .0
+                .cv
+                .wait_timeout(s, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
+    }
+
+    /// Runs `waker` once when the token is cancelled (at once when it
+    /// already is), unless the returned guard is dropped first.
+    pub(crate) fn on_cancel(&self, waker: impl Fn() + Send + 'static) -> CancelGuard {
+        let mut s = self.lock();
+        if s.cancelled {
+            drop(s);
+            waker();
+            return CancelGuard {
+                token: self.clone(),
+                id: None,
+            };
+        }
+        let id = s.next_id;
+        s.next_id += 1;
+        s.wakers.push((id, Box::new(waker)));
+        CancelGuard {
+            token: self.clone(),
+            id: Some(id),
+        }
+    }
+}
+
+/// Unregisters a waker of [`CancelToken::on_cancel`] when dropped.
+pub(crate) struct CancelGuard {
+    token: CancelToken,
+    id: Option<u64>,
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            self.token.lock().wakers.retain(|(i, _)| *i != id);
+        }
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CancelToken>();
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn wait_times_out_when_not_cancelled() {
+        let t = CancelToken::new();
+        let start = Instant::now();
+        assert!(!t.wait_timeout(Duration::from_millis(50)));
+        assert!(start.elapsed() >= Duration::from_millis(50));
+    }
+
+    #[test]
+    fn cancel_from_another_thread_wakes_a_wait_promptly() {
+        let t = CancelToken::new();
+        let c = t.clone();
+        let start = Instant::now();
+        let h = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            c.cancel();
+        });
+        assert!(t.wait_timeout(Duration::from_secs(30)));
+        assert!(start.elapsed() < Duration::from_secs(5));
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn wakers_run_once_and_not_after_their_guard_is_dropped() {
+        let t = CancelToken::new();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let kept = t.on_cancel(move || {
+            h.fetch_add(1, Ordering::SeqCst);
+        });
+        let h = hits.clone();
+        drop(t.on_cancel(move || {
+            h.fetch_add(100, Ordering::SeqCst);
+        }));
+        t.cancel();
+        t.cancel();
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        drop(kept);
+        let h = hits.clone();
+        let _late = t.on_cancel(move || {
+            h.fetch_add(10, Ordering::SeqCst);
+        });
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            11,
+            "runs at once when already cancelled"
+        );
+    }
+}

@@ -1,0 +1,507 @@
+//! The loopback redirect listener of native logins (RFC 8252 §7.3).
+//!
+//! It binds the loopback interface only — `127.0.0.1`, or `[::1]` when the
+//! redirect URI names it — on the redirect URI's port, on the first free
+//! port of a pre-registered list, or on an ephemeral port. It then waits for
+//! exactly one callback on the redirect path that carries the expected
+//! `state`: stray requests (a favicon, another path) get a 404, a callback
+//! with another state a 400, and the wait goes on. Answers sent in the
+//! fragment (implicit response types) never reach a server, so a bare GET
+//! of the redirect path is answered with a tiny page that posts the
+//! fragment back. std::net only: one accept thread, one short-lived thread
+//! per connection, no async runtime.
+
+use crate::cancel::CancelToken;
+use crate::error::{Error, ErrorKind, Result};
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// The redirect URI of a popup login when none is configured.
+pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+
+/// How long one connection may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Cap on a request's head and on a posted body.
+const MAX_HEAD: usize = 16 * 1024;
+const MAX_BODY: usize = 64 * 1024;
+/// Connections handled at once; more are closed unanswered.
+const MAX_CONNECTIONS: usize = 32;
+
+const DEFAULT_SUCCESS_HTML: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Login complete</title></head>\
+<body style=\"font-family:sans-serif;text-align:center;margin-top:4em\"><h1 id=\"auth0-native-result\">You are logged in</h1>\
+<p>You can close this window and return to the application.</p></body></html>\n";
+
+/// The pages the listener answers the browser with (`successHtml`,
+/// `errorHtml`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pages {
+    pub success_html: Option<String>,
+    pub error_html: Option<String>,
+}
+
+impl Pages {
+    fn success(&self) -> String {
+        self.success_html
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SUCCESS_HTML.to_owned())
+    }
+
+    /// The error page; the default one shows `message` (escaped), which
+    /// never holds a secret.
+    fn error(&self, message: &str) -> String {
+        self.error_html.clone().unwrap_or_else(|| {
+            format!(
+                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Login failed</title></head>\
+<body style=\"font-family:sans-serif;text-align:center;margin-top:4em\"><h1 id=\"auth0-native-result\">Login failed</h1>\
+<p id=\"auth0-native-message\">{}</p><p>You can close this window and return to the application.</p></body></html>\n",
+                escape(message)
+            )
+        })
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A listener bound to its port, not yet serving.
+pub(crate) struct Bound {
+    tcp: TcpListener,
+    redirect_uri: String,
+    path: String,
+}
+
+impl Bound {
+    /// Binds for `redirect_uri` (a loopback `http://` URL; `None` is
+    /// [`DEFAULT_REDIRECT_URI`]). Its port is used when it has one other
+    /// than 0; otherwise the first of `ports` that is free, or an ephemeral
+    /// port when `ports` is empty.
+    pub fn bind(redirect_uri: Option<&str>, ports: &[u16]) -> Result<Bound> {
+        let invalid = || {
+            Error::invalid_argument(
+                "redirectUri option is not valid: popup.authorize needs a loopback URL such as http://127.0.0.1/callback (or http://localhost/..., http://[::1]/...)",
+            )
+        };
+        let mut url =
+            url::Url::parse(redirect_uri.unwrap_or(DEFAULT_REDIRECT_URI)).map_err(|_| invalid())?;
+        if url.scheme() != "http" || url.fragment().is_some() {
+            return Err(invalid());
+        }
+        let ip: IpAddr = match url.host() {
+            Some(url::Host::Ipv4(a)) if a == Ipv4Addr::LOCALHOST => Ipv4Addr::LOCALHOST.into(),
+            Some(url::Host::Ipv6(a)) if a == Ipv6Addr::LOCALHOST => Ipv6Addr::LOCALHOST.into(),
+            Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
+                Ipv4Addr::LOCALHOST.into()
+            }
+            _ => return Err(invalid()),
+        };
+        let candidates: Vec<u16> = match url.port() {
+            Some(p) if p != 0 => vec![p],
+            _ if !ports.is_empty() => ports.to_vec(),
+            _ => vec![0],
+        };
+        let mut last_error = None;
+        let mut tcp = None;
+        for port in &candidates {
+            match TcpListener::bind(SocketAddr::new(ip, *port)) {
+                Ok(l) => {
+                    tcp = Some(l);
+                    break;
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        let tcp = tcp.ok_or_else(|| {
+            let list: Vec<String> = candidates.iter().map(u16::to_string).collect();
+            Error::new(
+                ErrorKind::Network,
+                format!(
+                    "could not listen on {ip} port {}: {}",
+                    list.join(", "),
+                    last_error.map(|e| e.to_string()).unwrap_or_default()
+                ),
+            )
+            .with_code("listen_failed")
+        })?;
+        let port = tcp
+            .local_addr()
+            .map_err(|e| Error::internal(format!("the listener has no address: {e}")))?
+            .port();
+        url.set_port(Some(port)).map_err(|_| invalid())?;
+        Ok(Bound {
+            path: url.path().to_owned(),
+            redirect_uri: url.to_string(),
+            tcp,
+        })
+    }
+
+    /// The redirect URI with the bound port, to send to `/authorize`.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The bound address (always a loopback address).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.tcp
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0))
+    }
+
+    /// Starts accepting connections; only a callback carrying `state` is
+    /// delivered.
+    pub fn serve(self, state: String, pages: Pages) -> Serving {
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let addr = self.local_addr();
+        let shared = Arc::new(Conn {
+            path: self.path,
+            state,
+            pages,
+            delivered: AtomicBool::new(false),
+            active: AtomicUsize::new(0),
+            tx: tx.clone(),
+        });
+        let stop2 = stop.clone();
+        let tcp = self.tcp;
+        let thread = std::thread::Builder::new()
+            .name("auth0-loopback".into())
+            .spawn(move || accept_loop(tcp, stop2, shared))
+            .ok();
+        Serving {
+            addr,
+            rx,
+            tx,
+            stop,
+            thread,
+        }
+    }
+}
+
+/// What the waiting thread receives.
+enum Event {
+    Callback(Callback),
+    Cancelled,
+}
+
+/// A callback that carried the expected state, with its connection, which
+/// is answered once the answer has been checked.
+pub(crate) struct Callback {
+    /// The callback's parameters: the query, or the posted form (a
+    /// `form_post` answer, or the fragment posted back).
+    pub params: String,
+    stream: TcpStream,
+    pages: Pages,
+}
+
+impl Callback {
+    /// Answers the browser with the success page.
+    pub fn respond_success(mut self) {
+        let page = self.pages.success();
+        respond(&mut self.stream, 200, "OK", &page);
+    }
+
+    /// Answers the browser with the error page.
+    pub fn respond_error(mut self, message: &str) {
+        let page = self.pages.error(message);
+        respond(&mut self.stream, 400, "Bad Request", &page);
+    }
+}
+
+/// A serving listener. Dropping it stops the accept thread.
+pub(crate) struct Serving {
+    addr: SocketAddr,
+    rx: mpsc::Receiver<Event>,
+    tx: mpsc::Sender<Event>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Serving {
+    /// Waits for the callback until `deadline`, or until `cancel` fires.
+    pub fn wait(&self, deadline: Instant, cancel: &CancelToken) -> Result<Callback> {
+        let tx = std::sync::Mutex::new(self.tx.clone());
+        let _guard = cancel.on_cancel(move || {
+            let _ = tx
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .send(Event::Cancelled);
+        });
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(timeout) {
+            Ok(Event::Callback(c)) => Ok(c),
+            Ok(Event::Cancelled) => Err(cancelled()),
+            Err(_) => Err(Error::new(
+                ErrorKind::Timeout,
+                "the login was not completed in time (the browser never came back to the application)",
+            )),
+        }
+    }
+}
+
+pub(crate) fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "the operation was cancelled")
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the blocking accept with a connection of our own.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Conn {
+    path: String,
+    state: String,
+    pages: Pages,
+    delivered: AtomicBool,
+    active: AtomicUsize,
+    tx: mpsc::Sender<Event>,
+}
+
+fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
+    for stream in tcp.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else {
+            // Out of descriptors and the like: do not spin.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        if conn.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            conn.active.fetch_sub(1, Ordering::SeqCst);
+            continue;
+        }
+        let c = conn.clone();
+        let spawned = std::thread::Builder::new()
+            .name("auth0-loopback-conn".into())
+            .spawn(move || {
+                handle(stream, &c);
+                c.active.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            conn.active.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// A request as far as the listener cares.
+struct Request {
+    method: String,
+    path: String,
+    query: String,
+    body: Vec<u8>,
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    stream.set_read_timeout(Some(READ_TIMEOUT)).ok()?;
+    let mut buf = Vec::with_capacity(2048);
+    let mut chunk = [0u8; 2048];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if buf.len() > MAX_HEAD {
+            return None;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = std::str::from_utf8(&buf[..head_end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_owned();
+    let target = first.next()?;
+    let content_length = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    if content_length > MAX_BODY {
+        return None;
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < content_length {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(content_length);
+    Some(Request {
+        method,
+        path: path.to_owned(),
+        query: query.to_owned(),
+        body,
+    })
+}
+
+fn handle(mut stream: TcpStream, conn: &Conn) {
+    let Some(req) = read_request(&mut stream) else {
+        return;
+    };
+    if req.path != conn.path {
+        respond(&mut stream, 404, "Not Found", "Not found");
+        return;
+    }
+    let params = match req.method.as_str() {
+        "GET" if req.query.is_empty() => {
+            respond(&mut stream, 200, "OK", FRAGMENT_POST_BACK);
+            return;
+        }
+        "GET" => req.query,
+        "POST" => String::from_utf8_lossy(&req.body).into_owned(),
+        _ => {
+            respond(&mut stream, 405, "Method Not Allowed", "Method not allowed");
+            return;
+        }
+    };
+    let state = url::form_urlencoded::parse(params.as_bytes())
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !constant_time_eq(state.as_bytes(), conn.state.as_bytes()) {
+        let page = conn
+            .pages
+            .error("This answer does not belong to the login in progress.");
+        respond(&mut stream, 400, "Bad Request", &page);
+        return;
+    }
+    if conn.delivered.swap(true, Ordering::SeqCst) {
+        let page = conn.pages.error("This login has already been completed.");
+        respond(&mut stream, 400, "Bad Request", &page);
+        return;
+    }
+    let callback = Callback {
+        params,
+        stream,
+        pages: conn.pages.clone(),
+    };
+    if let Err(mpsc::SendError(Event::Callback(c))) = conn.tx.send(Event::Callback(callback)) {
+        c.respond_error("The application is no longer waiting for this login.");
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn respond(stream: &mut TcpStream, status: u16, reason: &str, body: &str) {
+    let content_type = if body.starts_with('<') {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.flush();
+}
+
+/// Posts the fragment of the page's URL back to the same path as a form
+/// (what `response_mode=form_post` would send), after removing it from
+/// the address bar and history.
+const FRAGMENT_POST_BACK: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Completing login</title></head><body>\
+<noscript>JavaScript is needed to complete this login.</noscript><script>\
+(function(){var p=new URLSearchParams(location.hash.slice(1));var f=document.createElement('form');\
+f.method='post';f.action=location.pathname;p.forEach(function(v,k){var i=document.createElement('input');\
+i.type='hidden';i.name=k;i.value=v;f.appendChild(i);});document.body.appendChild(f);\
+history.replaceState(null,'',location.pathname);f.submit();})();</script></body></html>\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(addr: SocketAddr, target: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn binds_loopback_only_on_an_ephemeral_port_by_default() {
+        let b = Bound::bind(None, &[]).unwrap();
+        assert!(b.local_addr().ip().is_loopback());
+        assert_ne!(b.local_addr().port(), 0);
+        assert_eq!(
+            b.redirect_uri(),
+            format!("http://127.0.0.1:{}/callback", b.local_addr().port())
+        );
+    }
+
+    #[test]
+    fn localhost_binds_127_0_0_1_and_keeps_its_name() {
+        let b = Bound::bind(Some("http://localhost:0/cb"), &[]).unwrap();
+        assert_eq!(b.local_addr().ip(), IpAddr::from(Ipv4Addr::LOCALHOST));
+        assert!(b.redirect_uri().starts_with("http://localhost:"));
+    }
+
+    #[test]
+    fn non_loopback_redirects_are_refused() {
+        for uri in [
+            "http://0.0.0.0/callback",
+            "http://192.168.1.1/callback",
+            "https://127.0.0.1/callback",
+            "http://example.com/callback",
+            "com.example.app://callback",
+        ] {
+            let e = Bound::bind(Some(uri), &[]).err().expect(uri);
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{uri}");
+        }
+    }
+
+    #[test]
+    fn the_first_free_port_of_the_list_is_taken() {
+        let busy = TcpListener::bind("127.0.0.1:0").unwrap();
+        let busy_port = busy.local_addr().unwrap().port();
+        let free = TcpListener::bind("127.0.0.1:0").unwrap();
+        let free_port = free.local_addr().unwrap().port();
+        drop(free);
+        let b = Bound::bind(None, &[busy_port, free_port]).unwrap();
+        assert_eq!(b.local_addr().port(), free_port);
+    }
+
+    #[test]
+    fn strays_and_wrong_states_are_answered_and_the_wait_goes_on() {
+        let b = Bound::bind(None, &[]).unwrap();
+        let addr = b.local_addr();
+        let s = b.serve("good-state".into(), Pages::default());
+        assert!(get(addr, "/favicon.ico").starts_with("HTTP/1.1 404"));
+        assert!(get(addr, "/callback?code=x&state=bad").starts_with("HTTP/1.1 400"));
+        assert!(get(addr, "/callback").contains("URLSearchParams"));
+        let h = std::thread::spawn(move || get(addr, "/callback?code=x&state=good-state"));
+        let cb = s
+            .wait(
+                Instant::now() + Duration::from_secs(10),
+                &CancelToken::new(),
+            )
+            .unwrap();
+        assert_eq!(cb.params, "code=x&state=good-state");
+        cb.respond_success();
+        assert!(h.join().unwrap().contains("You are logged in"));
+    }
+}
