@@ -1,0 +1,66 @@
+"""The shared URL fixture (tests/fixtures/authorize_urls.json), as the Rust and C tests run it.
+
+The fixture's option names are auth0.js's camelCase; the module takes them
+unchanged as keywords.
+"""
+
+from typing import Any, Dict, List
+from urllib.parse import urlsplit
+
+import pytest
+
+import auth0_native
+from helpers import load_fixture, query_pairs
+
+FIXTURE = load_fixture("authorize_urls.json")
+URL_CASES: List[Dict[str, Any]] = [c for c in FIXTURE["url_cases"] if "error" not in c]
+REFUSED_CASES: List[Dict[str, Any]] = [c for c in FIXTURE["url_cases"] if "error" in c]
+CONSTRUCTOR_ERRORS: List[Dict[str, Any]] = FIXTURE["constructor_errors"]
+
+
+def run_case(case: Dict[str, Any]) -> str:
+    web = auth0_native.WebAuth(**case["webauth"])
+    if case["op"] == "build_authorize_url":
+        return web.client.build_authorize_url(**case["options"])
+    if case["op"] == "logout":
+        return web.logout(**case["options"])
+    raise AssertionError(f"unknown op {case['op']!r} in the fixture")
+
+
+def ids(cases: List[Dict[str, Any]]) -> List[str]:
+    return [c["name"] for c in cases]
+
+
+def test_fixture_has_cases_of_every_group() -> None:
+    assert URL_CASES and REFUSED_CASES and CONSTRUCTOR_ERRORS
+
+
+@pytest.mark.parametrize("case", URL_CASES, ids=ids(URL_CASES))
+def test_url_case_gives_the_expected_query(case: Dict[str, Any]) -> None:
+    url = run_case(case)
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == case["url_base"]
+    assert query_pairs(url) == [tuple(pair) for pair in case["query"]]
+
+
+@pytest.mark.parametrize("case", URL_CASES, ids=ids(URL_CASES))
+def test_url_case_gives_the_exact_raw_url(case: Dict[str, Any]) -> None:
+    assert run_case(case) == case["raw"]
+
+
+@pytest.mark.parametrize("case", REFUSED_CASES, ids=ids(REFUSED_CASES))
+def test_refused_case_raises_invalid_argument_with_its_description(case: Dict[str, Any]) -> None:
+    with pytest.raises(auth0_native.InvalidArgumentError) as caught:
+        run_case(case)
+    assert caught.value.code == case["error"]["code"]
+    assert caught.value.description == case["error"]["description"]
+
+
+@pytest.mark.parametrize("case", CONSTRUCTOR_ERRORS, ids=ids(CONSTRUCTOR_ERRORS))
+def test_constructor_error_raises_invalid_argument_with_its_description(
+    case: Dict[str, Any],
+) -> None:
+    with pytest.raises(auth0_native.InvalidArgumentError) as caught:
+        auth0_native.WebAuth(**case["webauth"])
+    assert caught.value.code == case["error"]["code"]
+    assert caught.value.description == case["error"]["description"]
