@@ -173,3 +173,46 @@ pub(crate) unsafe fn arg_handle<'a, T>(p: *const T, name: &str) -> Result<&'a T,
         Error::invalid_argument(format!("{name} must not be NULL")).with_code("null_parameter")
     })
 }
+
+/// The body of every `_new`: parse `options_json` (required), `build` the
+/// handle, write it to `*out` (NULL on failure) and the error to
+/// `*error_json`.
+///
+/// # Safety
+/// `options_json` is NULL or a NUL-terminated string; `out` and
+/// `error_json` are NULL or writable.
+pub(crate) unsafe fn new_handle<H>(
+    options_json: *const c_char,
+    out: *mut *mut H,
+    error_json: *mut *mut c_char,
+    build: impl FnOnce(&Value) -> Result<H, Error>,
+) -> auth0_status {
+    run_with_error(error_json, || {
+        if out.is_null() {
+            return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
+        }
+        // SAFETY: non-NULL; the caller promises it is writable.
+        unsafe { *out = std::ptr::null_mut() };
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        let options = unsafe { arg_json(options_json, "options_json", false) }?;
+        let handle = build(&options)?;
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(Box::new(handle)) };
+        Ok(())
+    })
+}
+
+/// The body of every `_free`: NULL is ignored; a panic in a destructor is
+/// contained.
+///
+/// # Safety
+/// `handle` is NULL or was made by [`new_handle`] and is released once.
+pub(crate) unsafe fn free_handle<H>(handle: *mut H) {
+    if handle.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: made by `Box::into_raw` in `new_handle`, released once.
+        drop(unsafe { Box::from_raw(handle) });
+    }));
+}

@@ -1,6 +1,6 @@
 //! `auth0_management`: the C face of [`crate::Management`].
 
-use super::boundary::{arg_handle, arg_json, auth0_status, run_json, run_with_error};
+use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use crate::options::{as_object, require_str};
 use crate::{Binding, Error, Management};
 use serde_json::Value;
@@ -34,32 +34,22 @@ pub unsafe extern "C" fn auth0_management_new(
     out: *mut *mut auth0_management,
     error_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_with_error(error_json, || {
-        if out.is_null() {
-            return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
-        }
-        // SAFETY: non-NULL; the caller promises it is writable.
-        unsafe { *out = std::ptr::null_mut() };
-        // SAFETY: the caller promises a NUL-terminated string or NULL.
-        let options = unsafe { arg_json(options_json, "options_json", false) }?;
-        let inner = Management::with_binding(&options, Binding::C)?;
-        // SAFETY: as above.
-        unsafe { *out = Box::into_raw(Box::new(auth0_management { inner })) };
-        Ok(())
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        new_handle(options_json, out, error_json, |options| {
+            Ok(auth0_management {
+                inner: Management::with_binding(options, Binding::C)?,
+            })
+        })
+    }
 }
 
 /// Releases a Management handle. NULL is ignored. Call it once, after every
 /// other call on the handle has returned.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_management_free(management: *mut auth0_management) {
-    if management.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: made by `Box::into_raw` in `auth0_management_new`, released once.
-        drop(unsafe { Box::from_raw(management) });
-    }));
+    // SAFETY: the caller passes NULL or a handle from `auth0_management_new`, once.
+    unsafe { free_handle(management) }
 }
 
 /// auth0.js's `getUser(userId)`: `GET /api/v2/users/{userId}` (the id is

@@ -1,6 +1,6 @@
 //! `auth0_webauth`: the C face of [`crate::WebAuth`].
 
-use super::boundary::{arg_handle, arg_json, auth0_status, run_json, run_with_error};
+use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use crate::options::{as_object, require_str};
 use crate::{Binding, Error, WebAuth};
 use serde_json::json;
@@ -46,32 +46,22 @@ pub unsafe extern "C" fn auth0_webauth_new(
     out: *mut *mut auth0_webauth,
     error_json: *mut *mut c_char,
 ) -> auth0_status {
-    run_with_error(error_json, || {
-        if out.is_null() {
-            return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
-        }
-        // SAFETY: non-NULL; the caller promises it is writable.
-        unsafe { *out = std::ptr::null_mut() };
-        // SAFETY: the caller promises a NUL-terminated string or NULL.
-        let options = unsafe { arg_json(options_json, "options_json", false) }?;
-        let inner = WebAuth::with_binding(&options, Binding::C)?;
-        // SAFETY: as above.
-        unsafe { *out = Box::into_raw(Box::new(auth0_webauth { inner })) };
-        Ok(())
-    })
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        new_handle(options_json, out, error_json, |options| {
+            Ok(auth0_webauth {
+                inner: WebAuth::with_binding(options, Binding::C)?,
+            })
+        })
+    }
 }
 
 /// Releases a WebAuth handle. NULL is ignored. Call it once, after every
 /// other call on the handle has returned.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_webauth_free(webauth: *mut auth0_webauth) {
-    if webauth.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: made by `Box::into_raw` in `auth0_webauth_new`, released once.
-        drop(unsafe { Box::from_raw(webauth) });
-    }));
+    // SAFETY: the caller passes NULL or a handle from `auth0_webauth_new`, once.
+    unsafe { free_handle(webauth) }
 }
 
 /// auth0.js's `client.buildAuthorizeUrl(options)`: builds the `/authorize`
