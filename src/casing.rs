@@ -92,22 +92,6 @@ pub fn keyword_to_option_name(name: &str) -> String {
     format!("{underscores}{}", snake_to_camel(stripped))
 }
 
-/// Turns auth0.js result keys into Pythonic ones, recursively through
-/// objects and arrays (`accessToken` → `access_token`, `idTokenPayload` →
-/// `id_token_payload`). Claim names inside `idTokenPayload` and raw server
-/// JSON are left as they are by callers that pass them separately.
-pub fn result_to_snake_case(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (camel_to_snake(k), result_to_snake_case(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(result_to_snake_case).collect()),
-        other => other.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@
 //! for `logout(client_id=None)`, "leave it out").
 
 use crate::errors::to_py_err;
-use auth0_native::casing::{keyword_to_option_name, result_to_snake_case};
-use auth0_native::{Error, Options};
+use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
+use auth0_native::{AuthResult, Error, Options};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Number, Value};
@@ -203,8 +203,38 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
 }
 
 /// A core result as Python: auth0.js's camelCase keys become snake_case
-/// (`accessToken` → `access_token`), the shape the `.pyi` `TypedDict`s
-/// describe.
+/// (`accessToken` → `access_token`, `Id` → `id`) at the TOP LEVEL only, the
+/// shape the `.pyi` `TypedDict`s describe. Nested values — the claims of
+/// `id_token_payload`, `app_state`, server JSON — are data and keep their
+/// keys exactly as the server or the caller wrote them.
 pub(crate) fn result_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    json_to_py(py, &result_to_snake_case(value))
+    match value {
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(camel_to_snake(key), json_to_py(py, item)?)?;
+            }
+            Ok(dict.into_any())
+        }
+        other => json_to_py(py, other),
+    }
+}
+
+/// An authResult as the `AuthResult` dict: its nine keys in snake_case,
+/// each `None` when absent.
+pub(crate) fn auth_result_to_py<'py>(
+    py: Python<'py>,
+    result: &AuthResult,
+) -> PyResult<Bound<'py, PyAny>> {
+    let value =
+        serde_json::to_value(result).map_err(|e| to_py_err(py, Error::internal(e.to_string())))?;
+    result_to_py(py, &value)
+}
+
+/// A positional argument that holds data (a dict of user metadata, the
+/// device code dict) as JSON, with the keys as given; `what` names it in
+/// messages.
+pub(crate) fn argument_to_json(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+    let mut path = what.to_owned();
+    to_json(value, &mut path, 0)
 }

@@ -23,8 +23,8 @@ pyo3::import_exception!(auth0_native._errors, StorageError);
 pyo3::import_exception!(auth0_native._errors, InternalError);
 
 /// The exception for `error`: the class of its kind, with `code`,
-/// `description` (also `str(exc)`), `status_code`, `original` and `state`
-/// set from it. The core's messages carry no secret, and nothing is added
+/// `description` (also `str(exc)`), `status_code`, `original`, `state`,
+/// `retry_after` and `rate_limit_reset` set from it. The core's messages carry no secret, and nothing is added
 /// here.
 pub(crate) fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     let class = class_of(py, error.kind());
@@ -61,5 +61,7 @@ fn instantiate<'py>(class: &Bound<'py, PyType>, error: &Error) -> PyResult<Bound
     let original = error.original().map(|o| json_to_py(py, o)).transpose()?;
     kwargs.set_item("original", original)?;
     kwargs.set_item("state", error.state())?;
+    kwargs.set_item("retry_after", error.retry_after())?;
+    kwargs.set_item("rate_limit_reset", error.rate_limit_reset())?;
     class.call((error.description(),), Some(&kwargs))
 }

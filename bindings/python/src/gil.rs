@@ -1,10 +1,13 @@
-//! The one way this module calls the core: with the GIL released.
+//! The one way this module calls the core: with the GIL released
+//! ([`detached`]; [`interruptible`] for the long interactive waits).
 
 use crate::errors::to_py_err;
-use auth0_native::Error;
+use auth0_native::{CancelToken, Error};
 use pyo3::marker::Ungil;
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// Runs one core call with the GIL released and turns its error into the
 /// matching `Auth0Error` subclass.
@@ -33,4 +36,106 @@ where
 fn panic_error() -> Error {
     Error::internal("a panic was caught at the Python boundary; this is a bug in auth0-native")
         .with_code("panic")
+}
+
+/// How often a blocking interactive call wakes the calling thread to look
+/// for a signal (Ctrl+C) or a cancelled [`PyCancelToken`].
+///
+/// [`PyCancelToken`]: crate::interactive::PyCancelToken
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Runs one long, cancellable core call (the popup's loopback wait, device
+/// polling) so that Ctrl+C ends it.
+///
+/// CPython runs signal handlers on the main thread only, when it holds the
+/// GIL, so the core call goes to a helper thread and the calling thread
+/// waits for it with the GIL released, waking every [`SIGNAL_POLL`] to
+/// run `py.check_signals()` and to look at `watch` (the caller's
+/// `CancelToken`). When a signal handler raises (`KeyboardInterrupt`), the
+/// core call is cancelled through the token `call` was given, which ends
+/// its wait at once, and that exception is raised once the call is over; a
+/// second Ctrl+C stops waiting for it (a Python callback of the call may
+/// still be running). `watch` being cancelled cancels the call too, and
+/// it then ends with `CancelledError`. The caller's token is never
+/// cancelled by a signal.
+///
+/// Callbacks the call makes into Python run on the helper thread, and take
+/// the GIL themselves (`Python::attach`).
+pub(crate) fn interruptible<T, F>(
+    py: Python<'_>,
+    watch: Option<CancelToken>,
+    call: F,
+) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(CancelToken) -> auth0_native::Result<T> + Send + 'static,
+{
+    let token = CancelToken::new();
+    if watch.as_ref().is_some_and(CancelToken::is_cancelled) {
+        // The call then ends before it opens or sends anything.
+        token.cancel();
+    }
+    let (tx, rx) = mpsc::channel();
+    let inner = token.clone();
+    std::thread::Builder::new()
+        .name("auth0-native-wait".into())
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| call(inner)))
+                .unwrap_or_else(|_| Err(panic_error()));
+            // The caller may have stopped waiting (a second Ctrl+C).
+            let _ = tx.send(result);
+        })
+        .map_err(|e| {
+            to_py_err(
+                py,
+                Error::internal(format!("a thread could not be started: {e}")),
+            )
+        })?;
+    let mut rx = Some(rx);
+    loop {
+        match wait_once(py, &mut rx) {
+            Some(Ok(result)) => return result.map_err(|e| to_py_err(py, e)),
+            Some(Err(())) => return Err(to_py_err(py, lost_thread_error())),
+            None => {}
+        }
+        if watch.as_ref().is_some_and(CancelToken::is_cancelled) {
+            token.cancel();
+        }
+        if let Err(interrupt) = py.check_signals() {
+            token.cancel();
+            loop {
+                match wait_once(py, &mut rx) {
+                    Some(_) => return Err(interrupt),
+                    None => py.check_signals()?,
+                }
+            }
+        }
+    }
+}
+
+/// Waits up to [`SIGNAL_POLL`] for the helper's result with the GIL
+/// released: `Some(Ok(result))`, `Some(Err(()))` when the helper is gone
+/// without one, `None` when still running. (The receiver moves in and out
+/// of the detached closure: it is `Send` but not `Sync`.)
+fn wait_once<T: Send>(
+    py: Python<'_>,
+    slot: &mut Option<mpsc::Receiver<auth0_native::Result<T>>>,
+) -> Option<Result<auth0_native::Result<T>, ()>> {
+    let Some(rx) = slot.take() else {
+        return Some(Err(()));
+    };
+    let (rx, got) = py.detach(move || {
+        let got = rx.recv_timeout(SIGNAL_POLL);
+        (rx, got)
+    });
+    *slot = Some(rx);
+    match got {
+        Ok(result) => Some(Ok(result)),
+        Err(mpsc::RecvTimeoutError::Timeout) => None,
+        Err(mpsc::RecvTimeoutError::Disconnected) => Some(Err(())),
+    }
+}
+
+fn lost_thread_error() -> Error {
+    Error::internal("the call's thread ended without an answer; this is a bug in auth0-native")
 }

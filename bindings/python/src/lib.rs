@@ -3,8 +3,11 @@
 //! This layer only translates (DESIGN.md, "The Python module"): keyword
 //! arguments become the core's JSON options ([`convert`]), core errors become
 //! the exceptions of `auth0_native._errors` ([`errors`]), and every core
-//! operation runs with the GIL released ([`gil::detached`]). The decisions —
-//! validation, defaults, URLs, transactions — are the core's.
+//! operation runs with the GIL released ([`gil::detached`]; the long
+//! interactive waits of [`interactive`] through [`gil::interruptible`], which
+//! Ctrl+C ends). Results become dicts with snake_case top-level keys and
+//! nested data untouched. The decisions — validation, defaults, URLs,
+//! transactions — are the core's.
 //!
 //! The public names are re-exported by `auth0_native/__init__.py`; the
 //! hand-written `_native.pyi` describes them and is checked against this
@@ -13,10 +16,14 @@
 mod convert;
 mod errors;
 mod gil;
+mod interactive;
+mod management;
 
 use auth0_native::{Binding, Error, WebAuth};
-use convert::{keywords_to_options, result_to_py};
+use convert::{auth_result_to_py, json_to_py, keywords_to_options, result_to_py};
 use gil::detached;
+use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
+use management::PyManagement;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -64,6 +71,30 @@ impl PyWebAuth {
         }
     }
 
+    /// `webAuth.redirect`: `login_with_credentials`. Shares this handle.
+    #[getter]
+    fn redirect(&self) -> PyRedirect {
+        PyRedirect {
+            web: Arc::clone(&self.web),
+        }
+    }
+
+    /// `webAuth.popup`: the interactive loopback login. Shares this handle.
+    #[getter]
+    fn popup(&self) -> PyPopup {
+        PyPopup {
+            web: Arc::clone(&self.web),
+        }
+    }
+
+    /// The device flow (RFC 8628). Shares this handle.
+    #[getter]
+    fn device(&self) -> PyDevice {
+        PyDevice {
+            web: Arc::clone(&self.web),
+        }
+    }
+
     /// `webAuth.authorize(options)`: records a transaction (state, nonce,
     /// PKCE verifier, app_state) and returns the `/authorize` URL to open.
     #[pyo3(signature = (**options))]
@@ -90,6 +121,130 @@ impl PyWebAuth {
             serde_json::to_value(request).map_err(|e| Error::internal(e.to_string()))
         })?;
         result_to_py(py, &request)
+    }
+
+    /// `webAuth.parseHash({hash, state, nonce})`: checks the answer
+    /// `/authorize` sent back (a fragment, a query, or the whole callback
+    /// URL) against the recorded transaction, exchanges a code, verifies
+    /// the id_token. `None` when the answer holds no token and no code.
+    #[pyo3(signature = (hash = None, **options))]
+    fn parse_hash<'py>(
+        &self,
+        py: Python<'py>,
+        hash: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut options = keywords_to_options(options)?;
+        if let (Some(hash), Value::Object(fields)) = (hash, &mut options) {
+            fields.insert("hash".into(), convert::argument_to_json(hash, "hash")?);
+        }
+        let web = &self.web;
+        match detached(py, || web.parse_hash(&options))? {
+            Some(result) => auth_result_to_py(py, &result),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    /// `validateIdToken(idToken, {nonce, maxAge, accessToken})`: the
+    /// checks `parse_hash` makes, for a token obtained elsewhere; returns
+    /// the verified claims as the token carries them.
+    #[pyo3(signature = (id_token, **options))]
+    fn validate_id_token<'py>(
+        &self,
+        py: Python<'py>,
+        id_token: &str,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let claims = detached(py, || web.validate_id_token(id_token, &options))?;
+        json_to_py(py, &claims)
+    }
+
+    /// `webAuth.login(options)`: the cross-origin login
+    /// (`/co/authenticate`, then `/authorize` with the login ticket),
+    /// followed headlessly to `redirect_uri`.
+    #[pyo3(signature = (**options))]
+    fn login<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let result = detached(py, || web.login(&options))?;
+        auth_result_to_py(py, &result)
+    }
+
+    /// `webAuth.signup(options)`: creates a database user; returns
+    /// `{"id", "email", "email_verified"}`.
+    #[pyo3(signature = (**options))]
+    fn signup<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let answer = detached(py, || web.signup(&options))?;
+        result_to_py(py, &answer)
+    }
+
+    /// `webAuth.changePassword(options)`: asks the tenant to send a reset
+    /// e-mail; returns its text answer.
+    #[pyo3(signature = (**options))]
+    fn change_password<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let answer = detached(py, || web.change_password(&options))?;
+        json_to_py(py, &answer)
+    }
+
+    /// `webAuth.passwordlessStart(options)`: sends a code or a link;
+    /// returns `{"id", "email" | "phone_number", "email_verified"?}`.
+    #[pyo3(signature = (**options))]
+    fn passwordless_start<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let answer = detached(py, || web.passwordless_start(&options))?;
+        result_to_py(py, &answer)
+    }
+
+    /// `webAuth.passwordlessVerify(options)`: verifies the code and
+    /// follows the tenant's redirect headlessly; returns the authResult.
+    #[pyo3(signature = (**options))]
+    fn passwordless_verify<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let result = detached(py, || web.passwordless_verify(&options))?;
+        auth_result_to_py(py, &result)
+    }
+
+    /// `webAuth.renewAuth(options)`: `/authorize` with `prompt=none` and
+    /// the handle's SSO session cookie; falls back to the handle's refresh
+    /// token on `login_required`.
+    #[pyo3(signature = (**options))]
+    fn renew_auth<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let result = detached(py, || web.renew_auth(&options))?;
+        auth_result_to_py(py, &result)
     }
 
     /// `webAuth.logout(options)`: the `/v2/logout` URL.
@@ -132,6 +287,40 @@ impl PyClient {
         detached(py, || web.client().build_authorize_url(&options))
     }
 
+    /// `client.login(options)`: the password-realm grant; returns the
+    /// authResult with the verified `id_token_payload`.
+    #[pyo3(signature = (**options))]
+    fn login<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let result = detached(py, || web.client().login(&options))?;
+        auth_result_to_py(py, &result)
+    }
+
+    /// `client.userInfo(accessToken)`: the profile as the server sent it.
+    fn user_info<'py>(&self, py: Python<'py>, access_token: &str) -> PyResult<Bound<'py, PyAny>> {
+        let web = &self.web;
+        let profile = detached(py, || web.client().user_info(access_token))?;
+        json_to_py(py, &profile)
+    }
+
+    /// The passwordless OTP grant; returns the authResult.
+    #[pyo3(signature = (**options))]
+    fn passwordless_login<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = keywords_to_options(options)?;
+        let web = &self.web;
+        let result = detached(py, || web.client().passwordless_login(&options))?;
+        auth_result_to_py(py, &result)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Client(domain={:?}, client_id={:?})",
@@ -157,6 +346,11 @@ fn domain_option(web: &WebAuth) -> &str {
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyWebAuth>()?;
     m.add_class::<PyClient>()?;
+    m.add_class::<PyRedirect>()?;
+    m.add_class::<PyPopup>()?;
+    m.add_class::<PyDevice>()?;
+    m.add_class::<PyCancelToken>()?;
+    m.add_class::<PyManagement>()?;
     m.add("__version__", auth0_native::VERSION)?;
     Ok(())
 }

@@ -70,6 +70,8 @@ def test_raised_error_carries_auth0js_attributes() -> None:
     assert e.status_code is None
     assert e.original is None
     assert e.state is None
+    assert e.retry_after is None
+    assert e.rate_limit_reset is None
 
 
 def test_non_str_domain_is_refused_as_required() -> None:
@@ -163,7 +165,15 @@ def test_error_made_in_python_has_its_kind_default_code(cls: Type[Auth0Error], c
 
 def test_error_attributes_survive_pickling() -> None:
     for cls, _ in KINDS:
-        e = cls("refused", code="login_required", status_code=401, original={"a": 1}, state="s")
+        e = cls(
+            "refused",
+            code="login_required",
+            status_code=401,
+            original={"a": 1},
+            state="s",
+            retry_after=2,
+            rate_limit_reset=1700000000,
+        )
         copy = pickle.loads(pickle.dumps(e))
         assert type(copy) is cls
         assert (copy.code, copy.description, copy.status_code, copy.original, copy.state) == (
@@ -173,3 +183,4 @@ def test_error_attributes_survive_pickling() -> None:
             {"a": 1},
             "s",
         )
+        assert (copy.retry_after, copy.rate_limit_reset) == (2, 1700000000)

@@ -3,10 +3,20 @@
 Not a test module (pytest collects only test_*.py); running it is harmless.
 """
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 import auth0_native
-from auth0_native import AuthorizeRequest, InvalidArgumentError, TransactionOptions
+from auth0_native import (
+    AuthorizeRequest,
+    AuthResult,
+    CancelToken,
+    DeviceCode,
+    InvalidArgumentError,
+    PasswordlessStartResult,
+    ServerError,
+    SignupResult,
+    TransactionOptions,
+)
 
 
 def login_url(web: auth0_native.WebAuth) -> str:
@@ -14,6 +24,61 @@ def login_url(web: auth0_native.WebAuth) -> str:
     nonce: Optional[str] = request.get("nonce")
     assert nonce is None or len(nonce) > 0
     return request["url"]
+
+
+def log_in(web: auth0_native.WebAuth) -> Optional[str]:
+    """The network calls as an application types them (never run here)."""
+    try:
+        result: AuthResult = web.client.login(username="u", password="p", realm="db")
+    except ServerError as e:
+        retry: Optional[int] = e.retry_after
+        reset: Optional[int] = e.rate_limit_reset
+        print(e.status_code, retry, reset)
+        return None
+    payload: Optional[Dict[str, Any]] = result["id_token_payload"]
+    profile: Dict[str, Any] = web.client.user_info(result["access_token"] or "")
+    parsed: Optional[AuthResult] = web.parse_hash("#access_token=x&state=s", nonce="n")
+    claims: Dict[str, Any] = web.validate_id_token(result["id_token"] or "", max_age=3600)
+    signed_up: SignupResult = web.signup(connection="db", email="a@b.c", password="p")
+    started: PasswordlessStartResult = web.passwordless_start(
+        connection="email", send="code", email="a@b.c"
+    )
+    web.passwordless_verify(connection="email", email="a@b.c", verification_code="123456")
+    web.client.passwordless_login(connection="email", email="a@b.c", verification_code="1")
+    web.redirect.login_with_credentials(username="u", password="p", connection="db")
+    web.popup.login_with_credentials(email="u", password="p")
+    web.login(username="u", password="p", realm="db")
+    text: str = web.change_password(connection="db", email="a@b.c")
+    renewed: AuthResult = web.renew_auth(timeout=10_000)
+    print(payload, profile, parsed, claims, signed_up["id"], started["id"], text, renewed)
+    return result["access_token"]
+
+
+def interactive(web: auth0_native.WebAuth) -> None:
+    """The interactive logins as an application types them (never run here)."""
+    cancel = CancelToken()
+    opened: List[str] = []
+    popup: AuthResult = web.popup.authorize(opener=opened.append, cancel=cancel, timeout=60_000)
+    code: DeviceCode = web.device.start(scope="openid")
+    qr: str = code["qr"]["text"]
+    polled: AuthResult = web.device.poll(code, cancel=cancel, timeout=60_000)
+
+    def show(c: DeviceCode) -> None:
+        print(c["user_code"], c["verification_uri"])
+
+    device: AuthResult = web.device.login(show, cancel=cancel, scope="openid")
+    cancelled: bool = cancel.cancelled
+    print(popup, qr, polled, device, cancelled)
+
+
+def manage(token: str) -> None:
+    """The Management client as an application types it (never run here)."""
+    m = auth0_native.Management(domain="me.auth0.com", token=token, retry=True)
+    user: Dict[str, Any] = m.get_user("auth0|1")
+    patched: Dict[str, Any] = m.patch_user_metadata("auth0|1", {"theme": "dark"})
+    linked: List[Dict[str, Any]] = m.link_user("auth0|1", "other-token")
+    remaining: List[Dict[str, Any]] = m.unlink_user("auth0|1", "auth0", "2")
+    print(user, patched, linked, remaining)
 
 
 def main() -> None:

@@ -5,9 +5,18 @@
 >>> web.client.build_authorize_url(state="xyz")
 'https://me.auth0.com/authorize?client_id=abc&response_type=token&state=xyz'
 
+Logging in, as a desktop app (system browser + loopback listener), with a
+password, or on a kiosk (the device flow)::
+
+    result = web.popup.authorize()
+    result = web.client.login(username=..., password=..., realm="Username-Password-Authentication")
+    result = web.device.login(lambda code: print(code["user_code"]))
+
 Options are keywords named in snake_case (``client_id``, ``redirect_uri``) or
-with auth0.js's own names (``clientID``, ``redirectUri``). Errors are
-subclasses of :class:`Auth0Error`.
+with auth0.js's own names (``clientID``, ``redirectUri``). Results are dicts
+(``AuthResult`` and the other ``TypedDict`` classes) whose top-level keys are
+snake_case; nested data is left as sent. Errors are subclasses of
+:class:`Auth0Error`. Every call releases the GIL.
 """
 
 from ._errors import (
@@ -22,21 +31,48 @@ from ._errors import (
     ServerError,
     StorageError,
 )
-from ._native import Client, WebAuth, __version__
-from ._types import AuthorizeRequest, TransactionOptions
+from ._native import (
+    CancelToken,
+    Client,
+    Device,
+    Management,
+    Popup,
+    Redirect,
+    WebAuth,
+    __version__,
+)
+from ._types import (
+    AuthorizeRequest,
+    AuthResult,
+    DeviceCode,
+    DeviceQrCode,
+    PasswordlessStartResult,
+    SignupResult,
+    TransactionOptions,
+)
 
 __all__ = [
     "Auth0Error",
     "Auth0TimeoutError",
+    "AuthResult",
     "AuthorizationError",
     "AuthorizeRequest",
+    "CancelToken",
     "CancelledError",
     "Client",
+    "Device",
+    "DeviceCode",
+    "DeviceQrCode",
     "InternalError",
     "InvalidArgumentError",
     "InvalidTokenError",
+    "Management",
     "NetworkError",
+    "PasswordlessStartResult",
+    "Popup",
+    "Redirect",
     "ServerError",
+    "SignupResult",
     "StorageError",
     "TransactionOptions",
     "WebAuth",

@@ -42,6 +42,10 @@ class Auth0Error(Exception):
     """The server's answer body, when there is one."""
     state: Optional[str]
     """The ``state`` an error callback carried, when it carried one."""
+    retry_after: Optional[int]
+    """Seconds to wait before trying again (a 429's ``Retry-After``), else ``None``."""
+    rate_limit_reset: Optional[int]
+    """When the rate limit resets, Unix seconds (``X-RateLimit-Reset``), else ``None``."""
 
     def __init__(
         self,
@@ -51,6 +55,8 @@ class Auth0Error(Exception):
         status_code: Optional[int] = None,
         original: Optional[Dict[str, Any]] = None,
         state: Optional[str] = None,
+        retry_after: Optional[int] = None,
+        rate_limit_reset: Optional[int] = None,
     ) -> None:
         super().__init__(description)
         self.description = description
@@ -58,6 +64,8 @@ class Auth0Error(Exception):
         self.status_code = status_code
         self.original = original
         self.state = state
+        self.retry_after = retry_after
+        self.rate_limit_reset = rate_limit_reset
 
     @property
     def error(self) -> str:

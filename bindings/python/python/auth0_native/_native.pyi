@@ -5,11 +5,27 @@
 # spelled out below for editors and type checkers, and `**options` takes the
 # rest, in snake_case (`login_hint`) or auth0.js's camelCase (`loginHint`).
 
-from typing import Any, Mapping, final
+from typing import Any, Callable, Dict, List, Mapping, final
 
-from auth0_native._types import AuthorizeRequest, TransactionOptions
+from auth0_native._types import (
+    AuthorizeRequest,
+    AuthResult,
+    DeviceCode,
+    PasswordlessStartResult,
+    SignupResult,
+    TransactionOptions,
+)
 
-__all__ = ["WebAuth", "Client", "__version__"]
+__all__ = [
+    "WebAuth",
+    "Client",
+    "Redirect",
+    "Popup",
+    "Device",
+    "CancelToken",
+    "Management",
+    "__version__",
+]
 
 __version__: str
 """The version of auth0-native (the Rust crate's version)."""
@@ -58,6 +74,15 @@ class WebAuth:
     @property
     def client(self) -> Client:
         """auth0.js's ``webAuth.client``: calls that record no transaction."""
+    @property
+    def redirect(self) -> Redirect:
+        """auth0.js's ``webAuth.redirect``: ``login_with_credentials``."""
+    @property
+    def popup(self) -> Popup:
+        """auth0.js's ``webAuth.popup``: the interactive login through a browser."""
+    @property
+    def device(self) -> Device:
+        """The device flow (RFC 8628), for TVs, kiosks and terminals."""
     def authorize(
         self,
         *,
@@ -107,18 +132,157 @@ class WebAuth:
         ``{"url": ..., "state": ..., "nonce": ...}``; ``nonce`` only when the
         response type has ``id_token``.
         """
+    def parse_hash(
+        self,
+        hash: str | None = ...,
+        *,
+        state: str | None = ...,
+        nonce: str | None = ...,
+        **options: Any,
+    ) -> AuthResult | None:
+        """auth0.js's ``webAuth.parseHash({hash, state, nonce})``.
+
+        ``hash`` is what ``/authorize`` sent back: a fragment (``#access_token=...``),
+        a query string, or the whole callback URL. It is checked against the
+        transaction ``authorize`` recorded (single use: the state is taken out
+        of the store first), a ``code`` is exchanged for tokens (with the PKCE
+        verifier), and the id_token is verified. ``state`` / ``nonce`` replace
+        the recorded ones, for apps that keep their own.
+
+        Returns ``None`` when the answer holds no token and no code. An
+        ``error=`` answer raises ``AuthorizationError`` with its ``code``,
+        ``description`` and ``state``; a wrong state or token raises
+        ``InvalidTokenError``.
+        """
+    def validate_id_token(
+        self,
+        id_token: str,
+        *,
+        nonce: str | None = ...,
+        max_age: int | None = ...,
+        access_token: str | None = ...,
+        **options: Any,
+    ) -> Dict[str, Any]:
+        """Verifies an id_token obtained elsewhere; returns its claims.
+
+        The checks ``parse_hash`` makes: RS256 signature with a key of the
+        tenant's JWKS, ``iss``, ``aud`` / ``azp``, ``exp``, ``iat``, ``nbf``
+        (with the handle's ``leeway``), and ``nonce``, ``max_age`` (seconds,
+        against ``auth_time``) and ``at_hash`` (with ``access_token``) when
+        given. Raises ``InvalidTokenError`` (``"Expired token."``, ...).
+        """
+    def login(
+        self,
+        *,
+        username: str | None = ...,
+        email: str | None = ...,
+        password: str | None = ...,
+        realm: str | None = ...,
+        redirect_uri: str | None = ...,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``webAuth.login(options)``: the cross-origin login.
+
+        ``/co/authenticate`` with the credentials, then ``/authorize`` with
+        the login ticket, followed headlessly (the handle's own cookie jar)
+        to ``redirect_uri``; the answer is checked as ``parse_hash`` does.
+        A wrong password raises ``ServerError`` (403, ``access_denied``).
+        """
+    def signup(
+        self,
+        *,
+        connection: str,
+        email: str,
+        password: str,
+        username: str | None = ...,
+        user_metadata: Mapping[str, Any] | None = ...,
+        **options: Any,
+    ) -> SignupResult:
+        """auth0.js's ``webAuth.signup(options)``: creates a database user.
+
+        ``user_metadata`` is sent with its keys as given. Raises
+        ``ServerError`` with ``code`` ``"user_exists"``, ``"invalid_password"``
+        (the password policy), ... The password never appears in an error.
+        """
+    def change_password(
+        self,
+        *,
+        connection: str,
+        email: str,
+        **options: Any,
+    ) -> str:
+        """auth0.js's ``webAuth.changePassword(options)``: the tenant sends a
+        reset e-mail. Returns its text answer."""
+    def passwordless_start(
+        self,
+        *,
+        connection: str,
+        send: str,
+        email: str | None = ...,
+        phone_number: str | None = ...,
+        auth_params: Mapping[str, Any] | None = ...,
+        **options: Any,
+    ) -> PasswordlessStartResult:
+        """auth0.js's ``webAuth.passwordlessStart(options)``.
+
+        ``connection`` is ``"email"`` or ``"sms"``; ``send`` is ``"code"`` (a
+        one-time code for ``passwordless_verify`` or
+        ``client.passwordless_login``) or ``"link"``; ``auth_params`` are the
+        ``/authorize`` parameters of the link.
+        """
+    def passwordless_verify(
+        self,
+        *,
+        connection: str,
+        verification_code: str,
+        email: str | None = ...,
+        phone_number: str | None = ...,
+        redirect_uri: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``webAuth.passwordlessVerify(options)``.
+
+        Verifies the code, then follows the tenant's redirect headlessly to
+        ``redirect_uri`` and checks the answer as ``parse_hash`` does. A
+        wrong code raises ``ServerError`` (403, ``invalid_grant``).
+        """
+    def renew_auth(
+        self,
+        *,
+        redirect_uri: str | None = ...,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        timeout: int | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``webAuth.renewAuth(options)``: new tokens without the user.
+
+        ``/authorize`` with ``prompt=none`` and the handle's SSO session (the
+        cookie ``redirect.login_with_credentials`` or ``login`` left); when
+        that says ``login_required`` and the handle holds a refresh token
+        from an earlier login (scope ``offline_access``), the refresh token
+        is used instead. Without either it raises ``AuthorizationError``
+        with ``code`` ``"login_required"``. ``timeout`` is in milliseconds
+        (default 60000).
+        """
     def logout(
         self,
         *,
         return_to: str | None = ...,
         client_id: str | None = ...,
         federated: bool | None = ...,
+        headless: bool | None = ...,
         **options: Any,
     ) -> str:
         """auth0.js's ``webAuth.logout(options)``: the ``/v2/logout`` URL.
 
         ``client_id`` defaults to the handle's; ``client_id=None`` leaves it
-        out. ``federated=True`` adds a bare ``federated`` parameter.
+        out. ``federated=True`` adds a bare ``federated`` parameter. The
+        handle forgets its own session (cookies and refresh token);
+        ``headless=True`` also requests the URL with those cookies, ending
+        the tenant's SSO session without a browser.
         """
 
 @final
@@ -152,3 +316,231 @@ class Client:
         your own ``state``; a response type of ``id_token`` alone needs a
         ``nonce``).
         """
+    def login(
+        self,
+        *,
+        username: str,
+        password: str,
+        realm: str,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``client.login(options)``: the password-realm grant.
+
+        ``realm`` is the database connection. Returns the authResult with the
+        verified ``id_token_payload`` (scope ``openid``). A wrong password
+        raises ``ServerError`` with ``status_code`` 403 and ``code``
+        ``"invalid_grant"``; the password never appears in an error.
+        """
+    def user_info(self, access_token: str) -> Dict[str, Any]:
+        """auth0.js's ``client.userInfo(accessToken)``: the user's profile,
+        exactly as the server sent it (keys untouched)."""
+    def passwordless_login(
+        self,
+        *,
+        connection: str,
+        verification_code: str,
+        email: str | None = ...,
+        phone_number: str | None = ...,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """The passwordless one-time-password grant: the code
+        ``passwordless_start(send="code")`` sent, exchanged directly at
+        ``/oauth/token``. A wrong code raises ``ServerError`` (403,
+        ``invalid_grant``)."""
+
+@final
+class Redirect:
+    """auth0.js's ``webAuth.redirect``. Get it from ``WebAuth.redirect``."""
+
+    def login_with_credentials(
+        self,
+        *,
+        username: str | None = ...,
+        email: str | None = ...,
+        password: str,
+        connection: str | None = ...,
+        redirect_uri: str | None = ...,
+        scope: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``redirect.loginWithCredentials(options)``, done headlessly.
+
+        Logs in at the tenant's login endpoint with the handle's own cookie
+        jar (which then holds the SSO session ``renew_auth`` uses), follows
+        the answer to ``redirect_uri`` and checks it as ``parse_hash`` does.
+        """
+
+@final
+class Popup:
+    """auth0.js's ``webAuth.popup``. Get it from ``WebAuth.popup``."""
+
+    def authorize(
+        self,
+        *,
+        opener: Callable[[str], object] | None = ...,
+        cancel: CancelToken | None = ...,
+        redirect_uri: str | None = ...,
+        ports: List[int] | None = ...,
+        timeout: int | None = ...,
+        connection: str | None = ...,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        response_type: str | None = ...,
+        success_html: str | None = ...,
+        error_html: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``popup.authorize(options)`` for native apps (RFC 8252).
+
+        Binds a loopback listener for ``redirect_uri`` (a loopback ``http://``
+        URL; default ``http://127.0.0.1/callback`` on a free port, or the
+        first free one of ``ports``), records a transaction (state, nonce,
+        PKCE), and opens the ``/authorize`` URL: with ``opener(url)`` when
+        given, else **the system browser** (``xdg-open``, ``open``,
+        ``rundll32``). Then waits for the browser to come back, at most
+        ``timeout`` milliseconds (default 300000), checks the answer as
+        ``parse_hash`` does and shows the browser a success (``success_html``)
+        or error (``error_html``) page.
+
+        ``opener`` is called once, with the GIL, on a helper thread of this
+        call; it must return once the URL is shown (not wait for the login)
+        and raise to say it could not: the call then raises
+        ``InvalidArgumentError`` with ``code`` ``"browser_open_failed"`` and
+        the exception as ``__cause__``. The wait releases the GIL; it ends
+        with ``Auth0TimeoutError``, with ``CancelledError`` when ``cancel``
+        is cancelled, and with ``KeyboardInterrupt`` on Ctrl+C.
+        """
+    def login_with_credentials(
+        self,
+        *,
+        username: str | None = ...,
+        email: str | None = ...,
+        password: str,
+        connection: str | None = ...,
+        redirect_uri: str | None = ...,
+        scope: str | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """auth0.js's ``popup.loginWithCredentials(options)``: the same as
+        ``redirect.login_with_credentials`` (no window is needed natively)."""
+
+@final
+class Device:
+    """The device authorization flow (RFC 8628). Get it from ``WebAuth.device``.
+
+    For a device without a convenient browser or keyboard: it shows a short
+    code (and a QR code); the user approves on another device.
+    """
+
+    def start(
+        self,
+        *,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        **options: Any,
+    ) -> DeviceCode:
+        """Asks the tenant for a device code (``POST /oauth/device/code``).
+
+        Returns its answer plus ``qr``, a QR code of the activation URL.
+        """
+    def poll(
+        self,
+        code: DeviceCode | Mapping[str, Any],
+        *,
+        cancel: CancelToken | None = ...,
+        timeout: int | None = ...,
+    ) -> AuthResult:
+        """Waits for the user to approve ``code`` (what ``start`` returned).
+
+        Polls the token endpoint every ``code["interval"]`` seconds (at
+        least 1) with the GIL released. Raises ``AuthorizationError`` with
+        ``code`` ``"access_denied"`` (refused) or ``"expired_token"``,
+        ``Auth0TimeoutError`` after ``timeout`` milliseconds,
+        ``CancelledError`` when ``cancel`` is cancelled, and
+        ``KeyboardInterrupt`` on Ctrl+C.
+        """
+    def login(
+        self,
+        on_code: Callable[[DeviceCode], object],
+        *,
+        cancel: CancelToken | None = ...,
+        scope: str | None = ...,
+        audience: str | None = ...,
+        timeout: int | None = ...,
+        **options: Any,
+    ) -> AuthResult:
+        """``start``, then ``on_code(code)``, then ``poll`` — in one call.
+
+        ``on_code`` shows the user the code (``code["user_code"]``,
+        ``code["verification_uri"]``, ``code["qr"]["text"]``) and returns; it
+        runs with the GIL on a helper thread of this call. An exception it
+        raises ends the login and is raised as it is.
+        """
+
+@final
+class CancelToken:
+    """Ends an interactive call (``popup.authorize``, ``device.poll``,
+    ``device.login``) from another thread: ``cancel()`` makes it raise
+    ``CancelledError`` promptly. Once cancelled it stays cancelled; use a
+    fresh token per call."""
+
+    def __new__(cls) -> CancelToken: ...
+    def cancel(self) -> None:
+        """Cancels the calls watching this token; safe from any thread."""
+    @property
+    def cancelled(self) -> bool:
+        """Whether ``cancel()`` has been called."""
+
+@final
+class Management:
+    """auth0.js's ``new auth0.Management({domain, token})``: the user's own
+    profile through the Management API v2.
+
+    ``token`` is an access token for the audience ``https://DOMAIN/api/v2/``
+    with the scopes the calls need (``read:current_user``,
+    ``update:current_user_metadata``, ``update:current_user_identities``).
+    Results are the API's JSON exactly as sent. Errors: ``ServerError`` with
+    ``status_code`` 401 (bad token), 403 (missing scope, another user), 404
+    (no such user), 429 (rate limited: see ``retry_after``). Besides the
+    transport options of ``WebAuth``, ``retry=True`` (or ``{"maxAttempts":
+    ..., "baseDelayMs": ..., "maxDelayMs": ..., "totalMs": ...}``) retries
+    429s, and 5xx answers of ``get_user``, with backoff. Immutable and safe
+    to share between threads; every call releases the GIL.
+    """
+
+    def __new__(
+        cls,
+        *,
+        domain: str,
+        token: str,
+        timeout: int | None = ...,
+        connect_timeout: int | None = ...,
+        retry: bool | Mapping[str, int] | None = ...,
+        _send_telemetry: bool | None = ...,
+        **options: Any,
+    ) -> Management: ...
+    @property
+    def domain(self) -> str:
+        """The ``domain`` option as given."""
+    def get_user(self, user_id: str) -> Dict[str, Any]:
+        """auth0.js's ``getUser(userId)``: the user's profile."""
+    def patch_user_metadata(
+        self, user_id: str, user_metadata: Mapping[str, Any]
+    ) -> Dict[str, Any]:
+        """auth0.js's ``patchUserMetadata(userId, userMetadata)``: merges the
+        top-level keys into the stored ``user_metadata`` (a ``None`` value
+        deletes a key); returns the updated profile."""
+    def link_user(self, user_id: str, secondary_user_token: str) -> List[Dict[str, Any]]:
+        """auth0.js's ``linkUser(userId, secondaryUserToken)``: links the
+        account the token (its id_token or access token) belongs to into
+        ``user_id``; returns the merged identities."""
+    def unlink_user(
+        self, user_id: str, provider: str, identity_user_id: str
+    ) -> List[Dict[str, Any]]:
+        """Unlinks the identity ``provider`` / ``identity_user_id`` from
+        ``user_id`` (it becomes a user of its own again); returns the
+        remaining identities."""

@@ -5,9 +5,96 @@ AuthorizeRequest`` also works at run time (in an annotation, a cast, a test).
 """
 
 import os
-from typing import TypedDict, Union
+from typing import Any, Dict, Optional, TypedDict, Union
 
-__all__ = ["AuthorizeRequest", "TransactionOptions"]
+__all__ = [
+    "AuthResult",
+    "AuthorizeRequest",
+    "DeviceCode",
+    "DeviceQrCode",
+    "PasswordlessStartResult",
+    "SignupResult",
+    "TransactionOptions",
+]
+
+
+class AuthResult(TypedDict):
+    """What the logins return: auth0.js's authResult, keys in snake_case.
+
+    All nine keys are always present; a value is ``None`` when the answer
+    did not carry it. ``id_token_payload`` holds the verified id_token's
+    claims and ``app_state`` the value given to ``authorize``, both exactly
+    as they were sent (their keys are never re-cased). Tokens are secrets:
+    do not log them.
+    """
+
+    access_token: Optional[str]
+    id_token: Optional[str]
+    id_token_payload: Optional[Dict[str, Any]]
+    app_state: Any
+    refresh_token: Optional[str]
+    state: Optional[str]
+    expires_in: Optional[int]
+    token_type: Optional[str]
+    scope: Optional[str]
+
+
+class DeviceQrCode(TypedDict):
+    """A QR code of the activation URL: ``text`` for a terminal (Unicode
+    half blocks, light modules drawn: print it on a dark background) and
+    ``svg``, an SVG document for a UI."""
+
+    text: str
+    svg: str
+
+
+class _DeviceCodeRequired(TypedDict):
+    device_code: str
+    user_code: str
+    verification_uri: str
+    qr: DeviceQrCode
+
+
+class DeviceCode(_DeviceCodeRequired, total=False):
+    """What ``web.device.start`` returns (the server's answer, plus ``qr``).
+
+    Show ``user_code`` and ``verification_uri`` (or the QR code of
+    ``verification_uri_complete``) to the user; pass the whole dict to
+    ``web.device.poll``. ``device_code`` is the device's credential until the
+    login ends: keep it to yourself. ``expires_in`` and ``interval`` are
+    seconds.
+    """
+
+    verification_uri_complete: str
+    expires_in: int
+    interval: int
+
+
+class _SignupResultRequired(TypedDict):
+    id: str
+    email: str
+
+
+class SignupResult(_SignupResultRequired, total=False):
+    """What ``web.signup`` returns: the new user's ``id`` (without the
+    ``auth0|`` prefix), ``email`` and ``email_verified``; ``username`` when
+    the connection uses one."""
+
+    email_verified: bool
+    username: str
+
+
+class _PasswordlessStartRequired(TypedDict):
+    id: str
+
+
+class PasswordlessStartResult(_PasswordlessStartRequired, total=False):
+    """What ``web.passwordless_start`` returns: the passwordless user's
+    ``id`` and ``email`` (or ``phone_number``), and ``email_verified``."""
+
+    email: str
+    phone_number: str
+    email_verified: bool
 
 
 class _AuthorizeRequestRequired(TypedDict):

@@ -1,0 +1,105 @@
+"""parse_hash and validate_id_token against the dev tenant."""
+
+import time
+
+import pytest
+
+import auth0_native
+from conftest import WebFor
+from tenant import TEST_USER_ID, Browser, DevTenant
+
+
+def callback_of(tenant: DevTenant, url: str) -> str:
+    """Where the tenant sends the browser after a login on the hosted page for ``url``."""
+    return Browser().log_in_to_location(url, tenant.username, tenant.password)
+
+
+def test_parse_hash_exchanges_the_code_and_returns_the_auth_result(
+    tenant: DevTenant, web_of: WebFor
+) -> None:
+    web = web_of()
+    request = web.authorize_request(pkce=True)
+    result = web.parse_hash(callback_of(tenant, request["url"]))
+    assert result is not None
+    assert result["state"] == request["state"]
+    assert result["access_token"]
+    assert result["id_token_payload"] is not None
+    assert result["id_token_payload"]["sub"] == TEST_USER_ID
+
+
+def test_parse_hash_takes_the_hash_as_a_keyword_too(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of(response_type="token id_token")
+    callback = callback_of(tenant, web.authorize())
+    assert "#" in callback
+    result = web.parse_hash(hash="#" + callback.split("#", 1)[1])
+    assert result is not None and result["id_token"]
+
+
+def test_app_state_comes_back_with_its_keys_as_given(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    app_state = {"returnTo": "/inbox", "nested_key": {"innerKey": [1, {"deepKey": True}]}}
+    url = web.authorize(app_state=app_state)
+    result = web.parse_hash(callback_of(tenant, url))
+    assert result is not None
+    assert result["app_state"] == app_state
+
+
+def test_parse_hash_without_tokens_or_code_is_none(web_of: WebFor) -> None:
+    assert web_of().parse_hash("#foo=bar") is None
+
+
+def test_an_error_fragment_is_an_authorization_error_with_its_state(web_of: WebFor) -> None:
+    with pytest.raises(auth0_native.AuthorizationError) as caught:
+        web_of().parse_hash("#error=access_denied&error_description=User%20cancelled&state=st4te")
+    e = caught.value
+    assert (e.code, e.description, e.state) == ("access_denied", "User cancelled", "st4te")
+    assert (e.error, e.error_description) == ("access_denied", "User cancelled")
+
+
+def test_a_state_nobody_recorded_is_an_invalid_token_error(web_of: WebFor) -> None:
+    with pytest.raises(auth0_native.InvalidTokenError, match="^`state` does not match.$"):
+        web_of().parse_hash("#access_token=x&state=unknown")
+
+
+def test_parse_hash_is_single_use(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    callback = callback_of(tenant, web.authorize())
+    assert web.parse_hash(callback) is not None
+    with pytest.raises(auth0_native.InvalidTokenError):
+        web.parse_hash(callback)
+
+
+def test_validate_id_token_returns_the_claims(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    r = web.client.login(
+        username=tenant.username, password=tenant.password, realm=tenant.connection
+    )
+    assert r["id_token"] is not None
+    claims = web.validate_id_token(r["id_token"], access_token=r["access_token"])
+    assert claims == r["id_token_payload"]
+
+
+def test_validate_id_token_keeps_custom_claim_names(tenant: DevTenant, web_of: WebFor) -> None:
+    token = tenant.sign({"https://example.com/roles": ["admin"], "camelClaim": {"innerKey": 1}})
+    claims = web_of().validate_id_token(token)
+    assert claims["https://example.com/roles"] == ["admin"]
+    assert claims["camelClaim"] == {"innerKey": 1}
+
+
+def test_an_expired_tenant_signed_token_is_refused(tenant: DevTenant, web_of: WebFor) -> None:
+    now = int(time.time())
+    token = tenant.sign({"iat": now - 7200, "exp": now - 3600})
+    with pytest.raises(auth0_native.InvalidTokenError, match=r"^Expired token\.$"):
+        web_of().validate_id_token(token)
+
+
+def test_a_nonce_other_than_expected_is_refused(tenant: DevTenant, web_of: WebFor) -> None:
+    token = tenant.sign({"nonce": "theirs"})
+    with pytest.raises(auth0_native.InvalidTokenError, match=r"^Nonce does not match\.$"):
+        web_of().validate_id_token(token, nonce="mine")
+
+
+def test_a_token_for_another_audience_is_refused(tenant: DevTenant, web_of: WebFor) -> None:
+    token = tenant.sign({"aud": "someone-else"})
+    with pytest.raises(auth0_native.InvalidTokenError):
+        web_of().validate_id_token(token)
