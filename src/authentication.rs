@@ -265,7 +265,7 @@ impl Client<'_> {
     /// `client.userInfo(accessToken)`: `GET /userinfo`; the profile JSON as
     /// the server sent it (no key conversion, as v8).
     pub fn user_info(&self, access_token: &str) -> Result<Value> {
-        if access_token.is_empty() {
+        if access_token.is_empty() || !crate::management::is_header_safe(access_token) {
             return Err(Error::invalid_argument(
                 "accessToken parameter is not valid",
             ));

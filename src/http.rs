@@ -208,7 +208,13 @@ impl Http {
                     b = b.proxy(p.clone());
                 }
                 b.build().map_err(|e| {
-                    Error::internal(format!("the HTTP client could not be set up: {e}"))
+                    // Typically a machine without usable root certificates:
+                    // an environment problem, not a bug, so not Internal.
+                    Error::new(
+                        ErrorKind::Network,
+                        format!("the HTTP client could not be set up: {}", source_chain(&e)),
+                    )
+                    .with_code("http_client_setup_failed")
                 })
             })
             .as_ref()
@@ -231,7 +237,13 @@ impl Http {
             req = req.header("Auth0-Client", t);
         }
         if let Some(token) = bearer {
-            req = req.header("Authorization", format!("Bearer {token}"));
+            let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| {
+                    Error::invalid_argument(
+                        "the token contains characters that cannot be sent in an HTTP header",
+                    )
+                })?;
+            req = req.header("Authorization", value);
         }
         if let Some(t) = timeout {
             req = req.timeout(t);
@@ -342,7 +354,13 @@ impl Http {
 
 fn transport_error(e: reqwest::Error) -> Error {
     let e = e.without_url();
-    if e.is_timeout() {
+    if e.is_builder() {
+        // Nothing was sent: the request itself could not be built.
+        Error::invalid_argument(format!(
+            "the request could not be built: {}",
+            source_chain(&e)
+        ))
+    } else if e.is_timeout() {
         Error::new(ErrorKind::Timeout, "the request timed out")
     } else if e.is_connect() {
         Error::new(

@@ -40,6 +40,11 @@ impl std::fmt::Debug for Management {
     }
 }
 
+/// Visible ASCII only, as an HTTP header value (and a bearer token) needs.
+pub(crate) fn is_header_safe(token: &str) -> bool {
+    token.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 fn user_id_arg(user_id: &str) -> Result<&str> {
     if user_id.is_empty() {
         return Err(Error::invalid_argument("userId parameter is not valid"));
@@ -63,6 +68,11 @@ impl Management {
             "domain option is required",
         )?)?;
         let token = require_nonempty_str(o, "token", "token option is required")?.to_owned();
+        if !is_header_safe(&token) {
+            return Err(Error::invalid_argument(
+                "token option is not valid: it contains characters a bearer token cannot have",
+            ));
+        }
         let telemetry = match o.get("_sendTelemetry") {
             Some(Value::Bool(false)) => None,
             _ => Some(telemetry::encode(&match o.get("_telemetryInfo") {
@@ -199,6 +209,15 @@ mod tests {
         assert_eq!(
             m.user_url("ü", ""),
             "https://me.auth0.com/api/v2/users/%C3%BC"
+        );
+    }
+
+    #[test]
+    fn a_token_with_control_characters_is_refused_at_construction() {
+        let e = Management::new(&json!({"domain": "me.auth0.com", "token": "a\nb"})).unwrap_err();
+        assert!(
+            e.description().starts_with("token option is not valid"),
+            "{e}"
         );
     }
 

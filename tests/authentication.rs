@@ -500,3 +500,16 @@ fn a_redirect_from_the_token_endpoint_is_not_followed() {
         ("unexpected_redirect", Some(302))
     );
 }
+
+#[test]
+fn an_access_token_with_a_control_character_is_an_invalid_argument_not_a_network_error() {
+    let t = Tenant::start();
+    let e = t.web(json!({})).client().user_info("a\nb").unwrap_err();
+    assert_eq!(
+        (e.kind(), e.description()),
+        (
+            ErrorKind::InvalidArgument,
+            "accessToken parameter is not valid"
+        )
+    );
+}
