@@ -9,6 +9,7 @@ command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ "${#need[@]}" -gt 0 ]; then
