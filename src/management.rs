@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 ///
 /// ```
 /// use auth0_native::Management;
-/// let m = Management::new(&serde_json::json!({"domain": "me.auth0.com", "token": "…"}))?;
+/// let m = Management::new(&serde_json::json!({"domain": "me.auth0.com", "token": "YOUR_ACCESS_TOKEN"}))?;
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 ///
