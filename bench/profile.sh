@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Instructions per call, counted by valgrind's callgrind on the calling
+# thread only (immune to the shared machine's noise and to the in-process
+# dev tenant's threads): a baseline run (0 calls) and one run per op with N
+# calls; (Ir - baseline Ir) / N.
+#   bash bench/profile.sh        (after `cargo bench --no-run -p auth0-native`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
+bin=$(ls -t "$target"/release/deps/profile-* | grep -v '\.d$' | head -1)
+n=${N:-200}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+ir() { # op count -> Ir of the main thread
+  valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$dir/$1.$2" "$bin" "$1" "$2" >/dev/null 2>&1
+  awk '/^(summary|totals):/ {print $2; exit}' "$dir/$1.$2-01"
+}
+ops="verify validate parse_hash parse_hash_c url url_c"
+base=$(ir verify 0)
+for op in $ops; do (echo "$op $(ir "$op" "$n")" >"$dir/$op.out") & done
+wait
+for op in $ops; do
+  read -r _ v <"$dir/$op.out"
+  echo "FIGURE instructions_per_call_$op $(( (v - base) / n ))"
+done
