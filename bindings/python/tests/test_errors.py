@@ -184,3 +184,20 @@ def test_error_attributes_survive_pickling() -> None:
             "s",
         )
         assert (copy.retry_after, copy.rate_limit_reset) == (2, 1700000000)
+
+
+@pytest.mark.parametrize(
+    "keyword, value, option",
+    [
+        ("ca_file", "/nonexistent/ca.pem", "caFile"),
+        ("ca_pem", "not a certificate", "caPem"),
+        ("proxy", "::not a url", "proxy"),
+        ("timeout", 0, "timeout"),
+        ("connect_timeout", -1, "connectTimeout"),
+        ("max_response_bytes", 10, "maxResponseBytes"),
+    ],
+)
+def test_transport_keywords_reach_the_core_and_are_checked(keyword: str, value: Any, option: str) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        auth0_native.WebAuth(domain="me.auth0.com", client_id="abc", **{keyword: value})
+    assert info.value.description.startswith(f"{option} option is not valid")

@@ -165,8 +165,12 @@ def test_the_loopback_listener_is_closed_after_the_call(web_of: WebFor) -> None:
     assert redirect_uri is not None
     port = urllib.parse.urlsplit(redirect_uri).port
     assert port
-    # The port is free again: binding it succeeds.
+    # The port is free again: binding it succeeds. SO_REUSEADDR as every
+    # server (and the library's own listener) sets it: it still refuses a
+    # port that is listening, but not one left in TIME_WAIT by a closed
+    # connection.
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
 
 
