@@ -10,7 +10,9 @@
  *                       redirectUri) with `extra` JSON members merged in
  *   dt_get / dt_post    a tiny HTTP/1.1 client over a socket to 127.0.0.1,
  *                       for the tenant's /__dev/ endpoints (and the hosted
- *                       pages); bounded by SO_RCVTIMEO / SO_SNDTIMEO
+ *                       pages); bounded by SO_RCVTIMEO / SO_SNDTIMEO;
+ *                       dt_request_ex adds headers (a Cookie) and reads
+ *                       Set-Cookie, for the /activate pages
  *   dt_sign, dt_fault, dt_outbox_code   the /__dev/ endpoints the tests use
  *   json_* helpers      numbers, nested members, array items, quoting
  *
@@ -340,10 +342,19 @@ static inline long dt_dechunk(char *body, size_t len, char *out) {
 }
 
 /* Sends one request to 127.0.0.1:`port` and reads the whole answer
- * (Content-Length, chunked, or up to the close). `body` may be NULL. Returns
- * 1 with `*r` filled, or 0 with `*r` empty after printing why to stderr. */
-static inline int dt_request_port(int port, const char *method, const char *path,
-                                  const char *content_type, const char *body, dt_response *r) {
+ * (Content-Length, chunked, or up to the close). `body` may be NULL;
+ * `headers` (may be NULL) are extra header lines, each ending in CRLF
+ * (e.g. "Cookie: auth0=...\r\n"); when `set_cookie` is not NULL it gets
+ * the name=value part of the answer's Set-Cookie (malloc'd) or NULL;
+ * `timeout_secs` bounds each send and receive (0: 15 s; the library's
+ * loopback listener answers only after the code exchange, which takes
+ * long under valgrind with the whole suite running). Returns 1 with `*r`
+ * filled, or 0 with `*r` empty after printing why to stderr. Safe on any
+ * thread (records no failure itself). */
+static inline int dt_request_ex(int port, const char *method, const char *path,
+                                const char *content_type, const char *headers,
+                                const char *body, dt_response *r, char **set_cookie,
+                                int timeout_secs) {
     struct sockaddr_in addr;
     struct timeval tv;
     size_t body_len = body ? strlen(body) : 0, cap = 8192, len = 0, sent = 0;
@@ -354,22 +365,23 @@ static inline int dt_request_port(int port, const char *method, const char *path
     int fd = -1, ok = 0, chunked = 0;
 
     memset(r, 0, sizeof *r);
-    request_len = strlen(method) + strlen(path) + body_len + 256;
+    if (set_cookie) *set_cookie = NULL;
+    request_len = strlen(method) + strlen(path) + body_len + (headers ? strlen(headers) : 0) + 256;
     request = (char *)malloc(request_len);
     buf = (char *)malloc(cap + 1);
     if (!request || !buf) goto done;
     snprintf(request, request_len,
              "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-             "Accept: application/json\r\n%s%s%sContent-Length: %lu\r\n\r\n",
+             "Accept: application/json\r\n%s%s%s%sContent-Length: %lu\r\n\r\n",
              method, path, port, content_type ? "Content-Type: " : "",
              content_type ? content_type : "", content_type ? "\r\n" : "",
-             (unsigned long)body_len);
+             headers ? headers : "", (unsigned long)body_len);
     if (body) strcat(request, body);
     request_len = strlen(request);
 
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) goto done;
-    tv.tv_sec = 15; /* the tenant answers in milliseconds; this bounds a hang */
+    tv.tv_sec = timeout_secs > 0 ? timeout_secs : 15; /* the tenant answers in ms; this bounds a hang */
     tv.tv_usec = 0;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -418,6 +430,8 @@ static inline int dt_request_port(int port, const char *method, const char *path
             r->status = atoi(buf + 9);
             if (r->status == 204 || r->status == 304) content_length = 0;
             r->location = dt_header(buf, "Location");
+            if (set_cookie && (*set_cookie = dt_header(buf, "Set-Cookie")) != NULL)
+                (*set_cookie)[strcspn(*set_cookie, ";")] = '\0'; /* name=value */
         }
     }
     if (head_end == NULL) goto done;
@@ -452,6 +466,10 @@ done:
                 port, errno, strerror(errno));
         dt_response_free(r);
         r->status = 0;
+        if (set_cookie) {
+            free(*set_cookie);
+            *set_cookie = NULL;
+        }
     }
     if (fd >= 0) close(fd);
     free(length_header);
@@ -459,6 +477,12 @@ done:
     free(request);
     free(buf);
     return ok;
+}
+
+/* dt_request_ex without extra headers or cookies. */
+static inline int dt_request_port(int port, const char *method, const char *path,
+                                  const char *content_type, const char *body, dt_response *r) {
+    return dt_request_ex(port, method, path, content_type, NULL, body, r, NULL, 0);
 }
 
 /* A request to the tenant; records a failure when it gets no answer. */

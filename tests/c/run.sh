@@ -16,8 +16,10 @@
 #    -std=c11 -Wall -Wextra -Wpedantic -Werror twice: against the shared
 #    library (with an rpath) and statically against the archive; compiles,
 #    links and runs a C++17 file that includes auth0.h.
-# 4. Runs every test binary (shared, then static), runs the examples (the
-#    login example against the dev tenant), then runs the shared binaries
+# 4. Runs every test binary (shared, then static), runs the examples
+#    against the dev tenant, unattended (login; desktop_login
+#    --headless-demo; kiosk_device_login --auto-approve, and once more with
+#    --cancel-after-ms for its Ctrl+C path), then runs the shared binaries
 #    again under valgrind memcheck (tests/c/valgrind.supp), which must
 #    report no error and no leak.
 # 5. Ends with exactly one line `N passed, N failed` (all test cases of all
@@ -242,10 +244,35 @@ for name in "${TESTS[@]}"; do HARNESS_QUIET=1 run_binary "$OUT/$name-static"; do
 pass() { echo "  ok   $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "  FAIL $1"; [ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"; FAILED=$((FAILED + 1)); }
 
+# example_args NAME: the arguments an example runs with here (unattended).
+example_args() {
+    case "$1" in
+    desktop_login) echo "--headless-demo" ;;
+    kiosk_device_login) echo "--auto-approve" ;;
+    esac
+}
+
+# No token (JWT), no password, and the user's e-mail in OUTPUT.
+shows_user_not_secrets() {
+    grep -qF "$AUTH0_TEST_USERNAME" <<<"$1" && ! grep -q 'eyJ' <<<"$1" &&
+        ! grep -qF "$AUTH0_TEST_PASSWORD" <<<"$1"
+}
+
 # check_example NAME OUTPUT: what the output of the example NAME must show.
 check_example() {
     case "$1" in
     authorize_url) grep -q '/authorize?' <<<"$2" ;;
+    desktop_login) # the headless demo: who logged in, token lengths only
+        grep -qF "email: $AUTH0_TEST_USERNAME" <<<"$2" &&
+            grep -q 'access token: *<redacted, [0-9]* chars>' <<<"$2" &&
+            shows_user_not_secrets "$2" ;;
+    kiosk_device_login) # the QR code (half blocks), the code, the URL, then the login
+        grep -q '▀\|▄' <<<"$2" &&
+            grep -qE 'enter the code: +[A-Z]{4}-[A-Z]{4}' <<<"$2" &&
+            grep -qF "open $AUTH0_TEST_DOMAIN/activate" <<<"$2" &&
+            grep -qF "logged in as $AUTH0_TEST_USERNAME" <<<"$2" &&
+            grep -q 'access token: *<redacted, [0-9]* chars>' <<<"$2" &&
+            shows_user_not_secrets "$2" ;;
     login) # the user's e-mail, tokens only as <redacted …>, no JWT, no password
         grep -qF "email: $AUTH0_TEST_USERNAME" <<<"$2" &&
             grep -qF '"email":"'"$AUTH0_TEST_USERNAME"'"' <<<"$2" &&
@@ -258,6 +285,8 @@ example_label() {
     case "$1" in
     authorize_url) echo "example authorize_url prints an /authorize? URL" ;;
     login) echo "example login logs the dev tenant's user in and prints no token or password" ;;
+    desktop_login) echo "example desktop_login --headless-demo logs in through the loopback listener, prints no token" ;;
+    kiosk_device_login) echo "example kiosk_device_login --auto-approve shows the QR code and user code, logs in" ;;
     *) echo "example $1 runs" ;;
     esac
 }
@@ -267,13 +296,28 @@ for bin in "${EXAMPLE_BINS[@]}"; do
     name="$(basename "$bin" -shared | sed "s/^example-//")"
     label="$(example_label "$name")"
     rc=0
-    output="$("$bin" 2>&1)" || rc=$?
+    # shellcheck disable=SC2046 # the arguments are words
+    output="$("$bin" $(example_args "$name") 2>&1)" || rc=$?
     if [ "$rc" -eq 0 ] && check_example "$name" "$output"; then
         pass "$label"
     else
         fail "$label (exit status $rc)" "$output"
     fi
 done
+# The kiosk's Ctrl+C path, unattended: it sends itself SIGINT, the watcher
+# thread cancels, the login ends with "login cancelled" and status 130.
+KIOSK="$OUT/example-kiosk_device_login-shared"
+if [ -x "$KIOSK" ]; then
+    label="example kiosk_device_login --cancel-after-ms 300: SIGINT cancels cleanly (status 130)"
+    rc=0
+    output="$("$KIOSK" --cancel-after-ms 300 2>&1)" || rc=$?
+    if [ "$rc" -eq 130 ] && grep -q '^login cancelled$' <<<"$output" &&
+        ! grep -q 'logged in as' <<<"$output"; then
+        pass "$label"
+    else
+        fail "$label (exit status $rc)" "$output"
+    fi
+fi
 label="auth0.h compiles as C++17 (-Wall -Wextra -Werror), links and runs"
 if output="$(c++ -std=c++17 -Wall -Wextra -Werror -I "$ROOT/include" -x c++ \
     tests/c/cpp_header_check.cpp -o "$OUT/cpp_header_check" "${SHARED_LIBS[@]}" 2>&1 &&
@@ -319,8 +363,15 @@ for name in "${TESTS[@]}"; do VG_BINS+=("$OUT/$name-shared"); done
 VG_BINS+=("${EXAMPLE_BINS[@]}")
 PIDS=()
 for bin in "${VG_BINS[@]}"; do
+    args=()
+    case "$(basename "$bin")" in
+    example-*-shared)
+        name="$(basename "$bin" -shared | sed "s/^example-//")"
+        read -r -a args <<<"$(example_args "$name")" ;;
+    esac
     env "${VG_ENV[@]}" \
-        "${VALGRIND[@]}" --log-file="$bin.valgrind.log" "$bin" >"$bin.valgrind.out" 2>&1 &
+        "${VALGRIND[@]}" --log-file="$bin.valgrind.log" "$bin" ${args[@]+"${args[@]}"} \
+        >"$bin.valgrind.out" 2>&1 &
     PIDS+=("$!")
 done
 for i in "${!VG_BINS[@]}"; do
