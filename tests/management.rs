@@ -257,3 +257,17 @@ fn ids_with_reserved_and_non_ascii_characters_round_trip() {
     let user = m.patch_user_metadata(odd, &json!({"x": true})).unwrap();
     assert_eq!(user["user_metadata"]["x"], true);
 }
+
+#[test]
+fn a_bad_request_is_a_400_with_the_apis_message() {
+    let t = Tenant::start();
+    // The API refuses a secondary token that is not a valid JWT.
+    let e = mgmt(&t, json!({}))
+        .link_user(TEST_USER_ID, "not-a-jwt")
+        .unwrap_err();
+    assert_eq!((e.kind(), e.status_code()), (ErrorKind::Server, Some(400)));
+    let message = e.original().unwrap()["message"]
+        .as_str()
+        .expect("a Management message");
+    assert_eq!(e.description(), message);
+}
