@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark suite: installs what it needs (pip: PyJWT, cryptography,
-# auth0-python, requests; apt: openssl, hyperfine; idempotent), builds the
-# release library, the dev tenant and the benches, runs every figure of
+# auth0-python, requests and the release build of auth0_native, into a venv
+# under the target directory; apt: openssl, hyperfine; idempotent), builds
+# the release library, the dev tenant and the benches, runs every figure of
 # BENCHMARKS.md side by side and prints each with its ratio and target.
 #
 #   bash bench/run.sh                 # everything (about 6-10 minutes)
@@ -31,7 +32,16 @@ if [ -z "${SKIP_INSTALL:-}" ]; then
   if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -q && apt-get install -y -q "${need_apt[@]}"
   fi
-  python3 -m pip install -q PyJWT cryptography auth0-python requests
+fi
+# A venv of its own: the test command installs a dev-profile build of the
+# module into the system Python, and the figures must come from release.
+venv=$out/venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+py=$venv/bin/python
+if [ -z "${SKIP_INSTALL:-}" ] || ! "$py" -c 'import jwt, auth0, requests, auth0_native' 2>/dev/null; then
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$py" -m pip install -q PyJWT cryptography auth0-python requests
+  # Release profile (LTO), as users get it from `pip install`.
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$py" -m pip install -q --force-reinstall --no-deps ./bindings/python
 fi
 
 echo "== build (release: library, dev tenant, benches)"
@@ -102,7 +112,7 @@ for _ in 1 2 3 4 5; do "$out/coldstart" "$lib" x; done | sort -t' ' -k4 -n | sed
 
 echo "== Python figures"
 AUTH0_BENCH_DOMAIN=$domain AUTH0_BENCH_CLIENT_ID=$client_id AUTH0_NATIVE_LIB=$lib \
-  python3 bench/python_bench.py | tee -a "$figs"
+  "$py" bench/python_bench.py | tee -a "$figs"
 
 echo "== instructions per call (callgrind)"
 bash bench/profile.sh | tee -a "$figs"

@@ -11,6 +11,7 @@ use crate::webauth::{Client, WebAuth};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// auth0.js's authResult: the nine keys `parseHash` returns, each `null`
 /// when absent. `idTokenPayload` is the verified id_token payload.
@@ -130,12 +131,14 @@ impl WebAuth {
         let expected_state = optional_str(o, "state", "state option is not valid")?;
         let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
         let params = parse_callback(hash);
+        // Borrowed: only the values that end up in the result are copied.
         let get = |k: &str| {
             params
                 .iter()
                 .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v.as_ref())
         };
+        let owned = |k: &str| get(k).map(str::to_owned);
 
         if let Some(error) = get("error") {
             let mut e = Error::new(
@@ -157,19 +160,15 @@ impl WebAuth {
         }
 
         let hash_state = get("state").filter(|s| !s.is_empty());
-        let transaction = match &hash_state {
+        let transaction = match hash_state {
             Some(s) => self.take_transaction(s)?,
             None => None,
         };
-        let expected = expected_state
-            .map(str::to_owned)
-            .or_else(|| transaction.as_ref().map(|t| t.state.clone()));
+        let expected = expected_state.or_else(|| transaction.as_ref().map(|t| t.state.as_str()));
         if hash_state.is_none() || expected != hash_state {
             return Err(Error::invalid_token("`state` does not match."));
         }
-        let nonce = caller_nonce
-            .map(str::to_owned)
-            .or_else(|| transaction.as_ref().and_then(|t| t.nonce.clone()));
+        let nonce = caller_nonce.or_else(|| transaction.as_ref().and_then(|t| t.nonce.as_deref()));
         let max_age = transaction.as_ref().and_then(|t| t.max_age);
         let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
 
@@ -186,20 +185,20 @@ impl WebAuth {
             if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
                 body["redirect_uri"] = json!(r);
             }
-            self.token_request(&body, nonce.as_deref(), max_age)?
+            self.token_request(&body, nonce, max_age)?
         } else {
             let mut r = AuthResult {
-                access_token: get("access_token"),
-                id_token: get("id_token"),
-                refresh_token: get("refresh_token"),
+                access_token: owned("access_token"),
+                id_token: owned("id_token"),
+                refresh_token: owned("refresh_token"),
                 expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
-                token_type: get("token_type"),
-                scope: get("scope"),
+                token_type: owned("token_type"),
+                scope: owned("scope"),
                 ..AuthResult::default()
             };
             if let Some(id_token) = &r.id_token {
                 let expect = Expectations {
-                    nonce: nonce.as_deref(),
+                    nonce,
                     max_age,
                     access_token: r.access_token.as_deref(),
                     // OIDC Core §3.2.2.10: required for `id_token token`.
@@ -209,7 +208,7 @@ impl WebAuth {
             }
             r
         };
-        result.state = hash_state;
+        result.state = hash_state.map(str::to_owned);
         result.app_state = app_state;
         self.hold_refresh_token(result.refresh_token.as_deref());
         Ok(Some(result))
@@ -290,7 +289,7 @@ fn pick(o: &Options, keys: &[&str]) -> Options {
 /// The parameters of a callback: a whole URL (its fragment, else its
 /// query), or a fragment or query string with or without its leading
 /// `#`, `?` or `/` (v8's `^#?\/?`). `+` is a space, as `qs.parse` has it.
-pub(crate) fn parse_callback(input: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_callback(input: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     let input = input.trim();
     let raw = if input.contains("://") {
         match input.split_once('#') {
@@ -303,14 +302,19 @@ pub(crate) fn parse_callback(input: &str) -> Vec<(String, String)> {
         s.strip_prefix('/').unwrap_or(s)
     };
     let raw = raw.split('#').next().unwrap_or(raw);
-    url::form_urlencoded::parse(raw.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url::form_urlencoded::parse(raw.as_bytes()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owned(params: Vec<(Cow<'_, str>, Cow<'_, str>)>) -> Vec<(String, String)> {
+        params
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
 
     #[test]
     fn callback_parsing_accepts_urls_fragments_and_queries() {
@@ -326,13 +330,13 @@ mod tests {
             "com.example.app://callback#a=1+2&b=x%2Fy",
             "http://127.0.0.1:5000/cb?a=1+2&b=x%2Fy",
         ] {
-            assert_eq!(parse_callback(input), want, "{input}");
+            assert_eq!(owned(parse_callback(input)), want, "{input}");
         }
     }
 
     #[test]
     fn a_url_fragment_wins_over_its_query() {
-        let p = parse_callback("https://app/cb?q=1#access_token=t");
+        let p = owned(parse_callback("https://app/cb?q=1#access_token=t"));
         assert_eq!(p, vec![("access_token".to_owned(), "t".to_owned())]);
     }
 

@@ -2,6 +2,7 @@
 //! and the one place where a core [`ErrorKind`] becomes a C status.
 
 use crate::{Error, ErrorKind};
+use serde::Serialize;
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -65,9 +66,9 @@ fn panic_error() -> Error {
 /// Runs `body` with panics contained and writes its JSON result, or the
 /// error JSON, to `*out` (which is set to NULL first). A NULL `out` is
 /// reported by status alone, since there is nowhere to write.
-pub(crate) fn run_json(
+pub(crate) fn run_json<T: Serialize>(
     out: *mut *mut c_char,
-    body: impl FnOnce() -> Result<Value, Error>,
+    body: impl FnOnce() -> Result<T, Error>,
 ) -> auth0_status {
     if out.is_null() {
         return auth0_status::AUTH0_ERROR_INVALID_ARGUMENT;
@@ -75,13 +76,28 @@ pub(crate) fn run_json(
     // SAFETY: `out` is non-NULL and the caller promises it is writable.
     unsafe { *out = std::ptr::null_mut() };
     let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panic_error()));
-    let (status, json) = match outcome {
-        Ok(v) => (auth0_status::AUTH0_OK, v),
-        Err(e) => (status_of(e.kind()), e.to_json()),
+    // The result is serialised straight into the C string's buffer: no
+    // intermediate `Value` tree, no second copy (issue 7's C API overhead).
+    let (status, text) = match outcome.and_then(|v| json_c_string(&v)) {
+        Ok(text) => (auth0_status::AUTH0_OK, text),
+        Err(e) => (status_of(e.kind()), error_c_string(&e)),
     };
     // SAFETY: as above.
-    unsafe { *out = into_c_string(json.to_string()) };
+    unsafe { *out = text.into_raw() };
     status
+}
+
+/// `value` as JSON text in a `CString`, written once into its final buffer.
+fn json_c_string<T: Serialize + ?Sized>(value: &T) -> Result<CString, Error> {
+    let mut buf = Vec::with_capacity(256);
+    serde_json::to_writer(&mut buf, value)
+        .map_err(|e| Error::internal(format!("the result could not be serialised: {e}")))?;
+    // JSON text escapes NUL, so this never fails; stay total anyway.
+    CString::new(buf).map_err(|_| Error::internal("the result JSON held a NUL byte"))
+}
+
+fn error_c_string(e: &Error) -> CString {
+    json_c_string(&e.to_json()).unwrap_or_else(|_| CString::from(c"{\"code\":\"internal_error\"}"))
 }
 
 /// Runs `body` with panics contained; on error writes the error JSON to
@@ -100,19 +116,11 @@ pub(crate) fn run_with_error(
         Err(e) => {
             if !error_out.is_null() {
                 // SAFETY: as above.
-                unsafe { *error_out = into_c_string(e.to_json().to_string()) };
+                unsafe { *error_out = error_c_string(&e).into_raw() };
             }
             status_of(e.kind())
         }
     }
-}
-
-/// A string owned by the caller, released with `auth0_string_free`.
-pub(crate) fn into_c_string(s: String) -> *mut c_char {
-    // JSON text escapes NUL, so this never fails; stay total anyway.
-    CString::new(s)
-        .unwrap_or_else(|_| CString::from(c"{\"code\":\"internal_error\"}"))
-        .into_raw()
 }
 
 /// Borrows a C string argument as UTF-8, naming `name` when it is NULL or

@@ -3,7 +3,7 @@
 //! device flow (`auth0_webauth_device_start` / `_poll` / `_login`).
 
 use super::boundary::auth0_status;
-use super::webauth::{auth0_webauth, to_json, with_webauth};
+use super::webauth::{auth0_webauth, with_webauth};
 use crate::{CancelToken, Interaction, Opener};
 use std::ffi::{c_char, c_int, c_void, CString};
 
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn auth0_webauth_popup_authorize(
                     }
                 })));
             }
-            to_json(&web.popup_authorize(options, &interaction)?)
+            web.popup_authorize(options, &interaction)
         })
     }
 }
@@ -246,7 +246,7 @@ pub unsafe extern "C" fn auth0_webauth_device_poll(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.device_poll(options, &token_of(cancel))?)
+            web.device_poll(options, &token_of(cancel))
         })
     }
 }
@@ -274,15 +274,14 @@ pub unsafe extern "C" fn auth0_webauth_device_login(
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
             let token = token_of(cancel);
-            let result = web.device_login(options, &token, |code| {
+            web.device_login(options, &token, |code| {
                 if let (Some(f), Ok(text)) = (on_code, CString::new(code.to_string())) {
                     // (Inside the `unsafe` block above.) SAFETY: a C function
                     // pointer the caller supplied for this call; `text`
                     // outlives the call.
                     f(text.as_ptr(), user_data);
                 }
-            })?;
-            to_json(&result)
+            })
         })
     }
 }

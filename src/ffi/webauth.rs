@@ -3,7 +3,6 @@
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use crate::options::{as_object, require_str};
 use crate::{Binding, Error, WebAuth};
-use serde_json::json;
 use std::ffi::c_char;
 
 /// An Auth0 Authentication API client for one tenant and application
@@ -81,7 +80,9 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            Ok(json!({"url": web.client().build_authorize_url(options)?}))
+            web.client()
+                .build_authorize_url(options)
+                .map(UrlAnswer::from)
         })
     }
 }
@@ -105,7 +106,7 @@ pub unsafe extern "C" fn auth0_webauth_authorize(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.authorize(options)?)
+            web.authorize(options)
         })
     }
 }
@@ -126,7 +127,7 @@ pub unsafe extern "C" fn auth0_webauth_logout(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            Ok(json!({"url": web.logout(options)?}))
+            web.logout(options).map(UrlAnswer::from)
         })
     }
 }
@@ -153,7 +154,7 @@ pub unsafe extern "C" fn auth0_webauth_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.client().login(options)?)
+            web.client().login(options)
         })
     }
 }
@@ -202,10 +203,8 @@ pub unsafe extern "C" fn auth0_webauth_parse_hash(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            match web.parse_hash(options)? {
-                Some(result) => to_json(&result),
-                None => Ok(serde_json::Value::Null),
-            }
+            // `None` is written as `null`.
+            web.parse_hash(options)
         })
     }
 }
@@ -237,17 +236,29 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
     }
 }
 
+/// `{"url": …}`, serialised without building a JSON tree first.
+#[derive(serde::Serialize)]
+struct UrlAnswer {
+    url: String,
+}
+
+impl From<String> for UrlAnswer {
+    fn from(url: String) -> Self {
+        UrlAnswer { url }
+    }
+}
+
 /// The body every WebAuth operation shares: check the handle, parse the
 /// options (NULL is `{}`), run `f`, write the result or the error.
 ///
 /// # Safety
 /// `webauth` is NULL or a live handle; `options_json` is NULL or a
 /// NUL-terminated string; `out_json` is NULL or writable.
-pub(super) unsafe fn with_webauth(
+pub(super) unsafe fn with_webauth<T: serde::Serialize>(
     webauth: *const auth0_webauth,
     options_json: *const c_char,
     out_json: *mut *mut c_char,
-    f: impl FnOnce(&WebAuth, &serde_json::Value) -> Result<serde_json::Value, Error>,
+    f: impl FnOnce(&WebAuth, &serde_json::Value) -> Result<T, Error>,
 ) -> auth0_status {
     run_json(out_json, || {
         // SAFETY: forwarded from the caller.
@@ -259,10 +270,6 @@ pub(super) unsafe fn with_webauth(
         };
         f(&web.inner, &options)
     })
-}
-
-pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
 }
 
 /// auth0.js's `webAuth.signup(options)`: `POST /dbconnections/signup`.
@@ -359,7 +366,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_verify(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.passwordless_verify(options)?)
+            web.passwordless_verify(options)
         })
     }
 }
@@ -382,7 +389,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.client().passwordless_login(options)?)
+            web.client().passwordless_login(options)
         })
     }
 }
@@ -409,7 +416,7 @@ pub unsafe extern "C" fn auth0_webauth_login_with_credentials(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.login_with_credentials(options)?)
+            web.login_with_credentials(options)
         })
     }
 }
@@ -434,7 +441,7 @@ pub unsafe extern "C" fn auth0_webauth_cross_origin_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.login(options)?)
+            web.login(options)
         })
     }
 }
@@ -461,7 +468,7 @@ pub unsafe extern "C" fn auth0_webauth_renew_auth(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            to_json(&web.renew_auth(options)?)
+            web.renew_auth(options)
         })
     }
 }
