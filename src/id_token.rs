@@ -8,6 +8,8 @@ use crate::jwks::Jwks;
 use aws_lc_rs::digest::{digest, SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// What a particular token must also match, besides issuer and audience.
@@ -32,11 +34,25 @@ pub(crate) struct Verifier<'a> {
     pub http: &'a Http,
 }
 
-fn b64_json(part: &str) -> Option<Value> {
+fn b64_json<T: DeserializeOwned>(part: &str) -> Option<T> {
     let bytes = URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok()?;
-    serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .filter(Value::is_object)
+    // Objects only: serde would also read a struct from a JSON array.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return None;
+    }
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The two header fields the checks read; other fields are skipped
+/// without building a map (the payload, which the caller gets, is a
+/// `Value`). Any JSON type is accepted so the messages can show it.
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    alg: Option<Value>,
+    #[serde(default)]
+    kid: Option<Value>,
 }
 
 fn number(payload: &Value, claim: &str) -> Option<f64> {
@@ -69,27 +85,33 @@ pub(crate) fn at_hash(access_token: &str) -> String {
 impl Verifier<'_> {
     /// Validates `token` and returns its payload (raw claim names).
     pub fn verify(&self, token: &str, expect: &Expectations<'_>, now: u64) -> Result<Value> {
-        let parts: Vec<&str> = token.split('.').collect();
-        if parts.len() != 3 || parts[0].is_empty() || parts[1].is_empty() {
+        let mut parts = token.split('.');
+        let (Some(head), Some(body), Some(sig), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Error::invalid_token("Cannot decode a malformed JWT"));
+        };
+        if head.is_empty() || body.is_empty() {
             return Err(Error::invalid_token("Cannot decode a malformed JWT"));
         }
-        let (Some(header), Some(payload)) = (b64_json(parts[0]), b64_json(parts[1])) else {
+        let (Some(header), Some(payload)) = (b64_json::<Header>(head), b64_json::<Value>(body))
+        else {
             return Err(Error::invalid_token(
                 "Token header or payload is not valid JSON",
             ));
         };
 
-        let alg = display(header.get("alg"));
+        let alg = display(header.alg.as_ref());
         if alg != "RS256" {
             return Err(Error::invalid_token(format!(
                 "Algorithm {alg} is not supported. (Expected algs: [RS256])"
             )));
         }
         let signature = URL_SAFE_NO_PAD
-            .decode(parts[2].trim_end_matches('='))
+            .decode(sig.trim_end_matches('='))
             .map_err(|_| Error::invalid_token("Cannot decode a malformed JWT"))?;
-        let signed = &token.as_bytes()[..parts[0].len() + 1 + parts[1].len()];
-        let kid = header.get("kid").and_then(Value::as_str);
+        let signed = &token.as_bytes()[..head.len() + 1 + body.len()];
+        let kid = header.kid.as_ref().and_then(Value::as_str);
         let valid = self.jwks.verify_with(self.http, kid, |key| {
             key.verify_sig(signed, &signature).is_ok()
         })?;

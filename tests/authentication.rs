@@ -300,6 +300,12 @@ fn validate_id_token_checks_the_algorithm_first() {
         msg,
         "Algorithm none is not supported. (Expected algs: [RS256])"
     );
+    // Any JSON type is shown as it is.
+    let msg = validation_error(&t, json!({}), json!({"alg": 256}), json!({}));
+    assert_eq!(
+        msg,
+        "Algorithm 256 is not supported. (Expected algs: [RS256])"
+    );
 }
 
 #[test]
@@ -315,11 +321,26 @@ fn validate_id_token_refuses_malformed_tokens() {
             "{bad:?}"
         );
     }
+    // Not JSON; a JSON array as header or as payload (objects only).
+    for bad in [
+        "e30.bm90anNvbg.c2ln",
+        "WyJSUzI1NiJd.e30.c2ln",
+        "eyJhbGciOiJSUzI1NiJ9.WzFd.c2ln",
+    ] {
+        assert_eq!(
+            web.validate_id_token(bad, &json!({}))
+                .unwrap_err()
+                .description(),
+            "Token header or payload is not valid JSON",
+            "{bad:?}"
+        );
+    }
+    // Leading whitespace is still an object: the algorithm check speaks.
     assert_eq!(
-        web.validate_id_token("e30.bm90anNvbg.c2ln", &json!({}))
+        web.validate_id_token("IHsiYWxnIjoiSFMyNTYifQ.e30.c2ln", &json!({}))
             .unwrap_err()
             .description(),
-        "Token header or payload is not valid JSON"
+        "Algorithm HS256 is not supported. (Expected algs: [RS256])"
     );
 }
 

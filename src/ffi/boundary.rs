@@ -1,8 +1,8 @@
 //! The panic boundary and argument conversion shared by every entry point,
 //! and the one place where a core [`ErrorKind`] becomes a C status.
 
+use super::json_out::WriteJson;
 use crate::{Error, ErrorKind};
-use serde::Serialize;
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -66,7 +66,7 @@ fn panic_error() -> Error {
 /// Runs `body` with panics contained and writes its JSON result, or the
 /// error JSON, to `*out` (which is set to NULL first). A NULL `out` is
 /// reported by status alone, since there is nowhere to write.
-pub(crate) fn run_json<T: Serialize>(
+pub(crate) fn run_json<T: WriteJson>(
     out: *mut *mut c_char,
     body: impl FnOnce() -> Result<T, Error>,
 ) -> auth0_status {
@@ -88,9 +88,10 @@ pub(crate) fn run_json<T: Serialize>(
 }
 
 /// `value` as JSON text in a `CString`, written once into its final buffer.
-fn json_c_string<T: Serialize + ?Sized>(value: &T) -> Result<CString, Error> {
+fn json_c_string<T: WriteJson + ?Sized>(value: &T) -> Result<CString, Error> {
     let mut buf = Vec::with_capacity(256);
-    serde_json::to_writer(&mut buf, value)
+    value
+        .write_json(&mut buf)
         .map_err(|e| Error::internal(format!("the result could not be serialised: {e}")))?;
     // JSON text escapes NUL, so this never fails; stay total anyway.
     CString::new(buf).map_err(|_| Error::internal("the result JSON held a NUL byte"))

@@ -12,6 +12,7 @@
 
 mod boundary;
 mod interactive;
+mod json_out;
 mod management;
 mod webauth;
 

@@ -1,6 +1,7 @@
 //! `auth0_webauth`: the C face of [`crate::WebAuth`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
+use super::json_out::{UrlAnswer, WriteJson};
 use crate::options::{as_object, require_str};
 use crate::{Binding, Error, WebAuth};
 use std::ffi::c_char;
@@ -80,9 +81,7 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client()
-                .build_authorize_url(options)
-                .map(UrlAnswer::from)
+            web.client().build_authorize_url(options).map(UrlAnswer)
         })
     }
 }
@@ -127,7 +126,7 @@ pub unsafe extern "C" fn auth0_webauth_logout(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.logout(options).map(UrlAnswer::from)
+            web.logout(options).map(UrlAnswer)
         })
     }
 }
@@ -236,25 +235,13 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
     }
 }
 
-/// `{"url": …}`, serialised without building a JSON tree first.
-#[derive(serde::Serialize)]
-struct UrlAnswer {
-    url: String,
-}
-
-impl From<String> for UrlAnswer {
-    fn from(url: String) -> Self {
-        UrlAnswer { url }
-    }
-}
-
 /// The body every WebAuth operation shares: check the handle, parse the
 /// options (NULL is `{}`), run `f`, write the result or the error.
 ///
 /// # Safety
 /// `webauth` is NULL or a live handle; `options_json` is NULL or a
 /// NUL-terminated string; `out_json` is NULL or writable.
-pub(super) unsafe fn with_webauth<T: serde::Serialize>(
+pub(super) unsafe fn with_webauth<T: WriteJson>(
     webauth: *const auth0_webauth,
     options_json: *const c_char,
     out_json: *mut *mut c_char,

@@ -9,6 +9,7 @@
 use crate::errors::to_py_err;
 use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
 use auth0_native::{AuthResult, Error, Options};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Number, Value};
@@ -226,9 +227,32 @@ pub(crate) fn auth_result_to_py<'py>(
     py: Python<'py>,
     result: &AuthResult,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let value =
-        serde_json::to_value(result).map_err(|e| to_py_err(py, Error::internal(e.to_string())))?;
-    result_to_py(py, &value)
+    // Field by field: no intermediate JSON copy of the tokens and claims,
+    // interned keys (issue 7's Python parseHash figure). The keys and their
+    // order are those of the serialised struct (the C API's JSON), which
+    // tests/test_login.py checks.
+    let text = |v: &Option<String>| match v {
+        Some(s) => PyString::new(py, s).into_any(),
+        None => py.None().into_bound(py),
+    };
+    let json = |v: &Option<Value>| match v {
+        Some(v) => json_to_py(py, v),
+        None => Ok(py.None().into_bound(py)),
+    };
+    let dict = PyDict::new(py);
+    dict.set_item(intern!(py, "access_token"), text(&result.access_token))?;
+    dict.set_item(intern!(py, "id_token"), text(&result.id_token))?;
+    dict.set_item(
+        intern!(py, "id_token_payload"),
+        json(&result.id_token_payload)?,
+    )?;
+    dict.set_item(intern!(py, "app_state"), json(&result.app_state)?)?;
+    dict.set_item(intern!(py, "refresh_token"), text(&result.refresh_token))?;
+    dict.set_item(intern!(py, "state"), text(&result.state))?;
+    dict.set_item(intern!(py, "expires_in"), result.expires_in)?;
+    dict.set_item(intern!(py, "token_type"), text(&result.token_type))?;
+    dict.set_item(intern!(py, "scope"), text(&result.scope))?;
+    Ok(dict.into_any())
 }
 
 /// A positional argument that holds data (a dict of user metadata, the

@@ -10,7 +10,8 @@ import auth0_native
 from conftest import WebFor
 from tenant import TEST_USER_ID, DevTenant
 
-AUTH_RESULT_KEYS = {
+# In the order of auth0.js's authResult (and of the C API's JSON).
+AUTH_RESULT_KEYS = [
     "access_token",
     "id_token",
     "id_token_payload",
@@ -20,15 +21,16 @@ AUTH_RESULT_KEYS = {
     "expires_in",
     "token_type",
     "scope",
-}
+]
 
 
 def test_login_returns_the_nine_snake_case_keys(tenant: DevTenant, web_of: WebFor) -> None:
     result = web_of().client.login(
         username=tenant.username, password=tenant.password, realm=tenant.connection
     )
-    assert set(result) == AUTH_RESULT_KEYS
+    assert list(result) == AUTH_RESULT_KEYS
     assert isinstance(result["access_token"], str) and result["access_token"]
+    assert result["app_state"] is None and result["state"] is None
     assert result["token_type"] == "Bearer"
     assert isinstance(result["expires_in"], int)
 
