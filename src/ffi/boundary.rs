@@ -75,10 +75,12 @@ pub(crate) fn run_json<T: WriteJson>(
     }
     // SAFETY: `out` is non-NULL and the caller promises it is writable.
     unsafe { *out = std::ptr::null_mut() };
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panic_error()));
-    // The result is serialised straight into the C string's buffer: no
-    // intermediate `Value` tree, no second copy (issue 7's C API overhead).
-    let (status, text) = match outcome.and_then(|v| json_c_string(&v)) {
+    // The result is serialised straight into the C string's buffer (no
+    // intermediate `Value` tree, no second copy: issue 7's C API overhead),
+    // inside the panic boundary like the operation itself.
+    let outcome = catch_unwind(AssertUnwindSafe(|| body().and_then(|v| json_c_string(&v))))
+        .unwrap_or_else(|_| Err(panic_error()));
+    let (status, text) = match outcome {
         Ok(text) => (auth0_status::AUTH0_OK, text),
         Err(e) => (status_of(e.kind()), error_c_string(&e)),
     };
@@ -98,7 +100,10 @@ fn json_c_string<T: WriteJson + ?Sized>(value: &T) -> Result<CString, Error> {
 }
 
 fn error_c_string(e: &Error) -> CString {
-    json_c_string(&e.to_json()).unwrap_or_else(|_| CString::from(c"{\"code\":\"internal_error\"}"))
+    catch_unwind(AssertUnwindSafe(|| json_c_string(&e.to_json())))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| CString::from(c"{\"code\":\"internal_error\"}"))
 }
 
 /// Runs `body` with panics contained; on error writes the error JSON to
