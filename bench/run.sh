@@ -45,7 +45,7 @@ if [ -z "${SKIP_INSTALL:-}" ] || ! "$py" -c 'import jwt, auth0, requests, auth0_
 fi
 
 echo "== build (release: library, dev tenant, benches)"
-cargo build --release -q -p auth0-native -p auth0-devtenant
+cargo build --release -q -p auth0-native-c -p auth0-devtenant
 cargo bench --no-run -q -p auth0-native
 lib=$target/release/libauth0_native.so
 cc -O2 -Wall bench/coldstart.c -o "$out/coldstart" -ldl

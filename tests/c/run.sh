@@ -3,7 +3,7 @@
 #
 #   bash tests/c/run.sh
 #
-# 1. Builds the library (`cargo build -p auth0-native`, debug profile) and
+# 1. Builds the library (`cargo build -p auth0-native-c`, debug profile) and
 #    the dev tenant (`-p auth0-devtenant`) into $CARGO_TARGET_DIR (default:
 #    <repo>/target) and takes libauth0_native.so / libauth0_native.a from
 #    $CARGO_TARGET_DIR/debug. Starts `auth0-devtenant --json --port 0` on
@@ -68,8 +68,8 @@ need python3 python3
 need cargo "cargo (rustup)"
 
 # ---- 1. the library and the dev tenant -----------------------------------------
-phase "cargo build -p auth0-native -p auth0-devtenant (CARGO_TARGET_DIR=$TARGET)"
-cargo build --quiet -p auth0-native || die "cargo build -p auth0-native failed"
+phase "cargo build -p auth0-native-c -p auth0-devtenant (CARGO_TARGET_DIR=$TARGET)"
+cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
 cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
 LIBDIR="$TARGET/debug"
 [ -f "$LIBDIR/libauth0_native.so" ] || die "no libauth0_native.so in $LIBDIR"
