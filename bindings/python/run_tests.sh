@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Python module from source (maturin comes from PyPI through
-# pip's build isolation) with the test tools, then runs its tests, stubtest
+# Makes (once) a venv of its own, installs the Python module from source into
+# it (maturin comes from PyPI through pip's build isolation) with the test
+# tools, then runs its tests, stubtest
 # included (tests/test_stubs.py). The network tests start the dev tenant
 # binary themselves (tests/conftest.py builds it with cargo once per run).
 # Run from anywhere; idempotent.
@@ -18,8 +19,14 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
-python="${PYTHON:-python3}"
+base_python="${PYTHON:-python3}"
 profile="${AUTH0_PYTHON_TEST_PROFILE:-dev}"
+# Never the machine's own Python: a venv beside the build output.
+venv="${AUTH0_PYTHON_VENV:-${CARGO_TARGET_DIR:-$repo_root/target}/py-test-venv}"
+if [ ! -x "$venv/bin/python" ]; then
+    "$base_python" -m venv "$venv"
+fi
+python="$venv/bin/python"
 
 MATURIN_PEP517_ARGS="--profile $profile" PIP_ROOT_USER_ACTION=ignore \
     "$python" -m pip install --quiet --disable-pip-version-check ./bindings/python pytest mypy
