@@ -17,6 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** The major version of this header (`auth0_version()` gives the library's). */
+#define AUTH0_VERSION_MAJOR 0
+/** The minor version of this header. */
+#define AUTH0_VERSION_MINOR 1
+/** The patch version of this header. */
+#define AUTH0_VERSION_PATCH 0
+/** `"MAJOR.MINOR.PATCH"`: equal to `auth0_version()` of the library it came with. */
+#define AUTH0_VERSION_STRING "0.1.0"
+
 /**
  * Default cap on an answer's body.
  */
