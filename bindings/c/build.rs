@@ -17,16 +17,39 @@ fn main() {
     if !elf {
         return;
     }
-    println!(
-        "cargo:rustc-cdylib-link-arg=-Wl,-soname,libauth0_native.so.{}",
-        abi_version()
-    );
+    let soname = format!("libauth0_native.so.{}", abi_version());
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    link_soname_in_profile_dir(&soname);
     let map = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"))
         .join("auth0_native.map");
     println!(
         "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
         map.display()
     );
+}
+
+/// A program linked against `target/<profile>/libauth0_native.so` (the C
+/// tests, anyone trying the build tree with an rpath) records the SONAME
+/// and looks for that file at run time: `libauth0_native.so.0.1 ->
+/// libauth0_native.so` next to it, as a libtool build tree has. This is
+/// the one write outside OUT_DIR (`target/<profile>/build/<pkg>/out`);
+/// an installed library gets its links from scripts/install.sh instead.
+fn link_soname_in_profile_dir(soname: &str) {
+    let Some(out_dir) = env::var_os("OUT_DIR") else {
+        return;
+    };
+    let Some(profile_dir) = PathBuf::from(out_dir).ancestors().nth(3).map(PathBuf::from) else {
+        return;
+    };
+    let link = profile_dir.join(soname);
+    if std::fs::read_link(&link).is_ok_and(|target| target == std::path::Path::new("libauth0_native.so")) {
+        return;
+    }
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    if let Err(e) = std::os::unix::fs::symlink("libauth0_native.so", &link) {
+        println!("cargo:warning=could not link {}: {e}", link.display());
+    }
 }
 
 /// The ABI version in the SONAME, from the package version by Cargo's

@@ -1,0 +1,593 @@
+/*
+ * auth0-native for C++17: a header-only wrapper of the C API (auth0.h).
+ *
+ *   #include <auth0.hpp>
+ *
+ *   auth0::webauth web(R"({"domain":"https://me.auth0.com","clientID":"abc"})");
+ *   std::string result = web.login(R"({"username":"…","password":"…","realm":"…"})");
+ *
+ * - One move-only RAII class per C handle: auth0::webauth (auth0_webauth),
+ *   auth0::management (auth0_management), auth0::cancel_token (auth0_cancel).
+ *   A moved-from object holds no handle; calling an operation on it throws
+ *   auth0::error with AUTH0_ERROR_INVALID_ARGUMENT.
+ * - Options go in as JSON text (std::string_view; an empty view means "no
+ *   options", i.e. NULL); results come out as JSON text (std::string), the
+ *   same shapes as the C API's.
+ * - Every failure is an auth0::error carrying the auth0_status, the error's
+ *   code and description and the raw error JSON. Secrets never appear in
+ *   them (the C library keeps them out).
+ * - Callbacks (the popup's URL opener, the device flow's code display) are
+ *   std::function; an exception they throw ends the call and is rethrown
+ *   to its caller.
+ * - Thread safety is the C API's: operations are const and may run on one
+ *   object from several threads; destroying it must not race with them.
+ *
+ * Needs nothing but auth0.h and the C++17 standard library. Link with the
+ * C library (pkg-config auth0_native, or CMake's auth0_native::auth0_native).
+ */
+#ifndef AUTH0_NATIVE_HPP
+#define AUTH0_NATIVE_HPP
+
+#include "auth0.h"
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace auth0 {
+
+namespace detail {
+
+/* A stand-in for the C library's auth0_status_name, for headers that do
+ * not declare it yet. The call in status_name() below is unqualified, so
+ * argument-dependent lookup also finds ::auth0_status_name(auth0_status)
+ * when auth0.h declares it, and that exact match beats this one (which
+ * needs a user-defined conversion). */
+struct status_arg {
+    auth0_status value;
+    status_arg(auth0_status v) noexcept : value(v) {}  // NOLINT: implicit on purpose
+};
+inline const char *auth0_status_name(status_arg s) noexcept {
+    switch (s.value) {
+    case AUTH0_OK: return "AUTH0_OK";
+    case AUTH0_ERROR_INVALID_ARGUMENT: return "AUTH0_ERROR_INVALID_ARGUMENT";
+    case AUTH0_ERROR_NETWORK: return "AUTH0_ERROR_NETWORK";
+    case AUTH0_ERROR_TIMEOUT: return "AUTH0_ERROR_TIMEOUT";
+    case AUTH0_ERROR_SERVER: return "AUTH0_ERROR_SERVER";
+    case AUTH0_ERROR_INVALID_TOKEN: return "AUTH0_ERROR_INVALID_TOKEN";
+    case AUTH0_ERROR_AUTHORIZATION: return "AUTH0_ERROR_AUTHORIZATION";
+    case AUTH0_ERROR_CANCELLED: return "AUTH0_ERROR_CANCELLED";
+    case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
+    case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
+    }
+    return "AUTH0_ERROR_UNKNOWN";
+}
+inline const char *status_name(auth0_status s) noexcept { return auth0_status_name(s); }
+
+/* Takes ownership of a string the C library returned. */
+inline std::string take(char *s) {
+    struct releaser {
+        char *p;
+        ~releaser() { auth0_string_free(p); }
+    } guard{s};
+    return s ? std::string(s) : std::string();
+}
+
+/* A NUL-terminated copy of `options`, or nothing for an empty view. */
+class c_options {
+  public:
+    explicit c_options(std::string_view options) : empty_(options.empty()), text_(options) {}
+    const char *get() const noexcept { return empty_ ? nullptr : text_.c_str(); }
+
+  private:
+    bool empty_;
+    std::string text_;
+};
+
+/* A minimal reader of the error JSON (a flat object of strings, numbers,
+ * null, and the server's `original` answer, which is skipped): the value of
+ * one top-level member, if it is a string or a number. */
+class json_reader {
+  public:
+    explicit json_reader(std::string_view text) noexcept : s_(text) {}
+
+    std::optional<std::string> member_string(std::string_view key) {
+        std::optional<std::string> out;
+        find(key, [&] {
+            std::string value;
+            if (peek() == '"' && string(value)) out = std::move(value);
+        });
+        return out;
+    }
+
+    std::optional<long> member_integer(std::string_view key) {
+        std::optional<long> out;
+        find(key, [&] {
+            std::size_t start = i_;
+            if (peek() == '-') ++i_;
+            long n = 0;
+            bool digits = false;
+            while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9' && n < 100000000L) {
+                n = n * 10 + (s_[i_++] - '0');
+                digits = true;
+            }
+            if (digits) out = s_[start] == '-' ? -n : n;
+        });
+        return out;
+    }
+
+  private:
+    template <class F> void find(std::string_view key, F &&read_value) {
+        i_ = 0;
+        ws();
+        if (!eat('{')) return;
+        for (;;) {
+            ws();
+            std::string name;
+            if (peek() != '"' || !string(name)) return;
+            ws();
+            if (!eat(':')) return;
+            ws();
+            if (name == key) {
+                read_value();
+                return;
+            }
+            if (!skip_value()) return;
+            ws();
+            if (!eat(',')) return;
+        }
+    }
+    char peek() const noexcept { return i_ < s_.size() ? s_[i_] : '\0'; }
+    bool eat(char c) noexcept {
+        if (peek() != c) return false;
+        ++i_;
+        return true;
+    }
+    void ws() noexcept {
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+            ++i_;
+    }
+    static void utf8(std::string &out, unsigned long cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    bool hex4(unsigned long &cp) noexcept {
+        if (s_.size() - i_ < 4) return false;
+        cp = 0;
+        for (int k = 0; k < 4; ++k) {
+            char c = s_[i_++];
+            cp <<= 4;
+            if (c >= '0' && c <= '9') cp |= static_cast<unsigned long>(c - '0');
+            else if (c >= 'a' && c <= 'f') cp |= static_cast<unsigned long>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') cp |= static_cast<unsigned long>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    }
+    /* A JSON string at i_, decoded into `out`. */
+    bool string(std::string &out) {
+        if (!eat('"')) return false;
+        while (i_ < s_.size()) {
+            char c = s_[i_++];
+            if (c == '"') return true;
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (i_ >= s_.size()) return false;
+            char e = s_[i_++];
+            switch (e) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+                unsigned long cp = 0, low = 0;
+                if (!hex4(cp)) return false;
+                if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(i_, 2) == "\\u") {
+                    i_ += 2;
+                    if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                }
+                utf8(out, cp);
+                break;
+            }
+            default: return false;
+            }
+        }
+        return false;
+    }
+    /* Any JSON value at i_ (nesting counted, strings honoured). */
+    bool skip_value() {
+        int depth = 0;
+        do {
+            ws();
+            char c = peek();
+            if (c == '"') {
+                std::string ignored;
+                if (!string(ignored)) return false;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+                ++i_;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) return false;
+                --depth;
+                ++i_;
+            } else if (c == ',' || c == ':') {
+                if (depth == 0) return false;
+                ++i_;
+            } else if (c == '\0') {
+                return false;
+            } else {
+                while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' &&
+                       s_[i_] != ' ' && s_[i_] != '\n' && s_[i_] != '\r' && s_[i_] != '\t')
+                    ++i_;
+            }
+        } while (depth > 0);
+        return true;
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+}  // namespace detail
+
+/** The name of a status, e.g. "AUTH0_ERROR_TIMEOUT" (static, never null). */
+inline const char *status_name(auth0_status status) noexcept { return detail::status_name(status); }
+
+/** The C library's version, e.g. "0.1.0" (AUTH0_VERSION_STRING of its auth0.h). */
+inline std::string_view version() noexcept {
+    const char *v = auth0_version();
+    return v ? std::string_view(v) : std::string_view();
+}
+
+/**
+ * A failed operation: the auth0_status and the error the C library
+ * returned. what() is "STATUS_NAME: description".
+ */
+class error : public std::runtime_error {
+  public:
+    /** An error of `status` with the C library's error JSON (may be empty). */
+    error(auth0_status status, std::string json)
+        : std::runtime_error(message(status, json)), status_(status), json_(std::move(json)) {
+        detail::json_reader reader(json_);
+        code_ = reader.member_string("code").value_or(std::string());
+        description_ = reader.member_string("description").value_or(std::string());
+        status_code_ = static_cast<int>(reader.member_integer("statusCode").value_or(0));
+    }
+
+    /** The status the C function returned (never AUTH0_OK). */
+    auth0_status status() const noexcept { return status_; }
+    /** The error's `code`, e.g. "invalid_grant", "timeout" (may be empty). */
+    const std::string &code() const noexcept { return code_; }
+    /** The error's `description`, e.g. "Wrong email or password." */
+    const std::string &description() const noexcept { return description_; }
+    /** The HTTP status the server answered with, or 0 when none did. */
+    int status_code() const noexcept { return status_code_; }
+    /** The whole error JSON, as the C API returned it. */
+    const std::string &json() const noexcept { return json_; }
+
+  private:
+    static std::string message(auth0_status status, const std::string &json) {
+        std::string text = status_name(status);
+        auto description = detail::json_reader(json).member_string("description");
+        if (description && !description->empty()) text += ": " + *description;
+        return text;
+    }
+
+    auth0_status status_;
+    std::string json_;
+    std::string code_;
+    std::string description_;
+    int status_code_ = 0;
+};
+
+namespace detail {
+
+/* The result of a C call that wrote `out`: the JSON, or an auth0::error. */
+inline std::string result(auth0_status status, char *out) {
+    std::string json = take(out);
+    if (status != AUTH0_OK) throw error(status, std::move(json));
+    return json;
+}
+
+[[noreturn]] inline void throw_moved_from(const char *what) {
+    const std::string description = std::string(what) + " has no handle (it was moved from)";
+    throw error(AUTH0_ERROR_INVALID_ARGUMENT,
+                "{\"code\":\"null_parameter\",\"description\":\"" + description +
+                    "\",\"error\":\"null_parameter\",\"errorDescription\":\"" + description + "\"}");
+}
+
+/* The state a C callback trampoline shares with its caller: the user's
+ * function and the exception it threw, rethrown once the C call is back
+ * (an exception must not unwind through the C library's frames). */
+template <class Fn> struct callback {
+    Fn fn;
+    std::exception_ptr thrown;
+    void rethrow_if_thrown() const {
+        if (thrown) std::rethrow_exception(thrown);
+    }
+};
+
+}  // namespace detail
+
+/**
+ * A cancel token (auth0_cancel): cancel() from another thread ends the
+ * blocking call given this token with AUTH0_ERROR_CANCELLED. It stays
+ * cancelled: use a fresh token per operation.
+ */
+class cancel_token {
+  public:
+    /** A token not cancelled yet; std::bad_alloc if memory ran out. */
+    cancel_token() : handle_(auth0_cancel_new()) {
+        if (!handle_) throw std::bad_alloc();
+    }
+    ~cancel_token() { auth0_cancel_free(handle_); }
+    cancel_token(cancel_token &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    cancel_token &operator=(cancel_token &&other) noexcept {
+        if (this != &other) {
+            auth0_cancel_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    cancel_token(const cancel_token &) = delete;
+    cancel_token &operator=(const cancel_token &) = delete;
+
+    /** Cancels every call watching this token. Thread-safe; repeatable. */
+    void cancel() const noexcept { auth0_cancel_cancel(handle_); }
+    /** Whether cancel() was called. Thread-safe. */
+    bool is_cancelled() const noexcept { return auth0_cancel_is_cancelled(handle_) != 0; }
+    /** The C handle (owned by this object), or null when moved from. */
+    const auth0_cancel *get() const noexcept { return handle_; }
+
+  private:
+    auth0_cancel *handle_;
+};
+
+/**
+ * auth0.js's WebAuth (auth0_webauth): the Authentication API for one tenant
+ * and application. Each method is the C function of the same name; see
+ * auth0.h for the options and results.
+ */
+class webauth {
+  public:
+    /** Opens the login URL; returns false when it could not. */
+    using url_opener = std::function<bool(std::string_view url)>;
+    /** Shows the device code (the JSON device_start answers). */
+    using code_display = std::function<void(std::string_view code_json)>;
+
+    /** auth0_webauth_new: throws auth0::error naming a bad option. */
+    explicit webauth(std::string_view options_json) {
+        detail::c_options options(options_json);
+        char *error_json = nullptr;
+        auth0_status status = auth0_webauth_new(options.get(), &handle_, &error_json);
+        std::string json = detail::take(error_json);
+        if (status != AUTH0_OK) {
+            handle_ = nullptr;
+            throw error(status, std::move(json));
+        }
+    }
+    ~webauth() { auth0_webauth_free(handle_); }
+    webauth(webauth &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    webauth &operator=(webauth &&other) noexcept {
+        if (this != &other) {
+            auth0_webauth_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    webauth(const webauth &) = delete;
+    webauth &operator=(const webauth &) = delete;
+
+    /** The C handle (owned by this object), or null when moved from. */
+    const auth0_webauth *get() const noexcept { return handle_; }
+
+    std::string build_authorize_url(std::string_view options = {}) const {
+        return call(auth0_webauth_build_authorize_url, options);
+    }
+    std::string authorize(std::string_view options = {}) const { return call(auth0_webauth_authorize, options); }
+    std::string logout(std::string_view options = {}) const { return call(auth0_webauth_logout, options); }
+    std::string login(std::string_view options) const { return call(auth0_webauth_login, options); }
+    std::string user_info(std::string_view options) const { return call(auth0_webauth_user_info, options); }
+    std::string parse_hash(std::string_view options) const { return call(auth0_webauth_parse_hash, options); }
+    std::string validate_id_token(std::string_view options) const {
+        return call(auth0_webauth_validate_id_token, options);
+    }
+    std::string signup(std::string_view options) const { return call(auth0_webauth_signup, options); }
+    std::string change_password(std::string_view options) const {
+        return call(auth0_webauth_change_password, options);
+    }
+    std::string passwordless_start(std::string_view options) const {
+        return call(auth0_webauth_passwordless_start, options);
+    }
+    std::string passwordless_verify(std::string_view options) const {
+        return call(auth0_webauth_passwordless_verify, options);
+    }
+    std::string passwordless_login(std::string_view options) const {
+        return call(auth0_webauth_passwordless_login, options);
+    }
+    std::string login_with_credentials(std::string_view options) const {
+        return call(auth0_webauth_login_with_credentials, options);
+    }
+    std::string cross_origin_login(std::string_view options) const {
+        return call(auth0_webauth_cross_origin_login, options);
+    }
+    std::string renew_auth(std::string_view options = {}) const { return call(auth0_webauth_renew_auth, options); }
+
+    /**
+     * auth0_webauth_popup_authorize: the loopback login in one blocking
+     * call. `open_url` opens the URL (empty: the system browser); if it
+     * throws, the login ends and the exception is rethrown here.
+     */
+    std::string popup_authorize(std::string_view options = {}, url_opener open_url = nullptr,
+                                const cancel_token *cancel = nullptr) const {
+        const auth0_webauth *web = checked();
+        detail::c_options c(options);
+        detail::callback<url_opener> cb{std::move(open_url), nullptr};
+        char *out = nullptr;
+        auth0_status status = auth0_webauth_popup_authorize(
+            web, c.get(), cb.fn ? &open_trampoline : nullptr, &cb, cancel ? cancel->get() : nullptr,
+            &out);
+        std::string json = detail::take(out);
+        cb.rethrow_if_thrown();
+        if (status != AUTH0_OK) throw error(status, std::move(json));
+        return json;
+    }
+
+    /** auth0_webauth_device_start: the device code to show and to poll with. */
+    std::string device_start(std::string_view options = {}) const {
+        return call(auth0_webauth_device_start, options);
+    }
+
+    /** auth0_webauth_device_poll with device_start's answer. */
+    std::string device_poll(std::string_view device_code_json, const cancel_token *cancel = nullptr) const {
+        const auth0_webauth *web = checked();
+        detail::c_options c(device_code_json);
+        char *out = nullptr;
+        auth0_status status = auth0_webauth_device_poll(web, c.get(), cancel ? cancel->get() : nullptr, &out);
+        return detail::result(status, out);
+    }
+
+    /**
+     * auth0_webauth_device_login: start, `on_code`, poll. If `on_code`
+     * throws, polling is cancelled (through `cancel` when given — a token
+     * serves one operation anyway — or a token of the call's own) and the
+     * exception is rethrown here.
+     */
+    std::string device_login(std::string_view options, code_display on_code,
+                             const cancel_token *cancel = nullptr) const {
+        const auth0_webauth *web = checked();
+        detail::c_options c(options);
+        std::optional<cancel_token> own;
+        if (!cancel && on_code) cancel = &own.emplace();
+        code_context ctx{{std::move(on_code), nullptr}, cancel};
+        char *out = nullptr;
+        auth0_status status = auth0_webauth_device_login(web, c.get(), ctx.cb.fn ? &code_trampoline : nullptr,
+                                                         &ctx, cancel ? cancel->get() : nullptr, &out);
+        std::string json = detail::take(out);
+        ctx.cb.rethrow_if_thrown();
+        if (status != AUTH0_OK) throw error(status, std::move(json));
+        return json;
+    }
+
+  private:
+    struct code_context {
+        detail::callback<code_display> cb;
+        const cancel_token *cancel;
+    };
+
+    const auth0_webauth *checked() const {
+        if (!handle_) detail::throw_moved_from("auth0::webauth");
+        return handle_;
+    }
+    template <class F> std::string call(F *fn, std::string_view options) const {
+        const auth0_webauth *web = checked();
+        detail::c_options c(options);
+        char *out = nullptr;
+        auth0_status status = fn(web, c.get(), &out);
+        return detail::result(status, out);
+    }
+
+    static int open_trampoline(const char *url, void *user_data) noexcept {
+        auto *cb = static_cast<detail::callback<url_opener> *>(user_data);
+        try {
+            return cb->fn(std::string_view(url ? url : "")) ? 0 : 1;
+        } catch (...) {
+            cb->thrown = std::current_exception();
+            return 1;
+        }
+    }
+    static void code_trampoline(const char *code_json, void *user_data) noexcept {
+        auto *ctx = static_cast<code_context *>(user_data);
+        try {
+            ctx->cb.fn(std::string_view(code_json ? code_json : ""));
+        } catch (...) {
+            ctx->cb.thrown = std::current_exception();
+            if (ctx->cancel) ctx->cancel->cancel();
+        }
+    }
+
+    auth0_webauth *handle_ = nullptr;
+};
+
+/**
+ * auth0.js's Management (auth0_management): the Management API v2 with
+ * one user's token. Each method is the C function of the same name.
+ */
+class management {
+  public:
+    /** auth0_management_new: {"domain":…,"token":…}; throws auth0::error. */
+    explicit management(std::string_view options_json) {
+        detail::c_options options(options_json);
+        char *error_json = nullptr;
+        auth0_status status = auth0_management_new(options.get(), &handle_, &error_json);
+        std::string json = detail::take(error_json);
+        if (status != AUTH0_OK) {
+            handle_ = nullptr;
+            throw error(status, std::move(json));
+        }
+    }
+    ~management() { auth0_management_free(handle_); }
+    management(management &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    management &operator=(management &&other) noexcept {
+        if (this != &other) {
+            auth0_management_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    management(const management &) = delete;
+    management &operator=(const management &) = delete;
+
+    /** The C handle (owned by this object), or null when moved from. */
+    const auth0_management *get() const noexcept { return handle_; }
+
+    std::string get_user(std::string_view options) const { return call(auth0_management_get_user, options); }
+    std::string patch_user_metadata(std::string_view options) const {
+        return call(auth0_management_patch_user_metadata, options);
+    }
+    std::string link_user(std::string_view options) const { return call(auth0_management_link_user, options); }
+    std::string unlink_user(std::string_view options) const {
+        return call(auth0_management_unlink_user, options);
+    }
+
+  private:
+    template <class F> std::string call(F *fn, std::string_view options) const {
+        if (!handle_) detail::throw_moved_from("auth0::management");
+        detail::c_options c(options);
+        char *out = nullptr;
+        auth0_status status = fn(handle_, c.get(), &out);
+        return detail::result(status, out);
+    }
+
+    auth0_management *handle_ = nullptr;
+};
+
+}  // namespace auth0
+
+#endif /* AUTH0_NATIVE_HPP */
