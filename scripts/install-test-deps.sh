@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, and nothing that is already there.
-# Debian packages: a C compiler, valgrind, pkg-config, and Chromium with its
+# Debian packages: a C and C++ compiler, valgrind, pkg-config, cmake and
+# binutils (the consumer tests: tests/consumer/run.sh), and Chromium with its
 # WebDriver (chromium, chromium-driver) for the browser tests (tests/browser.rs). Python packages come
 # from bindings/python/run_tests.sh. Rust comes from the machine's rustup.
 set -euo pipefail
@@ -9,6 +10,8 @@ command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (idempotently) and runs every
-# suite — Rust (core, header, dev tenant), C (with valgrind), Python — then
+# suite — Rust (core, header, dev tenant), C (with valgrind), C++ (with
+# valgrind), the C/C++ consumer builds (install, pkg-config, CMake), Python — then
 # prints one closing line "N passed, N failed" summed over all of them.
 #
 #   bash scripts/test-all.sh            # everything
@@ -48,6 +49,20 @@ read -r cp cf < <(tail -n 5 "$logdir/c.log" | awk '/^[0-9]+ passed, [0-9]+ faile
 if [ "$c_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then cf=1; fi
 add "$cp" "$cf"
 
+section "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)"
+bash tests/cpp/run.sh 2>&1 | tee "$logdir/cpp.log"
+cpp_rc=${PIPESTATUS[0]}
+read -r xp xf < <(tail -n 5 "$logdir/cpp.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
+if [ "$cpp_rc" -ne 0 ] && [ "$xf" -eq 0 ]; then xf=1; fi
+add "$xp" "$xf"
+
+section "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)"
+bash tests/consumer/run.sh 2>&1 | tee "$logdir/consumer.log"
+consumer_rc=${PIPESTATUS[0]}
+read -r kp kf < <(tail -n 5 "$logdir/consumer.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
+if [ "$consumer_rc" -ne 0 ] && [ "$kf" -eq 0 ]; then kf=1; fi
+add "$kp" "$kf"
+
 section "python: bindings/python (pytest, stubtest)"
 bash bindings/python/run_tests.sh 2>&1 | tee "$logdir/python.log"
 py_rc=${PIPESTATUS[0]}
@@ -56,6 +71,6 @@ if [ "$py_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
 add "$pp" "$pf"
 
 section "summary"
-echo "rust $rp/$rf, c $cp/$cf, python $pp/$pf (passed/failed; logs in $logdir)"
+echo "rust $rp/$rf, c $cp/$cf, c++ $xp/$xf, consumer $kp/$kf, python $pp/$pf (passed/failed; logs in $logdir)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=auth0_native.map");
-    // GNU ld and lld take these options; macOS (install_name) and Windows
-    // (a DLL has no SONAME, and exports are rustc's own list) do not.
+    // Where the linker is GNU ld or lld, which take these options; macOS
+    // (install_name), Windows (a DLL has no SONAME) and the Solaris linker
+    // (-h, mapfiles) have their own, and rustc's export list there.
     let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let elf = matches!(
         os.as_str(),
-        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos" | "solaris"
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly"
     );
     if !elf {
         return;
@@ -42,7 +43,9 @@ fn link_soname_in_profile_dir(soname: &str) {
         return;
     };
     let link = profile_dir.join(soname);
-    if std::fs::read_link(&link).is_ok_and(|target| target == std::path::Path::new("libauth0_native.so")) {
+    if std::fs::read_link(&link)
+        .is_ok_and(|target| target == std::path::Path::new("libauth0_native.so"))
+    {
         return;
     }
     let _ = std::fs::remove_file(&link);
