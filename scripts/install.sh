@@ -199,6 +199,30 @@ if(NOT CMAKE_SIZEOF_VOID_P STREQUAL "" AND NOT CMAKE_SIZEOF_VOID_P EQUAL $(($(ge
 endif()
 EOF
 
+# The dynamic loader finds libauth0_native.so.ABI in LIBDIR only when LIBDIR
+# is in its cache (ld.so.conf) or in the program (rpath): refresh the cache
+# when it can, else say what to do.
+in_loader_path() {
+    local conf
+    case "$LIBDIR" in /lib | /usr/lib | /lib64 | /usr/lib64) return 0 ;; esac # searched by default
+    for conf in /etc/ld.so.conf /etc/ld.so.conf.d/*.conf; do
+        [ -f "$conf" ] && grep -qxF "$LIBDIR" "$conf" && return 0
+    done
+    return 1
+}
+LOADER_NOTE=""
+if [ -z "$STAGE" ] && in_loader_path; then
+    if [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null 2>&1; then
+        ldconfig || LOADER_NOTE="ldconfig failed: run it again before starting programs"
+    else
+        LOADER_NOTE="run 'sudo ldconfig' before starting programs linked against $LIBDIR"
+    fi
+elif [ -z "$STAGE" ]; then
+    LOADER_NOTE="$LIBDIR is not in the dynamic loader's path: link programs with
+  -Wl,-rpath,$LIBDIR (or add it to /etc/ld.so.conf.d/ and run ldconfig)"
+fi
+
 echo "install.sh: installed auth0_native $VERSION ($PROFILE) into $STAGE$PREFIX"
 echo "  $LIBDIR/$REAL (SONAME libauth0_native.so.$ABI), libauth0_native.a"
 echo "  $INCLUDEDIR/auth0.h, auth0.hpp; $PCDIR/auth0_native.pc; $CMAKEDIR/"
+[ -z "$LOADER_NOTE" ] || echo "note: $LOADER_NOTE"

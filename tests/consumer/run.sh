@@ -85,6 +85,8 @@ layout() {
     [ "$(readlink "$LIB/libauth0_native.so")" = "libauth0_native.so.$ABI" ] || { echo "bad link .so"; return 1; }
 }
 check "installed: lib/libauth0_native.so.$VERSION, .so.$ABI and .so links, .a, auth0.h, auth0.hpp, .pc, CMake package, LICENSE" layout
+check "install.sh says how programs find a library outside the loader's path (-Wl,-rpath)" \
+    grep -qF -- "-Wl,-rpath,$LIB" "$OUT/install.log"
 check "the installed .so's SONAME is libauth0_native.so.$ABI" \
     test "$(soname_of "$LIB/libauth0_native.so.$VERSION")" = "libauth0_native.so.$ABI"
 
@@ -138,7 +140,7 @@ no_shared_auth0() { # BINARY: linked without libauth0_native.so
     grep -q ' T auth0_webauth_login$' <<<"$symbols" || { echo "auth0_webauth_login is not in the binary"; return 1; }
 }
 
-phase "pkg-config: shared and static builds of tests/consumer/app.c"
+phase "pkg-config: shared and static builds of tests/consumer/app.c, C++ of cmake/app.cpp"
 CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror)
 APP="$ROOT/tests/consumer/app.c"
 # The README's lines (the rpath because this prefix is not in ld.so's path).
@@ -155,6 +157,12 @@ check "  it logs the dev tenant's user in" logs_in "$OUT/app-shared"
 check "cc -static app.c \$(pkg-config --cflags --libs --static auth0_native) compiles" static_build
 check "  it has libauth0_native.a linked in, no libauth0_native.so" no_shared_auth0 "$OUT/app-static"
 check "  it logs the dev tenant's user in" logs_in "$OUT/app-static"
+cpp_build() {
+    c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror "$ROOT/tests/consumer/cmake/app.cpp" -o "$OUT/app-cpp" \
+        $(pkg-config --cflags --libs auth0_native) -Wl,-rpath,"$(pkg-config --variable=libdir auth0_native)"
+}
+check "c++ -std=c++17 app.cpp \$(pkg-config --cflags --libs auth0_native) -Wl,-rpath,… compiles (auth0.hpp)" cpp_build
+check "  it logs the dev tenant's user in" logs_in "$OUT/app-cpp"
 
 phase "CMake: find_package(auth0_native CONFIG REQUIRED)"
 BUILD="$OUT/cmake-build"
