@@ -1,13 +1,18 @@
-//! Link arguments of `libauth0_native.so` on ELF platforms: its SONAME and
-//! the version script that exports the C API (`auth0_*`) and nothing else.
+//! Link arguments of `libauth0_native.so` on ELF platforms: its SONAME.
+//!
+//! No version script of ours: rustc links every cdylib with its own, which
+//! makes exactly the `#[no_mangle]` functions of the crate graph global and
+//! everything else local, and a second script cannot narrow that (ld
+//! merges them; its explicit globals win over our `local: *`). That list is
+//! the C API, `auth0_*`; tests/consumer/check-symbols.sh fails if anything
+//! else is ever exported (a dependency's `#[no_mangle]` function would be).
 
 use std::env;
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=auth0_native.map");
-    // Where the linker is GNU ld or lld, which take these options; macOS
+    // Where the linker is GNU ld or lld, which take -soname; macOS
     // (install_name), Windows (a DLL has no SONAME) and the Solaris linker
     // (-h, mapfiles) have their own, and rustc's export list there.
     let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
@@ -21,12 +26,6 @@ fn main() {
     let soname = format!("libauth0_native.so.{}", abi_version());
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
     link_soname_in_profile_dir(&soname);
-    let map = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"))
-        .join("auth0_native.map");
-    println!(
-        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
-        map.display()
-    );
 }
 
 /// A program linked against `target/<profile>/libauth0_native.so` (the C
