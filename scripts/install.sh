@@ -39,9 +39,9 @@ LIBDIR=""
 INCLUDEDIR=""
 BUILD=1
 
-usage() {
+usage() { # [EXIT-STATUS]
     sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-    exit 2
+    exit "${1:-2}"
 }
 die() {
     echo "install.sh: $*" >&2
@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     --includedir) [ $# -ge 2 ] || usage; INCLUDEDIR="$2"; shift 2 ;;
     --includedir=*) INCLUDEDIR="${1#*=}"; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     *) echo "install.sh: unknown argument '$1'" >&2; usage ;;
     esac
 done
