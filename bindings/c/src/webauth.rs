@@ -1,9 +1,9 @@
-//! `auth0_webauth`: the C face of [`crate::WebAuth`].
+//! `auth0_webauth`: the C face of [`auth0_native::WebAuth`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use super::json_out::{UrlAnswer, WriteJson};
-use crate::options::{as_object, require_str};
-use crate::{Binding, Error, WebAuth};
+use auth0_native::options::{as_object, require_str};
+use auth0_native::{Binding, Error, WebAuth};
 use std::ffi::c_char;
 
 /// An Auth0 Authentication API client for one tenant and application

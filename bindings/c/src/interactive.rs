@@ -4,7 +4,7 @@
 
 use super::boundary::auth0_status;
 use super::webauth::{auth0_webauth, with_webauth};
-use crate::{CancelToken, Interaction, Opener};
+use auth0_native::{CancelToken, Interaction, Opener};
 use std::ffi::{c_char, c_int, c_void, CString};
 
 /// A cancel token: lets another thread end a blocking interactive call

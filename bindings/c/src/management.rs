@@ -1,8 +1,8 @@
-//! `auth0_management`: the C face of [`crate::Management`].
+//! `auth0_management`: the C face of [`auth0_native::Management`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
-use crate::options::{as_object, require_str};
-use crate::{Binding, Error, Management};
+use auth0_native::options::{as_object, require_str};
+use auth0_native::{Binding, Error, Management};
 use serde_json::Value;
 use std::ffi::c_char;
 
@@ -147,7 +147,7 @@ pub unsafe extern "C" fn auth0_management_unlink_user(
     }
 }
 
-fn user_id(o: &crate::Options) -> Result<&str, Error> {
+fn user_id(o: &auth0_native::Options) -> Result<&str, Error> {
     require_str(o, "userId", "userId parameter is not valid")
 }
 
@@ -160,7 +160,7 @@ unsafe fn with_management(
     management: *const auth0_management,
     options_json: *const c_char,
     out_json: *mut *mut c_char,
-    f: impl FnOnce(&Management, &crate::Options) -> Result<Value, Error>,
+    f: impl FnOnce(&Management, &auth0_native::Options) -> Result<Value, Error>,
 ) -> auth0_status {
     run_json(out_json, || {
         // SAFETY: forwarded from the caller.

@@ -2,7 +2,7 @@
 //! and the one place where a core [`ErrorKind`] becomes a C status.
 
 use super::json_out::WriteJson;
-use crate::{Error, ErrorKind};
+use auth0_native::{Error, ErrorKind};
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -54,8 +54,31 @@ pub(crate) fn status_of(kind: ErrorKind) -> auth0_status {
         ErrorKind::Authorization => auth0_status::AUTH0_ERROR_AUTHORIZATION,
         ErrorKind::Cancelled => auth0_status::AUTH0_ERROR_CANCELLED,
         ErrorKind::Storage => auth0_status::AUTH0_ERROR_STORAGE,
-        _ => auth0_status::AUTH0_ERROR_INTERNAL,
+        // No `_` arm: a new kind must be given its status here.
+        ErrorKind::Internal => auth0_status::AUTH0_ERROR_INTERNAL,
     }
+}
+
+/// The name of a status as a static string, e.g. `"AUTH0_ERROR_TIMEOUT"`
+/// for `AUTH0_ERROR_TIMEOUT`, for logs and messages.
+///
+/// Never NULL. Do not free the string. Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn auth0_status_name(status: auth0_status) -> *const c_char {
+    use auth0_status::*;
+    let name: &'static CStr = match status {
+        AUTH0_OK => c"AUTH0_OK",
+        AUTH0_ERROR_INVALID_ARGUMENT => c"AUTH0_ERROR_INVALID_ARGUMENT",
+        AUTH0_ERROR_NETWORK => c"AUTH0_ERROR_NETWORK",
+        AUTH0_ERROR_TIMEOUT => c"AUTH0_ERROR_TIMEOUT",
+        AUTH0_ERROR_SERVER => c"AUTH0_ERROR_SERVER",
+        AUTH0_ERROR_INVALID_TOKEN => c"AUTH0_ERROR_INVALID_TOKEN",
+        AUTH0_ERROR_AUTHORIZATION => c"AUTH0_ERROR_AUTHORIZATION",
+        AUTH0_ERROR_CANCELLED => c"AUTH0_ERROR_CANCELLED",
+        AUTH0_ERROR_STORAGE => c"AUTH0_ERROR_STORAGE",
+        AUTH0_ERROR_INTERNAL => c"AUTH0_ERROR_INTERNAL",
+    };
+    name.as_ptr()
 }
 
 fn panic_error() -> Error {
