@@ -17,6 +17,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define INDEX_BITS 24
+
+#define INDEX_BITS 12
+
+#define GENERATION_BITS 28
+
+#define GENERATION_BITS 12
+
+#define KIND_BITS 4
+
+#define KIND_BITS 4
+
+#define MAGIC 165
+
+#define MAGIC 10
+
 /**
  * The result category of every fallible function.
  *
@@ -34,8 +50,9 @@ typedef enum {
    * A caller mistake, nothing was sent: a NULL pointer, a string that is
    * not UTF-8, text that is not JSON, a missing or ill-typed option. The
    * error's `code` says which (`null_parameter`, `invalid_utf8`,
-   * `invalid_json`, `invalid_argument`) and its `description` names the
-   * parameter or option.
+   * `invalid_json`, `invalid_argument`, or `invalid_handle` for a handle
+   * that was freed already or is not a handle) and its `description`
+   * names the parameter or option.
    */
   AUTH0_ERROR_INVALID_ARGUMENT = 1,
   /**
@@ -80,7 +97,9 @@ typedef enum {
  * Opaque. Created by `auth0_cancel_new`, released by `auth0_cancel_free`.
  * Once cancelled it stays cancelled (a call given a cancelled token fails
  * at once), so use a fresh token per operation. `auth0_cancel_cancel` may
- * be called from any thread, at any time, any number of times.
+ * be called from any thread, at any time, any number of times. A call
+ * given a token that was freed already fails with
+ * `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
  */
 typedef struct auth0_cancel auth0_cancel;
 
@@ -90,8 +109,10 @@ typedef struct auth0_cancel auth0_cancel;
  *
  * Opaque. Created by `auth0_management_new`, released by
  * `auth0_management_free`. Thread safety: operations may be called on the
- * same handle from several threads at once; `auth0_management_free` must
- * not race with calls in flight.
+ * same handle from several threads at once. `auth0_management_free` may
+ * be called while calls are in flight: they finish normally and the
+ * handle's resources are released as the last one returns. A freed handle
+ * is rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
  */
 typedef struct auth0_management auth0_management;
 
@@ -101,8 +122,10 @@ typedef struct auth0_management auth0_management;
  *
  * Opaque. Created by `auth0_webauth_new`, released by `auth0_webauth_free`.
  * Thread safety: every `auth0_webauth_*` operation may be called on the
- * same handle from several threads at once; `auth0_webauth_free` must not
- * race with calls still in flight on that handle.
+ * same handle from several threads at once. `auth0_webauth_free` may be
+ * called while calls are in flight: they finish normally and the handle's
+ * resources are released as the last one returns. A freed handle is
+ * rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
  */
 typedef struct auth0_webauth auth0_webauth;
 
@@ -167,22 +190,23 @@ auth0_cancel *auth0_cancel_new(void);
 
 /**
  * Cancels every call watching `cancel`: they return
- * `AUTH0_ERROR_CANCELLED` promptly. NULL is ignored. Thread-safe: meant
- * to be called from another thread (a UI's Cancel button, a signal
- * handler's helper thread) while the call blocks.
+ * `AUTH0_ERROR_CANCELLED` promptly. NULL, and a token freed already, are
+ * ignored. Thread-safe: meant to be called from another thread (a UI's
+ * Cancel button, a signal handler's helper thread) while the call blocks.
  */
 void auth0_cancel_cancel(const auth0_cancel *cancel);
 
 /**
- * 1 when `cancel` has been cancelled, 0 when not or when `cancel` is
- * NULL. Thread-safe.
+ * 1 when `cancel` has been cancelled, 0 when not, or when `cancel` is
+ * NULL or was freed already. Thread-safe.
  */
 int auth0_cancel_is_cancelled(const auth0_cancel *cancel);
 
 /**
- * Releases a cancel token. NULL is ignored. Call it once, after every
- * call given this token has returned and no thread can still call
- * `auth0_cancel_cancel` on it.
+ * Releases a cancel token. NULL is ignored, and so is a token freed
+ * already. Calls still watching the token keep watching it (and can still
+ * be cancelled through it by a thread that has not seen the free) until
+ * they return; its memory is released as the last one does.
  */
 void auth0_cancel_free(auth0_cancel *cancel);
 
@@ -306,8 +330,10 @@ auth0_status auth0_management_new(const char *options_json,
                                   char **error_json);
 
 /**
- * Releases a Management handle. NULL is ignored. Call it once, after every
- * other call on the handle has returned.
+ * Releases a Management handle. NULL is ignored, and so is a handle freed
+ * already. Calls still in flight on the handle finish normally; its
+ * resources are released as the last one returns. Any later call with the
+ * handle fails with `AUTH0_ERROR_INVALID_ARGUMENT`.
  */
 void auth0_management_free(auth0_management *management);
 
@@ -385,8 +411,11 @@ auth0_status auth0_management_unlink_user(const auth0_management *management,
 auth0_status auth0_webauth_new(const char *options_json, auth0_webauth **out, char **error_json);
 
 /**
- * Releases a WebAuth handle. NULL is ignored. Call it once, after every
- * other call on the handle has returned.
+ * Releases a WebAuth handle. NULL is ignored, and so is a handle freed
+ * already (a second free is harmless). Calls still in flight on the
+ * handle finish normally; its resources are released as the last one
+ * returns. Any later call with the handle fails with
+ * `AUTH0_ERROR_INVALID_ARGUMENT`.
  */
 void auth0_webauth_free(auth0_webauth *webauth);
 

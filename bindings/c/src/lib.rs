@@ -21,6 +21,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod handles;
 mod interactive;
 mod json_out;
 mod management;
