@@ -133,7 +133,8 @@ fn check_proof(
     access_token: Option<&str>,
 ) -> Result<String, ProofError> {
     let mut parts = proof.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(invalid("DPoP proof is not a compact JWS"));
     };
@@ -152,7 +153,8 @@ fn check_proof(
         return Err(invalid("DPoP proof jwk must not contain a private key"));
     }
     let s_of = |k: &str| jwk.get(k).and_then(Value::as_str);
-    let (Some("EC"), Some("P-256"), Some(x), Some(y)) = (s_of("kty"), s_of("crv"), s_of("x"), s_of("y"))
+    let (Some("EC"), Some("P-256"), Some(x), Some(y)) =
+        (s_of("kty"), s_of("crv"), s_of("x"), s_of("y"))
     else {
         return Err(invalid("DPoP proof jwk must be an EC P-256 public key"));
     };

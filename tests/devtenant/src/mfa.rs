@@ -24,8 +24,8 @@ use serde_json::{json, Map, Value};
 use crate::store::Store;
 use crate::token::{authenticate_client, token_response, Grant};
 use crate::util::{
-    ct_eq, field, json_response, now_ms, now_s, oauth_error, parse_body, parse_query,
-    random_bytes, random_hex, random_token,
+    ct_eq, field, json_response, now_ms, now_s, oauth_error, parse_body, parse_query, random_bytes,
+    random_hex, random_token,
 };
 use crate::App;
 
@@ -180,7 +180,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut buf, mut bits) = (0u32, 0u32);
     for c in s.chars().filter(|c| *c != '=' && !c.is_whitespace()) {
-        let v = B32.iter().position(|x| *x as char == c.to_ascii_uppercase())? as u32;
+        let v = B32
+            .iter()
+            .position(|x| *x as char == c.to_ascii_uppercase())? as u32;
         buf = (buf << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -279,7 +281,10 @@ fn authenticator_json(a: &Authenticator) -> Value {
     let mut v = json!({"id": a.id, "authenticator_type": a.kind, "active": a.active});
     if let Some(c) = &a.oob_channel {
         v["oob_channel"] = json!(c);
-        v["name"] = json!(a.phone_number.clone().unwrap_or_else(|| "Dev push device".into()));
+        v["name"] = json!(a
+            .phone_number
+            .clone()
+            .unwrap_or_else(|| "Dev push device".into()));
     } else {
         v["name"] = json!("Authenticator App");
     }
@@ -548,7 +553,11 @@ fn check_recovery(app: &App, p: &Pending, body: &Map<String, Value>) -> Result<S
     let Some(e) = m.users.get_mut(&p.user_id) else {
         return Err(oauth_error(403, "invalid_grant", "Invalid recovery_code."));
     };
-    if !e.recovery_code.as_deref().is_some_and(|rc| ct_eq(rc, &given)) {
+    if !e
+        .recovery_code
+        .as_deref()
+        .is_some_and(|rc| ct_eq(rc, &given))
+    {
         return Err(oauth_error(403, "invalid_grant", "Invalid recovery_code."));
     }
     let fresh = new_recovery_code();
@@ -1047,7 +1056,10 @@ mod tests {
         let e = base32_encode(s);
         assert_eq!(e, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(base32_decode(&e).unwrap(), s);
-        assert_eq!(base32_decode("gezdgnbv gy3tqojq====").unwrap(), b"1234567890");
+        assert_eq!(
+            base32_decode("gezdgnbv gy3tqojq====").unwrap(),
+            b"1234567890"
+        );
         assert!(base32_decode("not base32!").is_none());
     }
 }

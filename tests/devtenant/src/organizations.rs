@@ -119,8 +119,7 @@ impl Inner {
 fn is_member(o: &OrgConfig, u: &User) -> bool {
     o.members.iter().any(|m| {
         *m == u.user_id
-            || u
-                .email
+            || u.email
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case(m))
     })
@@ -269,7 +268,11 @@ async fn create(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let Some(name) = b.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) else {
+    let Some(name) = b
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    else {
         return oauth_error(400, "invalid_request", "Missing required field: name");
     };
     let members = match strings(b.get("members"), "members") {
@@ -340,7 +343,10 @@ async fn remove_member(
     o.members.retain(|m| {
         *m != member
             && !user.as_ref().is_some_and(|u| {
-                *m == u.user_id || u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(m))
+                *m == u.user_id
+                    || u.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(m))
             })
     });
     StatusCode::NO_CONTENT.into_response()
@@ -369,7 +375,11 @@ async fn invite(State(app): State<Arc<App>>, Path(org): Path<String>, body: Byte
         Ok(b) => b,
         Err(r) => return r,
     };
-    let Some(email) = b.get("email").and_then(Value::as_str).filter(|e| e.contains('@')) else {
+    let Some(email) = b
+        .get("email")
+        .and_then(Value::as_str)
+        .filter(|e| e.contains('@'))
+    else {
         return oauth_error(400, "invalid_request", "Missing or invalid field: email");
     };
     let ttl = match b.get("ttl_secs") {
