@@ -195,11 +195,19 @@ pub fn admit(app: &App, tx: &AuthTx, user: &User) -> Result<(), String> {
 
 /// `org_id` and `org_name` on tokens issued for a login to `org`.
 pub fn add_claims(app: &App, org: Option<&str>, claims: &mut Value) {
-    let Some(id) = org else { return };
-    let name = app.orgs.lock().find(id).map(|o| o.name.clone());
-    claims["org_id"] = json!(id);
-    if let Some(n) = name {
-        claims["org_name"] = json!(n);
+    let Some(given) = org else { return };
+    // Always the id, even where the parameter came as a name unresolved.
+    let found = app
+        .orgs
+        .lock()
+        .find(given)
+        .map(|o| (o.id.clone(), o.name.clone()));
+    match found {
+        Some((id, name)) => {
+            claims["org_id"] = json!(id);
+            claims["org_name"] = json!(name);
+        }
+        None => claims["org_id"] = json!(given),
     }
 }
 

@@ -658,3 +658,44 @@ fn dev_enroll_rejects_bad_input_by_name() {
         "phone_number is required for sms and voice"
     );
 }
+
+#[test]
+fn mfa_token_belongs_to_the_client_it_was_issued_to() {
+    let other = ClientConfig {
+        client_id: "devtenantOtherClient000000000002".into(),
+        ..ClientConfig::default()
+    };
+    let t = DevTenant::start_with(Config {
+        clients: vec![ClientConfig::default(), other],
+        ..Config::default()
+    })
+    .unwrap();
+    enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let body = json!({"grant_type": GRANT_OTP, "client_id": "devtenantOtherClient000000000002",
+                      "mfa_token": mt, "otp": totp(SECRET)});
+    let (s, v) = err(post_json(
+        &client(),
+        &format!("{}/oauth/token", t.domain()),
+        &body,
+    ));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (403, "Malformed mfa_token")
+    );
+    let c = post_json(
+        &client(),
+        &format!("{}/mfa/challenge", t.domain()),
+        &json!({"client_id": "devtenantOtherClient000000000002", "mfa_token": mt, "challenge_type": "otp"}),
+    );
+    assert_eq!(c.status(), 403);
+    // Still good for its own client.
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
+    assert_eq!(r.status(), 200);
+}
