@@ -413,3 +413,45 @@ fn discovery_lists_dpop_algorithms() {
         .unwrap();
     assert_eq!(v["dpop_signing_alg_values_supported"], json!(["ES256"]));
 }
+
+#[test]
+fn the_mfa_grant_binds_to_its_own_proof() {
+    let t = DevTenant::start().unwrap();
+    let secret = "JBSWY3DPEHPK3PXP";
+    let e = post_json(
+        &client(),
+        &format!("{}/__dev/mfa/enroll", t.domain()),
+        &json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": secret}),
+    );
+    assert_eq!(e.status(), 200);
+    let key = Key::new();
+    let url = token_url(&t);
+    let r = password_grant(&t, Some(&key.proof("POST", &url, json!({}))), "openid");
+    assert_eq!(r.status(), 403);
+    let mt = r.json::<Value>().unwrap()["mfa_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code: Value = client()
+        .get(format!("{}/__dev/mfa/totp?secret={secret}", t.domain()))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let r = client()
+        .post(&url)
+        .header("DPoP", key.proof("POST", &url, json!({})))
+        .json(
+            &json!({"grant_type": "http://auth0.com/oauth/grant-type/mfa-otp",
+                      "client_id": t.client_id(), "mfa_token": mt, "otp": code["code"]}),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().unwrap();
+    assert_eq!(v["token_type"], "DPoP");
+    assert_eq!(
+        decode(v["access_token"].as_str().unwrap()).1["cnf"]["jkt"],
+        key.jkt()
+    );
+}

@@ -268,3 +268,36 @@ fn discovery_names_the_par_endpoint() {
         format!("{}/oauth/par", t.domain())
     );
 }
+
+#[test]
+fn pushed_organization_reaches_the_tokens() {
+    let t = DevTenant::start().unwrap();
+    let uri = request_uri(
+        &t,
+        &[
+            ("client_id", t.client_id()),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+            ("organization", DEFAULT_ORG_NAME),
+        ],
+    );
+    let c = client();
+    let page = par_authorize(
+        &t,
+        &c,
+        &[("client_id", t.client_id()), ("request_uri", &uri)],
+    );
+    let loc = submit_login(&t, &c, &page.text().unwrap());
+    let code = params_of(&loc)["code"].clone();
+    let r = post_json(
+        &client(),
+        &format!("{}/oauth/token", t.domain()),
+        &serde_json::json!({"grant_type": "authorization_code", "client_id": t.client_id(),
+                            "code": code, "redirect_uri": CALLBACK}),
+    );
+    let v: Value = r.json().unwrap();
+    assert_eq!(
+        decode(v["id_token"].as_str().unwrap()).1["org_id"],
+        DEFAULT_ORG_ID
+    );
+}
