@@ -58,10 +58,17 @@ impl DpopState {
 
 /// Run `f` with `jkt` as the key tokens are bound to.
 pub fn scoped<R>(jkt: Option<String>, f: impl FnOnce() -> R) -> R {
+    /// Clears the binding even if `f` panics, so no later request on this
+    /// worker thread inherits it.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BOUND_JKT.with(|c| *c.borrow_mut() = None);
+        }
+    }
     BOUND_JKT.with(|c| *c.borrow_mut() = jkt);
-    let r = f();
-    BOUND_JKT.with(|c| *c.borrow_mut() = None);
-    r
+    let _reset = Reset;
+    f()
 }
 
 /// The thumbprint of the current token request's DPoP key, if it sent a proof.

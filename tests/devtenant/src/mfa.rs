@@ -124,6 +124,9 @@ pub struct MfaState {
 impl MfaState {
     /// Seed from `cfg.mfa_enrollments` (users looked up in `store`).
     pub fn new(cfg: &crate::config::Config, store: &Store) -> Result<MfaState, String> {
+        if !matches!(cfg.mfa_policy.as_str(), "enrolled" | "all") {
+            return Err("mfa_policy must be \"enrolled\" or \"all\"".into());
+        }
         let mut inner = Inner::default();
         for e in &cfg.mfa_enrollments {
             let uid = find_user(store, &e.user)

@@ -699,3 +699,28 @@ fn mfa_token_belongs_to_the_client_it_was_issued_to() {
     );
     assert_eq!(r.status(), 200);
 }
+
+#[test]
+fn bad_mfa_config_fails_the_start_with_a_named_error() {
+    let e = DevTenant::start_with(Config {
+        mfa_policy: "always".into(),
+        ..Config::default()
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.to_string(), "mfa_policy must be \"enrolled\" or \"all\"");
+    let e = DevTenant::start_with(Config {
+        mfa_enrollments: vec![EnrollmentConfig {
+            user: "nobody@example.com".into(),
+            kind: "otp".into(),
+            ..EnrollmentConfig::default()
+        }],
+        ..Config::default()
+    })
+    .err()
+    .unwrap();
+    assert_eq!(
+        e.to_string(),
+        "mfa_enrollments: unknown user nobody@example.com"
+    );
+}
