@@ -724,3 +724,44 @@ fn bad_mfa_config_fails_the_start_with_a_named_error() {
         "mfa_enrollments: unknown user nobody@example.com"
     );
 }
+
+#[test]
+fn db_file_keeps_enrolments_and_recovery_codes_across_restarts() {
+    let path = std::env::temp_dir().join(format!("devtenant-mfa-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let cfg = || Config {
+        db: Some(path.clone()),
+        ..Config::default()
+    };
+    let fresh = {
+        let t = DevTenant::start_with(cfg()).unwrap();
+        let e = enroll(
+            &t,
+            json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+        );
+        let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+        let r = token(
+            &t,
+            json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": e["recovery_code"]}),
+        );
+        r.json::<Value>().unwrap()["recovery_code"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let t = DevTenant::start_with(cfg()).unwrap();
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": fresh}),
+    );
+    assert_eq!(r.status(), 200, "the rotated recovery code was persisted");
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
+    assert_eq!(r.status(), 200);
+    drop(t);
+    let _ = std::fs::remove_file(&path);
+}

@@ -357,3 +357,68 @@ fn invitation_for_another_email_or_expired_is_refused() {
         .unwrap();
     assert_eq!(params_of(&location(&r))["error"], "invalid_request");
 }
+
+#[test]
+fn db_file_keeps_organizations_and_accepted_invitations() {
+    let path = std::env::temp_dir().join(format!("devtenant-orgs-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let cfg = || Config {
+        db: Some(path.clone()),
+        ..Config::default()
+    };
+    let ticket = {
+        let t = DevTenant::start_with(cfg()).unwrap();
+        let r = dev_post(
+            &t,
+            "/organizations",
+            &json!({"name": "kept", "members": [SECOND_USER_EMAIL]}),
+        );
+        assert_eq!(r.status(), 201);
+        let inv: Value = dev_post(
+            &t,
+            &format!("/organizations/{DEFAULT_ORG_ID}/invitations"),
+            &json!({"email": SECOND_USER_EMAIL}),
+        )
+        .json()
+        .unwrap();
+        let ticket = inv["ticket_id"].as_str().unwrap().to_string();
+        let p = login(
+            &t,
+            &[("organization", DEFAULT_ORG_ID), ("invitation", &ticket)],
+            SECOND_USER_EMAIL,
+            SECOND_USER_PASSWORD,
+        );
+        assert!(p.contains_key("code"));
+        ticket
+    };
+    let t = DevTenant::start_with(cfg()).unwrap();
+    let p = login(
+        &t,
+        &[("organization", "kept")],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert!(p.contains_key("code"), "the created org survived");
+    let p = login(
+        &t,
+        &[("organization", DEFAULT_ORG_ID)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert!(
+        p.contains_key("code"),
+        "the membership from the invitation survived"
+    );
+    let p = login(
+        &t,
+        &[("organization", DEFAULT_ORG_ID), ("invitation", &ticket)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert_eq!(
+        p["error_description"],
+        "invitation not found or already used"
+    );
+    drop(t);
+    let _ = std::fs::remove_file(&path);
+}
