@@ -655,7 +655,7 @@ async fn challenge(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         );
     }
     let pick = list.iter().find(|a| {
-        types.iter().any(|t| *t == a.kind)
+        types.contains(&a.kind)
             && wanted_id.as_deref().is_none_or(|w| w == a.id)
             && channel
                 .as_deref()
