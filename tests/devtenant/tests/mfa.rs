@@ -765,3 +765,23 @@ fn db_file_keeps_enrolments_and_recovery_codes_across_restarts() {
     drop(t);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn mfa_policy_is_settable_at_run_time() {
+    let t = DevTenant::start().unwrap();
+    let set = |p: &str| {
+        let r = post_json(
+            &client(),
+            &format!("{}/__dev/settings", t.domain()),
+            &json!({"mfa_policy": p}),
+        );
+        assert_eq!(r.json::<Value>().unwrap()["mfa_policy"], p);
+    };
+    set("all");
+    mfa_token(login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid"));
+    set("enrolled");
+    assert_eq!(
+        login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid").status(),
+        200
+    );
+}
