@@ -58,10 +58,17 @@ impl DpopState {
 
 /// Run `f` with `jkt` as the key tokens are bound to.
 pub fn scoped<R>(jkt: Option<String>, f: impl FnOnce() -> R) -> R {
+    /// Clears the binding even if `f` panics, so no later request on this
+    /// worker thread inherits it.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BOUND_JKT.with(|c| *c.borrow_mut() = None);
+        }
+    }
     BOUND_JKT.with(|c| *c.borrow_mut() = jkt);
-    let r = f();
-    BOUND_JKT.with(|c| *c.borrow_mut() = None);
-    r
+    let _reset = Reset;
+    f()
 }
 
 /// The thumbprint of the current token request's DPoP key, if it sent a proof.
@@ -133,7 +140,8 @@ fn check_proof(
     access_token: Option<&str>,
 ) -> Result<String, ProofError> {
     let mut parts = proof.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(invalid("DPoP proof is not a compact JWS"));
     };
@@ -152,7 +160,8 @@ fn check_proof(
         return Err(invalid("DPoP proof jwk must not contain a private key"));
     }
     let s_of = |k: &str| jwk.get(k).and_then(Value::as_str);
-    let (Some("EC"), Some("P-256"), Some(x), Some(y)) = (s_of("kty"), s_of("crv"), s_of("x"), s_of("y"))
+    let (Some("EC"), Some("P-256"), Some(x), Some(y)) =
+        (s_of("kty"), s_of("crv"), s_of("x"), s_of("y"))
     else {
         return Err(invalid("DPoP proof jwk must be an EC P-256 public key"));
     };

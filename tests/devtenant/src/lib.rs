@@ -191,6 +191,7 @@ fn build_app(config: Config, port: u16) -> std::io::Result<Arc<App>> {
     let keys = keys::Keys::new(loaded, config.key_grace_secs).map_err(io)?;
     let store = store::Store::new(&config, db).map_err(io)?;
     let mfa = mfa::MfaState::new(&config, &store).map_err(io)?;
+    let orgs = organizations::Orgs::new(&config, &store).map_err(io)?;
     let domain = format!("http://127.0.0.1:{port}");
     let app = Arc::new(App {
         issuer: format!("{domain}/"),
@@ -200,7 +201,7 @@ fn build_app(config: Config, port: u16) -> std::io::Result<Arc<App>> {
         dev: dev::DevState::new(config.request_log_size),
         settings: settings::Settings::new(&config),
         mfa,
-        orgs: organizations::Orgs::new(&config),
+        orgs,
         par: par::ParState::default(),
         dpop: dpop::DpopState::default(),
         cfg: config,

@@ -24,8 +24,8 @@ use serde_json::{json, Map, Value};
 use crate::store::Store;
 use crate::token::{authenticate_client, token_response, Grant};
 use crate::util::{
-    ct_eq, field, json_response, now_ms, now_s, oauth_error, parse_body, parse_query,
-    random_bytes, random_hex, random_token,
+    ct_eq, field, json_response, now_ms, now_s, oauth_error, parse_body, parse_query, random_bytes,
+    random_hex, random_token,
 };
 use crate::App;
 
@@ -54,11 +54,11 @@ pub struct EnrollmentConfig {
     pub recovery_code: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Authenticator {
     id: String,
     /// `otp` or `oob`
-    kind: &'static str,
+    kind: String,
     secret: Vec<u8>,
     oob_channel: Option<String>,
     phone_number: Option<String>,
@@ -66,7 +66,7 @@ struct Authenticator {
     active: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Enrolment {
     authenticators: Vec<Authenticator>,
     recovery_code: Option<String>,
@@ -124,6 +124,9 @@ pub struct MfaState {
 impl MfaState {
     /// Seed from `cfg.mfa_enrollments` (users looked up in `store`).
     pub fn new(cfg: &crate::config::Config, store: &Store) -> Result<MfaState, String> {
+        if !matches!(cfg.mfa_policy.as_str(), "enrolled" | "all") {
+            return Err("mfa_policy must be \"enrolled\" or \"all\"".into());
+        }
         let mut inner = Inner::default();
         for e in &cfg.mfa_enrollments {
             let uid = find_user(store, &e.user)
@@ -144,6 +147,15 @@ impl MfaState {
                 en.recovery_code = Some(new_recovery_code());
             }
         }
+        if let Some(db) = &store.db {
+            // Persisted enrolments win over the seed for their users.
+            for (uid, e) in db.load_keyed::<Enrolment>("mfa")? {
+                inner.users.insert(uid, e);
+            }
+            for (uid, e) in &inner.users {
+                db.put("mfa", uid, e);
+            }
+        }
         Ok(MfaState {
             inner: Mutex::new(inner),
         })
@@ -151,6 +163,16 @@ impl MfaState {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Write `uid`'s enrolment through to the database (`--db`), or delete it.
+fn save(app: &App, m: &Inner, uid: &str) {
+    if let Some(db) = &app.store.db {
+        match m.users.get(uid) {
+            Some(e) => db.put("mfa", uid, e),
+            None => db.delete("mfa", uid),
+        }
     }
 }
 
@@ -180,7 +202,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut buf, mut bits) = (0u32, 0u32);
     for c in s.chars().filter(|c| *c != '=' && !c.is_whitespace()) {
-        let v = B32.iter().position(|x| *x as char == c.to_ascii_uppercase())? as u32;
+        let v = B32
+            .iter()
+            .position(|x| *x as char == c.to_ascii_uppercase())? as u32;
         buf = (buf << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -237,7 +261,7 @@ fn new_authenticator(
             };
             Ok(Authenticator {
                 id: format!("totp|dev_{}", random_hex(8)),
-                kind: "otp",
+                kind: "otp".into(),
                 secret,
                 oob_channel: None,
                 phone_number: None,
@@ -256,7 +280,7 @@ fn new_authenticator(
             }
             Ok(Authenticator {
                 id: format!("{prefix}|dev_{}", random_hex(8)),
-                kind: "oob",
+                kind: "oob".into(),
                 secret: Vec::new(),
                 oob_channel: Some(channel.to_string()),
                 phone_number,
@@ -279,7 +303,10 @@ fn authenticator_json(a: &Authenticator) -> Value {
     let mut v = json!({"id": a.id, "authenticator_type": a.kind, "active": a.active});
     if let Some(c) = &a.oob_channel {
         v["oob_channel"] = json!(c);
-        v["name"] = json!(a.phone_number.clone().unwrap_or_else(|| "Dev push device".into()));
+        v["name"] = json!(a
+            .phone_number
+            .clone()
+            .unwrap_or_else(|| "Dev push device".into()));
     } else {
         v["name"] = json!("Authenticator App");
     }
@@ -439,13 +466,14 @@ fn check_otp(app: &App, p: &Pending, body: &Map<String, Value>) -> Result<(), Re
             .iter_mut()
             .find(|a| a.kind == "otp" && totp_ok(&a.secret, &code))
     });
-    match hit {
-        Some(a) => {
-            a.active = true;
-            Ok(())
-        }
-        None => Err(oauth_error(403, "invalid_grant", "Invalid otp_code.")),
+    let Some(a) = hit else {
+        return Err(oauth_error(403, "invalid_grant", "Invalid otp_code."));
+    };
+    if !a.active {
+        a.active = true;
+        save(app, &m, &p.user_id);
     }
+    Ok(())
 }
 
 fn check_oob(
@@ -527,6 +555,7 @@ fn check_oob(
     {
         a.active = true;
     }
+    save(app, &m, &uid);
     Ok(())
 }
 
@@ -548,11 +577,16 @@ fn check_recovery(app: &App, p: &Pending, body: &Map<String, Value>) -> Result<S
     let Some(e) = m.users.get_mut(&p.user_id) else {
         return Err(oauth_error(403, "invalid_grant", "Invalid recovery_code."));
     };
-    if !e.recovery_code.as_deref().is_some_and(|rc| ct_eq(rc, &given)) {
+    if !e
+        .recovery_code
+        .as_deref()
+        .is_some_and(|rc| ct_eq(rc, &given))
+    {
         return Err(oauth_error(403, "invalid_grant", "Invalid recovery_code."));
     }
     let fresh = new_recovery_code();
     e.recovery_code = Some(fresh.clone());
+    save(app, &m, &p.user_id);
     Ok(fresh)
 }
 
@@ -621,7 +655,7 @@ async fn challenge(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         );
     }
     let pick = list.iter().find(|a| {
-        types.iter().any(|t| t == a.kind)
+        types.contains(&a.kind)
             && wanted_id.as_deref().is_none_or(|w| w == a.id)
             && channel
                 .as_deref()
@@ -767,6 +801,7 @@ async fn associate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
     }
     let recovery = en.recovery_code.clone();
     en.authenticators.push(a.clone());
+    save(&app, &m, &uid);
     if a.kind == "otp" {
         let label = app
             .store
@@ -835,6 +870,7 @@ async fn delete_authenticator(
     if e.authenticators.len() == before {
         return oauth_error(404, "not_found", "Authenticator not found");
     }
+    save(&app, &m, &uid);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -908,12 +944,14 @@ async fn dev_enroll(State(app): State<Arc<App>>, body: Bytes) -> Response {
         e.recovery_code = Some(new_recovery_code());
     }
     e.authenticators.push(a.clone());
+    let recovery = e.recovery_code.clone();
+    save(&app, &m, &uid);
     let mut v = authenticator_json(&a);
     if a.kind == "otp" {
         v["secret"] = json!(base32_encode(&a.secret));
     }
     v["user_id"] = json!(uid);
-    v["recovery_code"] = json!(e.recovery_code);
+    v["recovery_code"] = json!(recovery);
     json_response(200, &v)
 }
 
@@ -934,7 +972,9 @@ async fn dev_unenroll(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Res
         Ok(u) => u,
         Err(r) => return r,
     };
-    app.mfa.lock().users.remove(&uid);
+    let mut m = app.mfa.lock();
+    m.users.remove(&uid);
+    save(&app, &m, &uid);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -1047,7 +1087,10 @@ mod tests {
         let e = base32_encode(s);
         assert_eq!(e, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(base32_decode(&e).unwrap(), s);
-        assert_eq!(base32_decode("gezdgnbv gy3tqojq====").unwrap(), b"1234567890");
+        assert_eq!(
+            base32_decode("gezdgnbv gy3tqojq====").unwrap(),
+            b"1234567890"
+        );
         assert!(base32_decode("not base32!").is_none());
     }
 }

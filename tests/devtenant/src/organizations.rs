@@ -49,7 +49,7 @@ impl OrgConfig {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Invitation {
     id: String,
     ticket: String,
@@ -76,8 +76,9 @@ fn new_org_id() -> String {
 }
 
 impl Orgs {
-    pub fn new(cfg: &crate::config::Config) -> Orgs {
-        let orgs = cfg
+    /// From `cfg.organizations`, or with `--db` from the database once it has any.
+    pub fn new(cfg: &crate::config::Config, store: &crate::store::Store) -> Result<Orgs, String> {
+        let mut orgs: Vec<OrgConfig> = cfg
             .organizations
             .iter()
             .cloned()
@@ -88,12 +89,21 @@ impl Orgs {
                 o
             })
             .collect();
-        Orgs {
-            inner: Mutex::new(Inner {
-                orgs,
-                invitations: HashMap::new(),
-            }),
+        let mut invitations = HashMap::new();
+        if let Some(db) = &store.db {
+            let persisted: Vec<OrgConfig> = db.load("org")?;
+            if persisted.is_empty() {
+                save_orgs(store, &orgs);
+            } else {
+                orgs = persisted;
+            }
+            for (t, i) in db.load_keyed::<Invitation>("org_invitation")? {
+                invitations.insert(t, i);
+            }
         }
+        Ok(Orgs {
+            inner: Mutex::new(Inner { orgs, invitations }),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -116,11 +126,28 @@ impl Inner {
     }
 }
 
+/// Write the organization list through to the database (`--db`).
+fn save_orgs(store: &crate::store::Store, orgs: &[OrgConfig]) {
+    if let Some(db) = &store.db {
+        let items: Vec<(String, &OrgConfig)> = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("{i:06}"), o))
+            .collect();
+        db.replace_all("org", &items);
+    }
+}
+
+fn save_invitation(store: &crate::store::Store, i: &Invitation) {
+    if let Some(db) = &store.db {
+        db.put("org_invitation", &i.ticket, i);
+    }
+}
+
 fn is_member(o: &OrgConfig, u: &User) -> bool {
     o.members.iter().any(|m| {
         *m == u.user_id
-            || u
-                .email
+            || u.email
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case(m))
     })
@@ -180,11 +207,14 @@ pub fn admit(app: &App, tx: &AuthTx, user: &User) -> Result<(), String> {
             return Err("the invitation was sent to another e-mail address".into());
         }
         inv.accepted_by = Some(user.user_id.clone());
+        let inv = inv.clone();
         if let Some(o) = g.find_mut(org_id) {
             if !is_member(o, user) {
                 o.members.push(user.user_id.clone());
             }
         }
+        save_invitation(&app.store, &inv);
+        save_orgs(&app.store, &g.orgs);
         return Ok(());
     }
     match g.find(org_id) {
@@ -196,11 +226,19 @@ pub fn admit(app: &App, tx: &AuthTx, user: &User) -> Result<(), String> {
 
 /// `org_id` and `org_name` on tokens issued for a login to `org`.
 pub fn add_claims(app: &App, org: Option<&str>, claims: &mut Value) {
-    let Some(id) = org else { return };
-    let name = app.orgs.lock().find(id).map(|o| o.name.clone());
-    claims["org_id"] = json!(id);
-    if let Some(n) = name {
-        claims["org_name"] = json!(n);
+    let Some(given) = org else { return };
+    // Always the id, even where the parameter came as a name unresolved.
+    let found = app
+        .orgs
+        .lock()
+        .find(given)
+        .map(|o| (o.id.clone(), o.name.clone()));
+    match found {
+        Some((id, name)) => {
+            claims["org_id"] = json!(id);
+            claims["org_name"] = json!(name);
+        }
+        None => claims["org_id"] = json!(given),
     }
 }
 
@@ -269,7 +307,11 @@ async fn create(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let Some(name) = b.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) else {
+    let Some(name) = b
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    else {
         return oauth_error(400, "invalid_request", "Missing required field: name");
     };
     let members = match strings(b.get("members"), "members") {
@@ -300,6 +342,7 @@ async fn create(State(app): State<Arc<App>>, body: Bytes) -> Response {
     };
     let v = org_json(&o);
     g.orgs.push(o);
+    save_orgs(&app.store, &g.orgs);
     json_response(201, &v)
 }
 
@@ -325,7 +368,9 @@ async fn add_members(
             o.members.push(m);
         }
     }
-    json_response(200, &org_json(o))
+    let v = org_json(o);
+    save_orgs(&app.store, &g.orgs);
+    json_response(200, &v)
 }
 
 async fn remove_member(
@@ -340,9 +385,13 @@ async fn remove_member(
     o.members.retain(|m| {
         *m != member
             && !user.as_ref().is_some_and(|u| {
-                *m == u.user_id || u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(m))
+                *m == u.user_id
+                    || u.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(m))
             })
     });
+    save_orgs(&app.store, &g.orgs);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -369,7 +418,11 @@ async fn invite(State(app): State<Arc<App>>, Path(org): Path<String>, body: Byte
         Ok(b) => b,
         Err(r) => return r,
     };
-    let Some(email) = b.get("email").and_then(Value::as_str).filter(|e| e.contains('@')) else {
+    let Some(email) = b
+        .get("email")
+        .and_then(Value::as_str)
+        .filter(|e| e.contains('@'))
+    else {
         return oauth_error(400, "invalid_request", "Missing or invalid field: email");
     };
     let ttl = match b.get("ttl_secs") {
@@ -395,6 +448,7 @@ async fn invite(State(app): State<Arc<App>>, Path(org): Path<String>, body: Byte
         accepted_by: None,
     };
     let v = invitation_json(&inv, &org_name);
+    save_invitation(&app.store, &inv);
     g.invitations.insert(inv.ticket.clone(), inv);
     json_response(201, &v)
 }

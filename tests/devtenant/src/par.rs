@@ -131,10 +131,7 @@ fn error_page(description: &str) -> Response {
 /// The parameters `/authorize` runs with: the query itself, or, when it has
 /// a `request_uri`, the pushed parameters it names (spent now). The query's
 /// `client_id` must be the pushing client's; its other parameters are ignored.
-pub fn expand(
-    app: &App,
-    q: HashMap<String, String>,
-) -> Result<HashMap<String, String>, Response> {
+pub fn expand(app: &App, q: HashMap<String, String>) -> Result<HashMap<String, String>, Response> {
     let Some(uri) = q.get("request_uri") else {
         return Ok(q);
     };

@@ -361,7 +361,8 @@ fn refresh(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
             app.settings.count(crate::settings::Counter::ReuseDetected);
             return invalid();
         }
-        app.settings.count(crate::settings::Counter::ReuseWithinInterval);
+        app.settings
+            .count(crate::settings::Counter::ReuseWithinInterval);
     }
     let user = g.users.get(&entry.user_id).cloned();
     drop(g);

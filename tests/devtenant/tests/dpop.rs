@@ -41,7 +41,10 @@ impl Key {
             b64(header.to_string().as_bytes()),
             b64(claims.to_string().as_bytes())
         );
-        let sig = self.pair.sign(&SystemRandom::new(), msg.as_bytes()).unwrap();
+        let sig = self
+            .pair
+            .sign(&SystemRandom::new(), msg.as_bytes())
+            .unwrap();
         format!("{msg}.{}", b64(sig.as_ref()))
     }
 
@@ -55,7 +58,10 @@ impl Key {
                 c[k] = v.clone();
             }
         }
-        self.sign(&json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": self.jwk()}), &c)
+        self.sign(
+            &json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": self.jwk()}),
+            &c,
+        )
     }
 }
 
@@ -107,9 +113,7 @@ fn ath(at: &str) -> String {
 }
 
 fn userinfo(t: &DevTenant, auth: &str, proof: Option<&str>) -> Response {
-    let mut req = client()
-        .get(userinfo_url(t))
-        .header("Authorization", auth);
+    let mut req = client().get(userinfo_url(t)).header("Authorization", auth);
     if let Some(p) = proof {
         req = req.header("DPoP", p);
     }
@@ -132,7 +136,10 @@ fn err(r: Response) -> (u16, Value) {
 }
 
 fn www_auth(r: &Response) -> String {
-    r.headers()["www-authenticate"].to_str().unwrap().to_string()
+    r.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -146,7 +153,10 @@ fn a_valid_proof_gets_a_dpop_bound_access_token() {
     // Without a proof: a plain Bearer token, no cnf.
     let v: Value = password_grant(&t, None, "openid").json().unwrap();
     assert_eq!(v["token_type"], "Bearer");
-    assert!(decode(v["access_token"].as_str().unwrap()).1.get("cnf").is_none());
+    assert!(decode(v["access_token"].as_str().unwrap())
+        .1
+        .get("cnf")
+        .is_none());
 }
 
 #[test]
@@ -172,18 +182,30 @@ fn userinfo_accepts_a_bound_token_only_with_a_matching_proof() {
     assert_eq!(r.status(), 401, "jti replay");
     assert!(www_auth(&r).contains("invalid_dpop_proof"));
     let wrong_ath = key.proof("GET", &url, json!({"ath": ath("other")}));
-    assert_eq!(userinfo(&t, &format!("DPoP {at}"), Some(&wrong_ath)).status(), 401);
+    assert_eq!(
+        userinfo(&t, &format!("DPoP {at}"), Some(&wrong_ath)).status(),
+        401
+    );
     let thief = Key::new().proof("GET", &url, json!({"ath": ath(&at)}));
-    assert_eq!(userinfo(&t, &format!("DPoP {at}"), Some(&thief)).status(), 401);
+    assert_eq!(
+        userinfo(&t, &format!("DPoP {at}"), Some(&thief)).status(),
+        401
+    );
     let post = key.proof("POST", &url, json!({"ath": ath(&at)}));
-    assert_eq!(userinfo(&t, &format!("DPoP {at}"), Some(&post)).status(), 401);
+    assert_eq!(
+        userinfo(&t, &format!("DPoP {at}"), Some(&post)).status(),
+        401
+    );
     // An unbound token is not accepted under the DPoP scheme.
     let plain = tokens(&t, "openid", None)["access_token"]
         .as_str()
         .unwrap()
         .to_string();
     let p = key.proof("GET", &url, json!({"ath": ath(&plain)}));
-    assert_eq!(userinfo(&t, &format!("DPoP {plain}"), Some(&p)).status(), 401);
+    assert_eq!(
+        userinfo(&t, &format!("DPoP {plain}"), Some(&p)).status(),
+        401
+    );
     assert_eq!(userinfo(&t, &format!("Bearer {plain}"), None).status(), 200);
 }
 
@@ -197,23 +219,68 @@ fn bad_proofs_at_the_token_endpoint_are_invalid_dpop_proof() {
     let mut with_d = key.jwk();
     with_d["d"] = json!("AAAA");
     let cases: Vec<(String, &str)> = vec![
-        (key.proof("GET", &url, json!({})), "DPoP proof htm does not match the request method"),
-        (key.proof("POST", "http://127.0.0.1:1/oauth/token", json!({})), "DPoP proof htu does not match the request URL"),
-        (key.proof("POST", &url, json!({"iat": now() - 600})), "DPoP proof iat is outside the acceptable window"),
-        (key.proof("POST", &url, json!({"iat": now() + 600})), "DPoP proof iat is outside the acceptable window"),
-        (key.proof("POST", &url, json!({"jti": null})), "DPoP proof has no jti"),
-        (key.sign(&json!({"typ": "JWT", "alg": "ES256", "jwk": key.jwk()}), &claims), "DPoP proof typ must be dpop+jwt"),
-        (key.sign(&json!({"typ": "dpop+jwt", "alg": "RS256", "jwk": key.jwk()}), &claims), "Unsupported DPoP proof alg (ES256 only)"),
-        (key.sign(&json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": with_d}), &claims), "DPoP proof jwk must not contain a private key"),
-        (key.sign(&json!({"typ": "dpop+jwt", "alg": "ES256"}), &claims), "DPoP proof header has no jwk"),
-        (Key::new().sign(&header, &claims), "DPoP proof signature is invalid"),
-        ("not.a.jws.at.all".to_string(), "DPoP proof is not a compact JWS"),
+        (
+            key.proof("GET", &url, json!({})),
+            "DPoP proof htm does not match the request method",
+        ),
+        (
+            key.proof("POST", "http://127.0.0.1:1/oauth/token", json!({})),
+            "DPoP proof htu does not match the request URL",
+        ),
+        (
+            key.proof("POST", &url, json!({"iat": now() - 600})),
+            "DPoP proof iat is outside the acceptable window",
+        ),
+        (
+            key.proof("POST", &url, json!({"iat": now() + 600})),
+            "DPoP proof iat is outside the acceptable window",
+        ),
+        (
+            key.proof("POST", &url, json!({"jti": null})),
+            "DPoP proof has no jti",
+        ),
+        (
+            key.sign(
+                &json!({"typ": "JWT", "alg": "ES256", "jwk": key.jwk()}),
+                &claims,
+            ),
+            "DPoP proof typ must be dpop+jwt",
+        ),
+        (
+            key.sign(
+                &json!({"typ": "dpop+jwt", "alg": "RS256", "jwk": key.jwk()}),
+                &claims,
+            ),
+            "Unsupported DPoP proof alg (ES256 only)",
+        ),
+        (
+            key.sign(
+                &json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": with_d}),
+                &claims,
+            ),
+            "DPoP proof jwk must not contain a private key",
+        ),
+        (
+            key.sign(&json!({"typ": "dpop+jwt", "alg": "ES256"}), &claims),
+            "DPoP proof header has no jwk",
+        ),
+        (
+            Key::new().sign(&header, &claims),
+            "DPoP proof signature is invalid",
+        ),
+        (
+            "not.a.jws.at.all".to_string(),
+            "DPoP proof is not a compact JWS",
+        ),
     ];
     for (proof, why) in cases {
         let (s, v) = err(password_grant(&t, Some(&proof), "openid"));
         assert_eq!(
             (s, v),
-            (400, json!({"error": "invalid_dpop_proof", "error_description": why})),
+            (
+                400,
+                json!({"error": "invalid_dpop_proof", "error_description": why})
+            ),
             "{why}"
         );
     }
@@ -222,7 +289,10 @@ fn bad_proofs_at_the_token_endpoint_are_invalid_dpop_proof() {
     assert_eq!(password_grant(&t, Some(&p), "openid").status(), 200);
     let p = key.proof("POST", &url, json!({"jti": "once"}));
     let (s, v) = err(password_grant(&t, Some(&p), "openid"));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (400, "DPoP proof jti was already used"));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (400, "DPoP proof jti was already used")
+    );
     let two = client()
         .post(token_url(&t))
         .header("DPoP", key.proof("POST", &url, json!({})))
@@ -243,14 +313,20 @@ fn bound_refresh_tokens_need_the_same_key() {
         .to_string();
     let url = token_url(&t);
     let (s, v) = err(refresh_grant(&t, &rt, None));
-    assert_eq!((s, v["error"].as_str().unwrap()), (400, "invalid_dpop_proof"));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (400, "invalid_dpop_proof")
+    );
     let other = Key::new().proof("POST", &url, json!({}));
     assert_eq!(refresh_grant(&t, &rt, Some(&other)).status(), 400);
     let r = refresh_grant(&t, &rt, Some(&key.proof("POST", &url, json!({}))));
     assert_eq!(r.status(), 200);
     let v: Value = r.json().unwrap();
     assert_eq!(v["token_type"], "DPoP");
-    assert_eq!(decode(v["access_token"].as_str().unwrap()).1["cnf"]["jkt"], key.jkt());
+    assert_eq!(
+        decode(v["access_token"].as_str().unwrap()).1["cnf"]["jkt"],
+        key.jkt()
+    );
     // The rotated token is bound too.
     let rt2 = v["refresh_token"].as_str().unwrap();
     assert_eq!(refresh_grant(&t, rt2, None).status(), 400);
@@ -271,9 +347,16 @@ fn server_nonce_is_demanded_when_turned_on() {
     let nonce = r.headers()["dpop-nonce"].to_str().unwrap().to_string();
     assert_eq!(
         err(r),
-        (400, json!({"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof"}))
+        (
+            400,
+            json!({"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof"})
+        )
     );
-    let r = password_grant(&t, Some(&key.proof("POST", &url, json!({"nonce": nonce}))), "openid");
+    let r = password_grant(
+        &t,
+        Some(&key.proof("POST", &url, json!({"nonce": nonce}))),
+        "openid",
+    );
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["dpop-nonce"].to_str().unwrap(), nonce);
     let at = r.json::<Value>().unwrap()["access_token"]
@@ -282,7 +365,11 @@ fn server_nonce_is_demanded_when_turned_on() {
         .to_string();
     // The resource server wants the nonce as well.
     let ui = userinfo_url(&t);
-    let r = userinfo(&t, &format!("DPoP {at}"), Some(&key.proof("GET", &ui, json!({"ath": ath(&at)}))));
+    let r = userinfo(
+        &t,
+        &format!("DPoP {at}"),
+        Some(&key.proof("GET", &ui, json!({"ath": ath(&at)}))),
+    );
     assert_eq!(r.status(), 401);
     assert!(www_auth(&r).contains("use_dpop_nonce"));
     assert_eq!(r.headers()["dpop-nonce"].to_str().unwrap(), nonce);
@@ -296,8 +383,15 @@ fn server_nonce_is_demanded_when_turned_on() {
         .json()
         .unwrap();
     assert_ne!(n2["nonce"], nonce.as_str());
-    let r = password_grant(&t, Some(&key.proof("POST", &url, json!({"nonce": nonce}))), "openid");
-    assert_eq!(r.headers()["dpop-nonce"].to_str().unwrap(), n2["nonce"].as_str().unwrap());
+    let r = password_grant(
+        &t,
+        Some(&key.proof("POST", &url, json!({"nonce": nonce}))),
+        "openid",
+    );
+    assert_eq!(
+        r.headers()["dpop-nonce"].to_str().unwrap(),
+        n2["nonce"].as_str().unwrap()
+    );
     assert_eq!(err(r).1["error"], "use_dpop_nonce");
     let cur: Value = client()
         .get(format!("{}/__dev/dpop/nonce", t.domain()))
@@ -318,4 +412,46 @@ fn discovery_lists_dpop_algorithms() {
         .json()
         .unwrap();
     assert_eq!(v["dpop_signing_alg_values_supported"], json!(["ES256"]));
+}
+
+#[test]
+fn the_mfa_grant_binds_to_its_own_proof() {
+    let t = DevTenant::start().unwrap();
+    let secret = "JBSWY3DPEHPK3PXP";
+    let e = post_json(
+        &client(),
+        &format!("{}/__dev/mfa/enroll", t.domain()),
+        &json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": secret}),
+    );
+    assert_eq!(e.status(), 200);
+    let key = Key::new();
+    let url = token_url(&t);
+    let r = password_grant(&t, Some(&key.proof("POST", &url, json!({}))), "openid");
+    assert_eq!(r.status(), 403);
+    let mt = r.json::<Value>().unwrap()["mfa_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code: Value = client()
+        .get(format!("{}/__dev/mfa/totp?secret={secret}", t.domain()))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let r = client()
+        .post(&url)
+        .header("DPoP", key.proof("POST", &url, json!({})))
+        .json(
+            &json!({"grant_type": "http://auth0.com/oauth/grant-type/mfa-otp",
+                      "client_id": t.client_id(), "mfa_token": mt, "otp": code["code"]}),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().unwrap();
+    assert_eq!(v["token_type"], "DPoP");
+    assert_eq!(
+        decode(v["access_token"].as_str().unwrap()).1["cnf"]["jkt"],
+        key.jkt()
+    );
 }

@@ -71,7 +71,10 @@ fn mfa_token(r: Response) -> String {
     assert_eq!(r.status(), 403);
     let v: Value = r.json().unwrap();
     assert_eq!(v["error"], "mfa_required");
-    assert_eq!(v["error_description"], "Multifactor authentication required");
+    assert_eq!(
+        v["error_description"],
+        "Multifactor authentication required"
+    );
     assert_eq!(v.as_object().unwrap().len(), 3);
     v["mfa_token"].as_str().unwrap().to_string()
 }
@@ -95,7 +98,10 @@ fn err(r: Response) -> (u16, Value) {
 #[test]
 fn otp_enrolled_user_gets_mfa_required_then_tokens_with_the_code() {
     let t = DevTenant::start().unwrap();
-    let e = enroll(&t, json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}));
+    let e = enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
     assert_eq!(e["authenticator_type"], "otp");
     assert_eq!(e["secret"], SECRET);
     assert!(e["id"].as_str().unwrap().starts_with("totp|"));
@@ -104,14 +110,31 @@ fn otp_enrolled_user_gets_mfa_required_then_tokens_with_the_code() {
         login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid").status(),
         200
     );
-    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid offline_access"));
+    let mt = mfa_token(login(
+        &t,
+        TEST_USER_EMAIL,
+        TEST_USER_PASSWORD,
+        "openid offline_access",
+    ));
     let c = challenge(&t, json!({"mfa_token": mt, "challenge_type": "otp"}));
     assert_eq!(c.status(), 200);
     assert_eq!(c.json::<Value>().unwrap(), json!({"challenge_type": "otp"}));
-    let (s, v) = err(token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": "000000x"})));
-    assert_eq!((s, v), (403, json!({"error": "invalid_grant", "error_description": "Invalid otp_code."})));
+    let (s, v) = err(token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": "000000x"}),
+    ));
+    assert_eq!(
+        (s, v),
+        (
+            403,
+            json!({"error": "invalid_grant", "error_description": "Invalid otp_code."})
+        )
+    );
     // A wrong code does not spend the mfa_token.
-    let r = token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
     assert_eq!(r.status(), 200);
     let v: Value = r.json().unwrap();
     assert!(v["access_token"].is_string() && v["id_token"].is_string());
@@ -119,7 +142,10 @@ fn otp_enrolled_user_gets_mfa_required_then_tokens_with_the_code() {
     let (_, c) = decode(v["id_token"].as_str().unwrap());
     assert_eq!(c["sub"], TEST_USER_ID);
     // Single use.
-    let (s, v) = err(token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)})));
+    let (s, v) = err(token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    ));
     assert_eq!((s, v["error"].as_str().unwrap()), (403, "invalid_grant"));
     assert_eq!(v["error_description"], "Malformed mfa_token");
 }
@@ -165,14 +191,35 @@ fn mfa_token_expires_and_unknown_tokens_are_refused() {
         ..Config::default()
     })
     .unwrap();
-    enroll(&t, json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}));
+    enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
     let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
-    let (s, v) = err(token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)})));
-    assert_eq!((s, v), (403, json!({"error": "expired_token", "error_description": "mfa_token is expired"})));
-    let (s, v) = err(token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": "nope", "otp": "123456"})));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (403, "Malformed mfa_token"));
+    let (s, v) = err(token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    ));
+    assert_eq!(
+        (s, v),
+        (
+            403,
+            json!({"error": "expired_token", "error_description": "mfa_token is expired"})
+        )
+    );
+    let (s, v) = err(token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": "nope", "otp": "123456"}),
+    ));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (403, "Malformed mfa_token")
+    );
     let (s, v) = err(token(&t, json!({"grant_type": GRANT_OTP, "otp": "123456"})));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (400, "Missing required parameter: mfa_token"));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (400, "Missing required parameter: mfa_token")
+    );
 }
 
 #[test]
@@ -191,9 +238,17 @@ fn oob_push_is_pending_until_approved_through_the_dev_endpoint() {
     assert_eq!(c["challenge_type"], "oob");
     assert!(c.get("binding_method").is_none());
     let oob = c["oob_code"].as_str().unwrap().to_string();
-    let poll = || token(&t, json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob}));
+    let poll = || {
+        token(
+            &t,
+            json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob}),
+        )
+    };
     let (s, v) = err(poll());
-    assert_eq!((s, v["error"].as_str().unwrap()), (400, "authorization_pending"));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (400, "authorization_pending")
+    );
     let pending: Value = client()
         .get(format!("{}/__dev/mfa/pending", t.domain()))
         .send()
@@ -220,14 +275,29 @@ fn oob_polling_too_fast_is_slow_down_and_rejection_is_invalid_grant() {
         .json()
         .unwrap();
     let oob = c["oob_code"].as_str().unwrap().to_string();
-    let poll = || token(&t, json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob}));
+    let poll = || {
+        token(
+            &t,
+            json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob}),
+        )
+    };
     assert_eq!(err(poll()).1["error"], "authorization_pending");
     let (s, v) = err(poll());
     assert_eq!((s, v["error"].as_str().unwrap()), (400, "slow_down"));
-    let a = dev_post(&t, "/mfa/approve", &json!({"user": TEST_USER_EMAIL, "approve": false}));
+    let a = dev_post(
+        &t,
+        "/mfa/approve",
+        &json!({"user": TEST_USER_EMAIL, "approve": false}),
+    );
     assert_eq!(a.json::<Value>().unwrap()[0]["status"], "denied");
     let (s, v) = err(poll());
-    assert_eq!((s, v), (403, json!({"error": "invalid_grant", "error_description": "MFA Authorization rejected."})));
+    assert_eq!(
+        (s, v),
+        (
+            403,
+            json!({"error": "invalid_grant", "error_description": "MFA Authorization rejected."})
+        )
+    );
 }
 
 #[test]
@@ -238,9 +308,12 @@ fn oob_sms_sends_a_binding_code_to_the_outbox() {
         json!({"user": TEST_USER_EMAIL, "type": "oob", "oob_channel": "sms", "phone_number": "+15550001"}),
     );
     let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
-    let c: Value = challenge(&t, json!({"mfa_token": mt, "challenge_type": "oob", "oob_channel": "sms"}))
-        .json()
-        .unwrap();
+    let c: Value = challenge(
+        &t,
+        json!({"mfa_token": mt, "challenge_type": "oob", "oob_channel": "sms"}),
+    )
+    .json()
+    .unwrap();
     assert_eq!(c["binding_method"], "prompt");
     let oob = c["oob_code"].as_str().unwrap();
     let out: Value = client()
@@ -255,7 +328,10 @@ fn oob_sms_sends_a_binding_code_to_the_outbox() {
         &t,
         json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob, "binding_code": "999999x"}),
     ));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (403, "Invalid binding_code."));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (403, "Invalid binding_code.")
+    );
     let r = token(
         &t,
         json!({"grant_type": GRANT_OOB, "mfa_token": mt, "oob_code": oob, "binding_code": code}),
@@ -270,18 +346,33 @@ fn recovery_code_logs_in_once_and_a_new_one_is_answered() {
     let rc = e["recovery_code"].as_str().unwrap().to_string();
     assert_eq!(rc.len(), 24);
     let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
-    let (s, v) = err(token(&t, json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": "WRONGWRONGWRONGWRONGWRON"})));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (403, "Invalid recovery_code."));
-    let r = token(&t, json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": rc}));
+    let (s, v) = err(token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": "WRONGWRONGWRONGWRONGWRON"}),
+    ));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (403, "Invalid recovery_code.")
+    );
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": rc}),
+    );
     assert_eq!(r.status(), 200);
     let v: Value = r.json().unwrap();
     let fresh = v["recovery_code"].as_str().unwrap();
     assert_ne!(fresh, rc);
     assert!(v["access_token"].is_string());
     let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
-    let used = token(&t, json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": rc}));
+    let used = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": rc}),
+    );
     assert_eq!(used.status(), 403);
-    let ok = token(&t, json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": fresh}));
+    let ok = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": fresh}),
+    );
     assert_eq!(ok.status(), 200);
 }
 
@@ -317,7 +408,10 @@ fn passwordless_otp_grant_asks_enrolled_users_for_mfa() {
     assert_eq!(grant(start()).status(), 200, "the user exists now");
     enroll(&t, json!({"user": email, "type": "otp", "secret": SECRET}));
     let mt = mfa_token(grant(start()));
-    let r = token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
     assert_eq!(r.status(), 200);
     let (_, c) = decode(r.json::<Value>().unwrap()["id_token"].as_str().unwrap());
     assert!(c["sub"].as_str().unwrap().starts_with("email|"));
@@ -330,8 +424,16 @@ fn refresh_grant_asks_for_mfa_when_mfa_on_refresh_is_set() {
         .as_str()
         .unwrap()
         .to_string();
-    enroll(&t, json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}));
-    let refresh = |rt: &str| token(&t, json!({"grant_type": "refresh_token", "refresh_token": rt}));
+    enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
+    let refresh = |rt: &str| {
+        token(
+            &t,
+            json!({"grant_type": "refresh_token", "refresh_token": rt}),
+        )
+    };
     // Off (the default, as Auth0): refresh tokens do not trigger MFA.
     let r = refresh(&rt);
     assert_eq!(r.status(), 200);
@@ -346,7 +448,10 @@ fn refresh_grant_asks_for_mfa_when_mfa_on_refresh_is_set() {
     );
     assert_eq!(s.status(), 200);
     let mt = mfa_token(refresh(&rt));
-    let r = token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
     assert_eq!(r.status(), 200);
     let rt2 = r.json::<Value>().unwrap()["refresh_token"]
         .as_str()
@@ -366,8 +471,14 @@ fn policy_all_lets_a_new_user_enrol_through_associate() {
     })
     .unwrap();
     let mt = mfa_token(login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid"));
-    let (s, v) = err(challenge(&t, json!({"mfa_token": mt, "challenge_type": "otp"})));
-    assert_eq!((s, v["error"].as_str().unwrap()), (400, "unsupported_challenge_type"));
+    let (s, v) = err(challenge(
+        &t,
+        json!({"mfa_token": mt, "challenge_type": "otp"}),
+    ));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (400, "unsupported_challenge_type")
+    );
     let a = client()
         .post(format!("{}/mfa/associate", t.domain()))
         .bearer_auth(&mt)
@@ -397,7 +508,10 @@ fn policy_all_lets_a_new_user_enrol_through_associate() {
     assert_eq!(l[0]["active"], false);
     assert_eq!(l[1]["authenticator_type"], "recovery-code");
     // Confirming with a first code activates it and logs in.
-    let r = token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(&secret)}));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(&secret)}),
+    );
     assert_eq!(r.status(), 200);
     let mt2 = mfa_token(login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid"));
     assert_eq!(list(&mt2)[0]["active"], true);
@@ -414,7 +528,10 @@ fn policy_all_lets_a_new_user_enrol_through_associate() {
 #[test]
 fn mfa_api_access_token_lists_and_removes_authenticators() {
     let t = DevTenant::start().unwrap();
-    let e = enroll(&t, json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}));
+    let e = enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
     let r = post_json(
         &client(),
         &format!("{}/oauth/token", t.domain()),
@@ -427,9 +544,12 @@ fn mfa_api_access_token_lists_and_removes_authenticators() {
         }),
     );
     let mt = mfa_token(r);
-    let at: Value = token(&t, json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}))
-        .json()
-        .unwrap();
+    let at: Value = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    )
+    .json()
+    .unwrap();
     let at = at["access_token"].as_str().unwrap().to_string();
     let l: Value = client()
         .get(format!("{}/mfa/authenticators", t.domain()))
@@ -472,32 +592,196 @@ fn enrolments_can_be_seeded_by_config_and_cleared() {
     })
     .unwrap();
     let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
-    let r = token(&t, json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": "SEEDEDRECOVERYCODE000001"}));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": "SEEDEDRECOVERYCODE000001"}),
+    );
     assert_eq!(r.status(), 200);
     let e: Value = client()
-        .get(format!("{}/__dev/mfa/enrollments?user={TEST_USER_EMAIL}", t.domain()))
+        .get(format!(
+            "{}/__dev/mfa/enrollments?user={TEST_USER_EMAIL}",
+            t.domain()
+        ))
         .send()
         .unwrap()
         .json()
         .unwrap();
     assert_eq!(e["authenticators"][0]["secret"], SECRET);
     let d = client()
-        .delete(format!("{}/__dev/mfa/enrollments?user={TEST_USER_EMAIL}", t.domain()))
+        .delete(format!(
+            "{}/__dev/mfa/enrollments?user={TEST_USER_EMAIL}",
+            t.domain()
+        ))
         .send()
         .unwrap();
     assert_eq!(d.status(), 204);
-    assert_eq!(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid").status(), 200);
+    assert_eq!(
+        login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid").status(),
+        200
+    );
 }
 
 #[test]
 fn dev_enroll_rejects_bad_input_by_name() {
     let t = DevTenant::start().unwrap();
-    let r = dev_post(&t, "/mfa/enroll", &json!({"user": TEST_USER_EMAIL, "type": "sms"}));
-    assert_eq!(err(r), (400, json!({"error": "invalid_request", "error_description": "type must be otp or oob"})));
-    let r = dev_post(&t, "/mfa/enroll", &json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": "not base32!"}));
+    let r = dev_post(
+        &t,
+        "/mfa/enroll",
+        &json!({"user": TEST_USER_EMAIL, "type": "sms"}),
+    );
+    assert_eq!(
+        err(r),
+        (
+            400,
+            json!({"error": "invalid_request", "error_description": "type must be otp or oob"})
+        )
+    );
+    let r = dev_post(
+        &t,
+        "/mfa/enroll",
+        &json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": "not base32!"}),
+    );
     assert_eq!(err(r).1["error_description"], "secret must be base32");
-    let r = dev_post(&t, "/mfa/enroll", &json!({"user": "nobody@example.com", "type": "otp"}));
+    let r = dev_post(
+        &t,
+        "/mfa/enroll",
+        &json!({"user": "nobody@example.com", "type": "otp"}),
+    );
     assert_eq!(r.status(), 404);
-    let r = dev_post(&t, "/mfa/enroll", &json!({"user": TEST_USER_EMAIL, "type": "oob", "oob_channel": "sms"}));
-    assert_eq!(err(r).1["error_description"], "phone_number is required for sms and voice");
+    let r = dev_post(
+        &t,
+        "/mfa/enroll",
+        &json!({"user": TEST_USER_EMAIL, "type": "oob", "oob_channel": "sms"}),
+    );
+    assert_eq!(
+        err(r).1["error_description"],
+        "phone_number is required for sms and voice"
+    );
+}
+
+#[test]
+fn mfa_token_belongs_to_the_client_it_was_issued_to() {
+    let other = ClientConfig {
+        client_id: "devtenantOtherClient000000000002".into(),
+        ..ClientConfig::default()
+    };
+    let t = DevTenant::start_with(Config {
+        clients: vec![ClientConfig::default(), other],
+        ..Config::default()
+    })
+    .unwrap();
+    enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let body = json!({"grant_type": GRANT_OTP, "client_id": "devtenantOtherClient000000000002",
+                      "mfa_token": mt, "otp": totp(SECRET)});
+    let (s, v) = err(post_json(
+        &client(),
+        &format!("{}/oauth/token", t.domain()),
+        &body,
+    ));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (403, "Malformed mfa_token")
+    );
+    let c = post_json(
+        &client(),
+        &format!("{}/mfa/challenge", t.domain()),
+        &json!({"client_id": "devtenantOtherClient000000000002", "mfa_token": mt, "challenge_type": "otp"}),
+    );
+    assert_eq!(c.status(), 403);
+    // Still good for its own client.
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
+    assert_eq!(r.status(), 200);
+}
+
+#[test]
+fn bad_mfa_config_fails_the_start_with_a_named_error() {
+    let e = DevTenant::start_with(Config {
+        mfa_policy: "always".into(),
+        ..Config::default()
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.to_string(), "mfa_policy must be \"enrolled\" or \"all\"");
+    let e = DevTenant::start_with(Config {
+        mfa_enrollments: vec![EnrollmentConfig {
+            user: "nobody@example.com".into(),
+            kind: "otp".into(),
+            ..EnrollmentConfig::default()
+        }],
+        ..Config::default()
+    })
+    .err()
+    .unwrap();
+    assert_eq!(
+        e.to_string(),
+        "mfa_enrollments: unknown user nobody@example.com"
+    );
+}
+
+#[test]
+fn db_file_keeps_enrolments_and_recovery_codes_across_restarts() {
+    let path = std::env::temp_dir().join(format!("devtenant-mfa-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let cfg = || Config {
+        db: Some(path.clone()),
+        ..Config::default()
+    };
+    let fresh = {
+        let t = DevTenant::start_with(cfg()).unwrap();
+        let e = enroll(
+            &t,
+            json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+        );
+        let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+        let r = token(
+            &t,
+            json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": e["recovery_code"]}),
+        );
+        r.json::<Value>().unwrap()["recovery_code"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let t = DevTenant::start_with(cfg()).unwrap();
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_RECOVERY, "mfa_token": mt, "recovery_code": fresh}),
+    );
+    assert_eq!(r.status(), 200, "the rotated recovery code was persisted");
+    let mt = mfa_token(login(&t, TEST_USER_EMAIL, TEST_USER_PASSWORD, "openid"));
+    let r = token(
+        &t,
+        json!({"grant_type": GRANT_OTP, "mfa_token": mt, "otp": totp(SECRET)}),
+    );
+    assert_eq!(r.status(), 200);
+    drop(t);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn mfa_policy_is_settable_at_run_time() {
+    let t = DevTenant::start().unwrap();
+    let set = |p: &str| {
+        let r = post_json(
+            &client(),
+            &format!("{}/__dev/settings", t.domain()),
+            &json!({"mfa_policy": p}),
+        );
+        assert_eq!(r.json::<Value>().unwrap()["mfa_policy"], p);
+    };
+    set("all");
+    mfa_token(login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid"));
+    set("enrolled");
+    assert_eq!(
+        login(&t, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, "openid").status(),
+        200
+    );
 }

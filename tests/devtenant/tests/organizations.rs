@@ -12,7 +12,10 @@ fn login(
     user: &str,
     password: &str,
 ) -> std::collections::HashMap<String, String> {
-    let mut p = vec![("response_type", "code"), ("scope", "openid offline_access")];
+    let mut p = vec![
+        ("response_type", "code"),
+        ("scope", "openid offline_access"),
+    ];
     p.extend_from_slice(extra);
     params_of(&hosted_login(t, &client(), &p, user, password))
 }
@@ -56,7 +59,10 @@ fn member_login_carries_org_claims_in_both_tokens_and_after_refresh() {
     )
     .json()
     .unwrap();
-    assert_eq!(decode(r["id_token"].as_str().unwrap()).1["org_id"], DEFAULT_ORG_ID);
+    assert_eq!(
+        decode(r["id_token"].as_str().unwrap()).1["org_id"],
+        DEFAULT_ORG_ID
+    );
 }
 
 #[test]
@@ -69,7 +75,10 @@ fn organization_by_name_resolves_to_its_id() {
         TEST_USER_PASSWORD,
     );
     let v = exchange_code(&t, &p["code"]);
-    assert_eq!(decode(v["id_token"].as_str().unwrap()).1["org_id"], DEFAULT_ORG_ID);
+    assert_eq!(
+        decode(v["id_token"].as_str().unwrap()).1["org_id"],
+        DEFAULT_ORG_ID
+    );
 }
 
 #[test]
@@ -77,7 +86,10 @@ fn without_organization_there_are_no_org_claims() {
     let t = DevTenant::start().unwrap();
     let p = login(&t, &[], TEST_USER_EMAIL, TEST_USER_PASSWORD);
     let v = exchange_code(&t, &p["code"]);
-    assert!(decode(v["id_token"].as_str().unwrap()).1.get("org_id").is_none());
+    assert!(decode(v["id_token"].as_str().unwrap())
+        .1
+        .get("org_id")
+        .is_none());
 }
 
 #[test]
@@ -90,7 +102,10 @@ fn non_member_is_refused_with_access_denied() {
         SECOND_USER_PASSWORD,
     );
     assert_eq!(p["error"], "access_denied");
-    assert_eq!(p["error_description"], "user is not a member of the organization");
+    assert_eq!(
+        p["error_description"],
+        "user is not a member of the organization"
+    );
     assert_eq!(p["state"], "s1");
     assert!(!p.contains_key("code"));
 }
@@ -109,7 +124,11 @@ fn sso_session_is_checked_against_the_organization_too() {
     let r = c
         .get(authorize_url(
             &t,
-            &[("response_type", "code"), ("prompt", "none"), ("organization", DEFAULT_ORG_ID)],
+            &[
+                ("response_type", "code"),
+                ("prompt", "none"),
+                ("organization", DEFAULT_ORG_ID),
+            ],
         ))
         .send()
         .unwrap();
@@ -122,7 +141,10 @@ fn unknown_organization_is_invalid_request() {
     let r = client()
         .get(authorize_url(
             &t,
-            &[("response_type", "code"), ("organization", "org_doesnotexist")],
+            &[
+                ("response_type", "code"),
+                ("organization", "org_doesnotexist"),
+            ],
         ))
         .send()
         .unwrap();
@@ -143,14 +165,32 @@ fn dev_endpoint_creates_organizations_and_members() {
     assert_eq!(o["name"], "globex");
     let id = o["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("org_"));
-    let p = login(&t, &[("organization", &id)], SECOND_USER_EMAIL, SECOND_USER_PASSWORD);
+    let p = login(
+        &t,
+        &[("organization", &id)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
     let v = exchange_code(&t, &p["code"]);
     let (_, c) = decode(v["id_token"].as_str().unwrap());
-    assert_eq!((c["org_id"].as_str(), c["org_name"].as_str()), (Some(id.as_str()), Some("globex")));
-    assert_eq!(dev_post(&t, "/organizations", &json!({"name": "globex"})).status(), 409);
+    assert_eq!(
+        (c["org_id"].as_str(), c["org_name"].as_str()),
+        (Some(id.as_str()), Some("globex"))
+    );
+    assert_eq!(
+        dev_post(&t, "/organizations", &json!({"name": "globex"})).status(),
+        409
+    );
     // Members added and removed at run time.
-    let m = dev_post(&t, "/organizations/globex/members", &json!({"members": [TEST_USER_ID]}));
-    assert_eq!(m.json::<Value>().unwrap()["members"], json!([SECOND_USER_EMAIL, TEST_USER_ID]));
+    let m = dev_post(
+        &t,
+        "/organizations/globex/members",
+        &json!({"members": [TEST_USER_ID]}),
+    );
+    assert_eq!(
+        m.json::<Value>().unwrap()["members"],
+        json!([SECOND_USER_EMAIL, TEST_USER_ID])
+    );
     let d = client()
         .delete(format!(
             "{}/__dev/organizations/{id}/members/{}",
@@ -160,8 +200,16 @@ fn dev_endpoint_creates_organizations_and_members() {
         .send()
         .unwrap();
     assert_eq!(d.status(), 204);
-    let p = login(&t, &[("organization", &id)], SECOND_USER_EMAIL, SECOND_USER_PASSWORD);
-    assert_eq!(p["error"], "access_denied", "removed by user id although added by e-mail");
+    let p = login(
+        &t,
+        &[("organization", &id)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert_eq!(
+        p["error"], "access_denied",
+        "removed by user id although added by e-mail"
+    );
     let list: Value = client()
         .get(format!("{}/__dev/organizations", t.domain()))
         .send()
@@ -183,10 +231,18 @@ fn organizations_can_be_seeded_by_config() {
         ..Config::default()
     })
     .unwrap();
-    let p = login(&t, &[("organization", "seeded")], SECOND_USER_EMAIL, SECOND_USER_PASSWORD);
+    let p = login(
+        &t,
+        &[("organization", "seeded")],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
     assert!(p.contains_key("code"));
     let r = client()
-        .get(authorize_url(&t, &[("response_type", "code"), ("organization", DEFAULT_ORG_ID)]))
+        .get(authorize_url(
+            &t,
+            &[("response_type", "code"), ("organization", DEFAULT_ORG_ID)],
+        ))
         .send()
         .unwrap();
     assert_eq!(
@@ -220,7 +276,10 @@ fn invitation_is_accepted_once_and_makes_the_invitee_a_member() {
         SECOND_USER_PASSWORD,
     );
     let v = exchange_code(&t, &p["code"]);
-    assert_eq!(decode(v["id_token"].as_str().unwrap()).1["org_id"], DEFAULT_ORG_ID);
+    assert_eq!(
+        decode(v["id_token"].as_str().unwrap()).1["org_id"],
+        DEFAULT_ORG_ID
+    );
     // Accepted: a second use is refused; membership stays.
     let p = login(
         &t,
@@ -229,11 +288,22 @@ fn invitation_is_accepted_once_and_makes_the_invitee_a_member() {
         SECOND_USER_PASSWORD,
     );
     assert_eq!(p["error"], "access_denied");
-    assert_eq!(p["error_description"], "invitation not found or already used");
-    let p = login(&t, &[("organization", DEFAULT_ORG_ID)], SECOND_USER_EMAIL, SECOND_USER_PASSWORD);
+    assert_eq!(
+        p["error_description"],
+        "invitation not found or already used"
+    );
+    let p = login(
+        &t,
+        &[("organization", DEFAULT_ORG_ID)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
     assert!(p.contains_key("code"));
     let list: Value = client()
-        .get(format!("{}/__dev/organizations/{DEFAULT_ORG_ID}/invitations", t.domain()))
+        .get(format!(
+            "{}/__dev/organizations/{DEFAULT_ORG_ID}/invitations",
+            t.domain()
+        ))
         .send()
         .unwrap()
         .json()
@@ -246,19 +316,29 @@ fn invitation_is_accepted_once_and_makes_the_invitee_a_member() {
 fn invitation_for_another_email_or_expired_is_refused() {
     let t = DevTenant::start().unwrap();
     let inv = |body: Value| -> String {
-        let v: Value = dev_post(&t, &format!("/organizations/{DEFAULT_ORG_NAME}/invitations"), &body)
-            .json()
-            .unwrap();
+        let v: Value = dev_post(
+            &t,
+            &format!("/organizations/{DEFAULT_ORG_NAME}/invitations"),
+            &body,
+        )
+        .json()
+        .unwrap();
         v["ticket_id"].as_str().unwrap().to_string()
     };
     let someone_else = inv(json!({"email": "third@example.com"}));
     let p = login(
         &t,
-        &[("organization", DEFAULT_ORG_ID), ("invitation", &someone_else)],
+        &[
+            ("organization", DEFAULT_ORG_ID),
+            ("invitation", &someone_else),
+        ],
         SECOND_USER_EMAIL,
         SECOND_USER_PASSWORD,
     );
-    assert_eq!(p["error_description"], "the invitation was sent to another e-mail address");
+    assert_eq!(
+        p["error_description"],
+        "the invitation was sent to another e-mail address"
+    );
     let expired = inv(json!({"email": SECOND_USER_EMAIL, "ttl_secs": 0}));
     let p = login(
         &t,
@@ -269,8 +349,76 @@ fn invitation_for_another_email_or_expired_is_refused() {
     assert_eq!(p["error_description"], "invitation expired");
     // An invitation needs its organization.
     let r = client()
-        .get(authorize_url(&t, &[("response_type", "code"), ("invitation", &expired)]))
+        .get(authorize_url(
+            &t,
+            &[("response_type", "code"), ("invitation", &expired)],
+        ))
         .send()
         .unwrap();
     assert_eq!(params_of(&location(&r))["error"], "invalid_request");
+}
+
+#[test]
+fn db_file_keeps_organizations_and_accepted_invitations() {
+    let path = std::env::temp_dir().join(format!("devtenant-orgs-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let cfg = || Config {
+        db: Some(path.clone()),
+        ..Config::default()
+    };
+    let ticket = {
+        let t = DevTenant::start_with(cfg()).unwrap();
+        let r = dev_post(
+            &t,
+            "/organizations",
+            &json!({"name": "kept", "members": [SECOND_USER_EMAIL]}),
+        );
+        assert_eq!(r.status(), 201);
+        let inv: Value = dev_post(
+            &t,
+            &format!("/organizations/{DEFAULT_ORG_ID}/invitations"),
+            &json!({"email": SECOND_USER_EMAIL}),
+        )
+        .json()
+        .unwrap();
+        let ticket = inv["ticket_id"].as_str().unwrap().to_string();
+        let p = login(
+            &t,
+            &[("organization", DEFAULT_ORG_ID), ("invitation", &ticket)],
+            SECOND_USER_EMAIL,
+            SECOND_USER_PASSWORD,
+        );
+        assert!(p.contains_key("code"));
+        ticket
+    };
+    let t = DevTenant::start_with(cfg()).unwrap();
+    let p = login(
+        &t,
+        &[("organization", "kept")],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert!(p.contains_key("code"), "the created org survived");
+    let p = login(
+        &t,
+        &[("organization", DEFAULT_ORG_ID)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert!(
+        p.contains_key("code"),
+        "the membership from the invitation survived"
+    );
+    let p = login(
+        &t,
+        &[("organization", DEFAULT_ORG_ID), ("invitation", &ticket)],
+        SECOND_USER_EMAIL,
+        SECOND_USER_PASSWORD,
+    );
+    assert_eq!(
+        p["error_description"],
+        "invitation not found or already used"
+    );
+    drop(t);
+    let _ = std::fs::remove_file(&path);
 }

@@ -73,7 +73,11 @@ fn pushed_parameters_drive_the_authorization_and_the_code_exchange() {
     let page = par_authorize(
         &t,
         &c,
-        &[("client_id", t.client_id()), ("request_uri", &uri), ("state", "front-channel")],
+        &[
+            ("client_id", t.client_id()),
+            ("request_uri", &uri),
+            ("state", "front-channel"),
+        ],
     );
     assert_eq!(page.status(), 200);
     let loc = submit_login(&t, &c, &page.text().unwrap());
@@ -91,7 +95,11 @@ fn request_uri_is_single_use() {
     let t = DevTenant::start().unwrap();
     let uri = request_uri(
         &t,
-        &[("client_id", t.client_id()), ("response_type", "code"), ("redirect_uri", CALLBACK)],
+        &[
+            ("client_id", t.client_id()),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+        ],
     );
     let q = [("client_id", t.client_id()), ("request_uri", uri.as_str())];
     assert_eq!(par_authorize(&t, &client(), &q).status(), 200);
@@ -109,12 +117,20 @@ fn request_uri_expires() {
     .unwrap();
     let r = push(
         &t,
-        &[("client_id", t.client_id()), ("response_type", "code"), ("redirect_uri", CALLBACK)],
+        &[
+            ("client_id", t.client_id()),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+        ],
     );
     let v: Value = r.json().unwrap();
     assert_eq!(v["expires_in"], 0);
     let uri = v["request_uri"].as_str().unwrap();
-    let r = par_authorize(&t, &client(), &[("client_id", t.client_id()), ("request_uri", uri)]);
+    let r = par_authorize(
+        &t,
+        &client(),
+        &[("client_id", t.client_id()), ("request_uri", uri)],
+    );
     assert_eq!(r.status(), 400);
 }
 
@@ -123,16 +139,27 @@ fn request_uri_belongs_to_the_pushing_client() {
     let t = DevTenant::start().unwrap();
     let uri = request_uri(
         &t,
-        &[("client_id", t.client_id()), ("response_type", "code"), ("redirect_uri", CALLBACK)],
+        &[
+            ("client_id", t.client_id()),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+        ],
     );
-    let r = par_authorize(&t, &client(), &[("client_id", "someoneelse"), ("request_uri", &uri)]);
+    let r = par_authorize(
+        &t,
+        &client(),
+        &[("client_id", "someoneelse"), ("request_uri", &uri)],
+    );
     assert_eq!(r.status(), 400);
     let r = par_authorize(&t, &client(), &[("request_uri", &uri)]);
     assert_eq!(r.status(), 400);
     let r = par_authorize(
         &t,
         &client(),
-        &[("client_id", t.client_id()), ("request_uri", "urn:ietf:params:oauth:request_uri:nope")],
+        &[
+            ("client_id", t.client_id()),
+            ("request_uri", "urn:ietf:params:oauth:request_uri:nope"),
+        ],
     );
     assert_eq!(r.status(), 400);
 }
@@ -141,20 +168,69 @@ fn request_uri_belongs_to_the_pushing_client() {
 fn bad_pushed_requests_are_rfc_9126_errors() {
     let t = DevTenant::start().unwrap();
     let cid = t.client_id();
-    let (s, v) = err(push(&t, &[("client_id", "unknown"), ("response_type", "code"), ("redirect_uri", CALLBACK)]));
+    let (s, v) = err(push(
+        &t,
+        &[
+            ("client_id", "unknown"),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+        ],
+    ));
     assert_eq!((s, v["error"].as_str().unwrap()), (401, "invalid_client"));
     let (s, v) = err(push(&t, &[("client_id", cid), ("response_type", "code")]));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (400, "Missing required parameter: redirect_uri"));
-    let (s, v) = err(push(&t, &[("client_id", cid), ("response_type", "code"), ("redirect_uri", "https://evil.example/cb")]));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (400, "Missing required parameter: redirect_uri")
+    );
+    let (s, v) = err(push(
+        &t,
+        &[
+            ("client_id", cid),
+            ("response_type", "code"),
+            ("redirect_uri", "https://evil.example/cb"),
+        ],
+    ));
     assert_eq!((s, v["error"].as_str().unwrap()), (400, "invalid_request"));
     let (s, v) = err(push(&t, &[("client_id", cid), ("redirect_uri", CALLBACK)]));
-    assert_eq!((s, v["error_description"].as_str().unwrap()), (400, "Missing required parameter: response_type"));
-    let (s, v) = err(push(&t, &[("client_id", cid), ("response_type", "magic"), ("redirect_uri", CALLBACK)]));
-    assert_eq!((s, v["error"].as_str().unwrap()), (400, "unsupported_response_type"));
-    let (s, v) = err(push(&t, &[("client_id", cid), ("response_type", "code"), ("redirect_uri", CALLBACK), ("request_uri", "urn:x")]));
+    assert_eq!(
+        (s, v["error_description"].as_str().unwrap()),
+        (400, "Missing required parameter: response_type")
+    );
+    let (s, v) = err(push(
+        &t,
+        &[
+            ("client_id", cid),
+            ("response_type", "magic"),
+            ("redirect_uri", CALLBACK),
+        ],
+    ));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (400, "unsupported_response_type")
+    );
+    let (s, v) = err(push(
+        &t,
+        &[
+            ("client_id", cid),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+            ("request_uri", "urn:x"),
+        ],
+    ));
     assert_eq!((s, v["error"].as_str().unwrap()), (400, "invalid_request"));
-    let (s, v) = err(push(&t, &[("client_id", cid), ("response_type", "code"), ("redirect_uri", CALLBACK), ("request", "eyJ")]));
-    assert_eq!((s, v["error"].as_str().unwrap()), (400, "request_not_supported"));
+    let (s, v) = err(push(
+        &t,
+        &[
+            ("client_id", cid),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+            ("request", "eyJ"),
+        ],
+    ));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (400, "request_not_supported")
+    );
 }
 
 #[test]
@@ -167,7 +243,11 @@ fn confidential_client_must_authenticate_at_par() {
         ..Config::default()
     })
     .unwrap();
-    let base = [("client_id", t.client_id()), ("response_type", "code"), ("redirect_uri", CALLBACK)];
+    let base = [
+        ("client_id", t.client_id()),
+        ("response_type", "code"),
+        ("redirect_uri", CALLBACK),
+    ];
     assert_eq!(push(&t, &base).status(), 401);
     let mut with = base.to_vec();
     with.push(("client_secret", "s3cret"));
@@ -186,5 +266,38 @@ fn discovery_names_the_par_endpoint() {
     assert_eq!(
         v["pushed_authorization_request_endpoint"],
         format!("{}/oauth/par", t.domain())
+    );
+}
+
+#[test]
+fn pushed_organization_reaches_the_tokens() {
+    let t = DevTenant::start().unwrap();
+    let uri = request_uri(
+        &t,
+        &[
+            ("client_id", t.client_id()),
+            ("response_type", "code"),
+            ("redirect_uri", CALLBACK),
+            ("organization", DEFAULT_ORG_NAME),
+        ],
+    );
+    let c = client();
+    let page = par_authorize(
+        &t,
+        &c,
+        &[("client_id", t.client_id()), ("request_uri", &uri)],
+    );
+    let loc = submit_login(&t, &c, &page.text().unwrap());
+    let code = params_of(&loc)["code"].clone();
+    let r = post_json(
+        &client(),
+        &format!("{}/oauth/token", t.domain()),
+        &serde_json::json!({"grant_type": "authorization_code", "client_id": t.client_id(),
+                            "code": code, "redirect_uri": CALLBACK}),
+    );
+    let v: Value = r.json().unwrap();
+    assert_eq!(
+        decode(v["id_token"].as_str().unwrap()).1["org_id"],
+        DEFAULT_ORG_ID
     );
 }

@@ -70,7 +70,11 @@ fn reuse_after_the_interval_revokes_the_family_and_is_counted() {
         r.json::<Value>().unwrap(),
         json!({"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."})
     );
-    assert_eq!(refresh(&t, &rt2).status(), 403, "the whole family is revoked");
+    assert_eq!(
+        refresh(&t, &rt2).status(),
+        403,
+        "the whole family is revoked"
+    );
     assert_eq!(stats(&t)["refresh_reuse_detections"], 1);
     let d = client()
         .delete(format!("{}/__dev/stats", t.domain()))
@@ -106,7 +110,10 @@ fn the_reuse_interval_is_settable_at_run_time() {
     let t = DevTenant::start().unwrap();
     let r = settings(&t, &json!({"refresh_reuse_interval_secs": 60}));
     assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().unwrap()["refresh_reuse_interval_secs"], 60);
+    assert_eq!(
+        r.json::<Value>().unwrap()["refresh_reuse_interval_secs"],
+        60
+    );
     let rt1 = rt_of(&tokens(&t, "openid offline_access", None));
     let rt2 = rt_of(&refresh(&t, &rt1).json().unwrap());
     assert_eq!(refresh(&t, &rt1).status(), 200);
