@@ -9,14 +9,19 @@
 mod common;
 
 use auth0_devtenant::DevTenant;
-use auth0_native::ffi::{
+// The C layer is a cdylib/staticlib crate with no rlib (see
+// bindings/c/src/lib.rs), so Rust code that calls it compiles its sources in.
+#[allow(dead_code, unused_imports)]
+#[path = "../bindings/c/src/lib.rs"]
+mod c_api;
+use aws_lc_rs::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use c_api::{
     auth0_status, auth0_string_free, auth0_webauth, auth0_webauth_authorize,
     auth0_webauth_build_authorize_url, auth0_webauth_free, auth0_webauth_new,
     auth0_webauth_parse_hash, auth0_webauth_validate_id_token,
 };
-use aws_lc_rs::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};

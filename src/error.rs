@@ -17,10 +17,10 @@ use std::fmt;
 /// The stable category of an [`Error`].
 ///
 /// Each kind maps to exactly one C status (`auth0_status`) and one Python
-/// exception class; new kinds may be added, existing ones never change
-/// meaning.
+/// exception class; new kinds may be added (the enum is exhaustive on
+/// purpose, so that the C and Python mappings fail to compile until they
+/// map a new kind), existing ones never change meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// A caller mistake: a missing or ill-typed option, bad JSON, a NULL or
     /// non-UTF-8 string at the C boundary. Nothing was sent.

@@ -26,7 +26,6 @@ mod dbconnection;
 mod device;
 mod domain;
 mod error;
-pub mod ffi;
 mod headless;
 mod html_form;
 mod http;

@@ -3,8 +3,13 @@
 //! token. (The C test suite under tests/c/ covers them from C.)
 
 mod common;
+// The C layer is a cdylib/staticlib crate with no rlib (see
+// bindings/c/src/lib.rs), so Rust code that calls it compiles its sources in.
+#[allow(dead_code, unused_imports)]
+#[path = "../bindings/c/src/lib.rs"]
+mod c_api;
 
-use auth0_native::ffi::*;
+use c_api::*;
 use common::Tenant;
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};

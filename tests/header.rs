@@ -1,5 +1,5 @@
-//! The committed C header must be exactly what cbindgen generates from
-//! `src/ffi/` now. Set `AUTH0_UPDATE_HEADER=1` to rewrite it.
+//! The committed C header must be exactly what cbindgen generates from the
+//! C layer (`bindings/c/`) now. Set `AUTH0_UPDATE_HEADER=1` to rewrite it.
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ fn committed_header_matches_a_fresh_generation() {
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let mut fresh = Vec::new();
     cbindgen::Builder::new()
-        .with_crate(root)
+        .with_crate(root.join("bindings/c"))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header")

@@ -46,22 +46,6 @@
 
 /* ---- small helpers (a real program would use its JSON library) ------------- */
 
-static const char *status_name(auth0_status status) {
-    switch (status) {
-    case AUTH0_OK: return "AUTH0_OK";
-    case AUTH0_ERROR_INVALID_ARGUMENT: return "AUTH0_ERROR_INVALID_ARGUMENT";
-    case AUTH0_ERROR_NETWORK: return "AUTH0_ERROR_NETWORK";
-    case AUTH0_ERROR_TIMEOUT: return "AUTH0_ERROR_TIMEOUT";
-    case AUTH0_ERROR_SERVER: return "AUTH0_ERROR_SERVER";
-    case AUTH0_ERROR_INVALID_TOKEN: return "AUTH0_ERROR_INVALID_TOKEN";
-    case AUTH0_ERROR_AUTHORIZATION: return "AUTH0_ERROR_AUTHORIZATION";
-    case AUTH0_ERROR_CANCELLED: return "AUTH0_ERROR_CANCELLED";
-    case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
-    case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
-    }
-    return "(unknown status)";
-}
-
 /* Copies the string member `"key":"..."` of `json` into `buf` (simple
  * escapes decoded: the library writes compact JSON). The first match wins,
  * so ask only for keys that occur once. Returns 0 when it is absent. */
@@ -192,7 +176,7 @@ int main(int argc, char **argv) {
         char description[512];
         if (!json_string(result, "description", description, sizeof description))
             snprintf(description, sizeof description, "(no description)");
-        fprintf(stderr, "auth0_webauth_new failed: %s: %s\n", status_name(status), description);
+        fprintf(stderr, "auth0_webauth_new failed: %s: %s\n", auth0_status_name(status), description);
         auth0_string_free(result);
         return 1;
     }
@@ -220,7 +204,7 @@ int main(int argc, char **argv) {
         if (!json_string(result, "code", code, sizeof code)) snprintf(code, sizeof code, "?");
         if (!json_string(result, "description", description, sizeof description))
             snprintf(description, sizeof description, "(no description)");
-        fprintf(stderr, "login failed: %s (%s): %s\n", status_name(status), code, description);
+        fprintf(stderr, "login failed: %s (%s): %s\n", auth0_status_name(status), code, description);
         goto done;
     }
     if (headless && browser.result != 0) {

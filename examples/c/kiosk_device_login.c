@@ -49,22 +49,6 @@
 
 /* ---- small helpers (a real program would use its JSON library) ------------- */
 
-static const char *status_name(auth0_status status) {
-    switch (status) {
-    case AUTH0_OK: return "AUTH0_OK";
-    case AUTH0_ERROR_INVALID_ARGUMENT: return "AUTH0_ERROR_INVALID_ARGUMENT";
-    case AUTH0_ERROR_NETWORK: return "AUTH0_ERROR_NETWORK";
-    case AUTH0_ERROR_TIMEOUT: return "AUTH0_ERROR_TIMEOUT";
-    case AUTH0_ERROR_SERVER: return "AUTH0_ERROR_SERVER";
-    case AUTH0_ERROR_INVALID_TOKEN: return "AUTH0_ERROR_INVALID_TOKEN";
-    case AUTH0_ERROR_AUTHORIZATION: return "AUTH0_ERROR_AUTHORIZATION";
-    case AUTH0_ERROR_CANCELLED: return "AUTH0_ERROR_CANCELLED";
-    case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
-    case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
-    }
-    return "(unknown status)";
-}
-
 /* The string member `"key":"..."` of `json` (first match: ask only for
  * keys that occur once), decoded, malloc'd; NULL when absent. Handles the
  * escapes the library writes (\n in the QR text, \" \\ \/ \uXXXX). */
@@ -338,7 +322,7 @@ int main(int argc, char **argv) {
     status = auth0_webauth_new(options, &web, &result);
     if (status != AUTH0_OK) {
         description = json_string(result, "description");
-        fprintf(stderr, "auth0_webauth_new failed: %s: %s\n", status_name(status),
+        fprintf(stderr, "auth0_webauth_new failed: %s: %s\n", auth0_status_name(status),
                 description ? description : "(no description)");
         goto done;
     }
@@ -380,7 +364,7 @@ int main(int argc, char **argv) {
          * Cancel) or expired_token; AUTH0_ERROR_TIMEOUT; network errors. */
         code = json_string(result, "code");
         description = json_string(result, "description");
-        fprintf(stderr, "login failed: %s (%s): %s\n", status_name(status), code ? code : "?",
+        fprintf(stderr, "login failed: %s (%s): %s\n", auth0_status_name(status), code ? code : "?",
                 description ? description : "(no description)");
     }
 

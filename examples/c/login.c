@@ -44,22 +44,6 @@
 /* ---- small helpers (a real program would use its JSON library) ------------- */
 
 /* The name of a status, for messages. */
-static const char *status_name(auth0_status status) {
-    switch (status) {
-    case AUTH0_OK: return "AUTH0_OK";
-    case AUTH0_ERROR_INVALID_ARGUMENT: return "AUTH0_ERROR_INVALID_ARGUMENT";
-    case AUTH0_ERROR_NETWORK: return "AUTH0_ERROR_NETWORK";
-    case AUTH0_ERROR_TIMEOUT: return "AUTH0_ERROR_TIMEOUT";
-    case AUTH0_ERROR_SERVER: return "AUTH0_ERROR_SERVER";
-    case AUTH0_ERROR_INVALID_TOKEN: return "AUTH0_ERROR_INVALID_TOKEN";
-    case AUTH0_ERROR_AUTHORIZATION: return "AUTH0_ERROR_AUTHORIZATION";
-    case AUTH0_ERROR_CANCELLED: return "AUTH0_ERROR_CANCELLED";
-    case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
-    case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
-    }
-    return "(unknown status)";
-}
-
 /* Writes `s` into `buf` as a JSON string literal (quotes included).
  * Returns 0 when `buf` is too small. */
 static int json_quote(char *buf, size_t cap, const char *s) {
@@ -160,7 +144,7 @@ static void print_error(const char *what, auth0_status status, const char *error
     if (error_json == NULL ||
         !json_string(error_json, end, "description", description, sizeof description))
         snprintf(description, sizeof description, "(no description)");
-    fprintf(stderr, "%s failed: %s: %s\n", what, status_name(status), description);
+    fprintf(stderr, "%s failed: %s: %s\n", what, auth0_status_name(status), description);
 }
 
 /* The environment variable `name` when set and not empty, else `fallback`. */

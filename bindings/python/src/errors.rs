@@ -45,10 +45,9 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Authorization => py.get_type::<AuthorizationError>(),
         ErrorKind::Cancelled => py.get_type::<CancelledError>(),
         ErrorKind::Storage => py.get_type::<StorageError>(),
-        // `ErrorKind` is non-exhaustive: a kind added to the core is an
-        // `InternalError` here until it gets a class (the C layer does the
-        // same with its status).
-        _ => py.get_type::<InternalError>(),
+        // No `_` arm: a kind added to the core must be given a class here
+        // (the C layer's `status_of` likewise).
+        ErrorKind::Internal => py.get_type::<InternalError>(),
     }
 }
 

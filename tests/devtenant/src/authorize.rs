@@ -36,6 +36,8 @@ pub fn tx_from(get: impl Fn(&str) -> Option<String>) -> AuthTx {
         code_challenge: get("code_challenge"),
         code_challenge_method: get("code_challenge_method"),
         connection: get("connection"),
+        organization: get("organization"),
+        invitation: get("invitation"),
     }
 }
 
@@ -170,6 +172,9 @@ pub fn redirect_error(tx: &AuthTx, error: &str, description: &str) -> Response {
 
 /// Finish an authorization for `user`: code and/or tokens to the redirect_uri.
 pub fn complete(app: &App, tx: &AuthTx, user: &User, auth_time: u64) -> Response {
+    if let Err(e) = crate::organizations::admit(app, tx, user) {
+        return redirect_error(tx, "access_denied", &e);
+    }
     let rt = words(&tx.response_type);
     let g = Grant {
         client_id: &tx.client_id,
@@ -178,6 +183,7 @@ pub fn complete(app: &App, tx: &AuthTx, user: &User, auth_time: u64) -> Response
         audience: tx.audience.as_deref(),
         nonce: tx.nonce.as_deref(),
         auth_time,
+        org: tx.organization.as_deref(),
     };
     let mut params = Vec::new();
     let mut code = None;
@@ -202,7 +208,7 @@ pub fn complete(app: &App, tx: &AuthTx, user: &User, auth_time: u64) -> Response
         params.push(("scope".into(), tx.scope.clone()));
         params.push((
             "expires_in".into(),
-            app.cfg.access_token_lifetime_secs.to_string(),
+            app.settings.access_token_lifetime().to_string(),
         ));
         params.push(("token_type".into(), "Bearer".into()));
         at = Some(t);
@@ -251,12 +257,18 @@ pub async fn authorize(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let q = parse_query(q.as_deref());
-    let tx = tx_from_query(&q);
+    let q = match crate::par::expand(&app, parse_query(q.as_deref())) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let mut tx = tx_from_query(&q);
     if let Err(r) = check_client_and_redirect(&app, &tx) {
         return r;
     }
     if let Err(r) = check_tx(&tx) {
+        return r;
+    }
+    if let Err(r) = crate::organizations::check_param(&app, &mut tx) {
         return r;
     }
     if let Some(ticket) = q.get("login_ticket") {

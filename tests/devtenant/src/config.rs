@@ -30,6 +30,9 @@ pub const ALL_GRANTS: &[&str] = &[
     "http://auth0.com/oauth/grant-type/password-realm",
     "http://auth0.com/oauth/grant-type/passwordless/otp",
     "urn:ietf:params:oauth:grant-type:device_code",
+    "http://auth0.com/oauth/grant-type/mfa-otp",
+    "http://auth0.com/oauth/grant-type/mfa-oob",
+    "http://auth0.com/oauth/grant-type/mfa-recovery-code",
 ];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -58,6 +61,24 @@ pub struct Config {
     pub request_log_size: usize,
     /// Tokio worker threads of the server.
     pub worker_threads: usize,
+    /// How long a rotated refresh token may still be exchanged without
+    /// tripping reuse detection (Auth0's "reuse interval"; 0 = none).
+    pub refresh_reuse_interval_secs: u64,
+    /// MFA: `"enrolled"` (only users with an active authenticator) or `"all"`.
+    pub mfa_policy: String,
+    /// MFA is also demanded on the refresh_token grant for enrolled users.
+    pub mfa_on_refresh: bool,
+    pub mfa_token_lifetime_secs: u64,
+    /// Minimum seconds between two mfa-oob polls (else `slow_down`).
+    pub mfa_oob_interval_secs: u64,
+    pub mfa_enrollments: Vec<crate::mfa::EnrollmentConfig>,
+    pub organizations: Vec<crate::organizations::OrgConfig>,
+    pub invitation_lifetime_secs: u64,
+    pub par_lifetime_secs: u64,
+    /// DPoP proofs must carry the server's nonce (`use_dpop_nonce` otherwise).
+    pub dpop_require_nonce: bool,
+    /// Accepted distance of a DPoP proof's `iat` from the server's clock.
+    pub dpop_iat_window_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -165,6 +186,17 @@ impl Default for Config {
             key_grace_secs: 600,
             request_log_size: 500,
             worker_threads: 2,
+            refresh_reuse_interval_secs: 0,
+            mfa_policy: "enrolled".to_string(),
+            mfa_on_refresh: false,
+            mfa_token_lifetime_secs: 600,
+            mfa_oob_interval_secs: 5,
+            mfa_enrollments: Vec::new(),
+            organizations: vec![crate::organizations::OrgConfig::default_org()],
+            invitation_lifetime_secs: 7 * 86_400,
+            par_lifetime_secs: 60,
+            dpop_require_nonce: false,
+            dpop_iat_window_secs: 60,
         }
     }
 }

@@ -128,6 +128,7 @@ pub fn poll(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
                 audience: d.audience.as_deref(),
                 nonce: None,
                 auth_time,
+                org: None,
             };
             json_response(200, &token_response(app, &grant, None))
         }

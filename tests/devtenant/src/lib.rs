@@ -22,10 +22,15 @@ mod db;
 mod dbconn;
 mod dev;
 mod device;
+mod dpop;
 mod keys;
 mod management;
+mod mfa;
+mod organizations;
 mod pages;
+mod par;
 mod passwordless;
+mod settings;
 mod social;
 mod store;
 mod token;
@@ -43,6 +48,8 @@ pub use config::{
     SECOND_USER_EMAIL, SECOND_USER_ID, SECOND_USER_PASSWORD, TEST_USER_EMAIL, TEST_USER_ID,
     TEST_USER_PASSWORD,
 };
+pub use mfa::EnrollmentConfig;
+pub use organizations::{OrgConfig, DEFAULT_ORG_ID, DEFAULT_ORG_NAME};
 
 /// Shared state of one running tenant.
 pub(crate) struct App {
@@ -54,6 +61,11 @@ pub(crate) struct App {
     pub keys: keys::Keys,
     pub store: store::Store,
     pub dev: dev::DevState,
+    pub settings: settings::Settings,
+    pub mfa: mfa::MfaState,
+    pub orgs: organizations::Orgs,
+    pub par: par::ParState,
+    pub dpop: dpop::DpopState,
 }
 
 impl App {
@@ -144,6 +156,11 @@ fn router(app: Arc<App>) -> Router {
         .route("/oauth/device/code", post(device::code))
         .route("/activate", get(device::page).post(device::submit))
         .route("/api/v2/users/{*rest}", any(management::users))
+        .merge(settings::routes())
+        .merge(mfa::routes())
+        .merge(organizations::routes())
+        .merge(par::routes())
+        .merge(dpop::routes())
         .nest("/__dev", dev::routes())
         .fallback(dev::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -173,6 +190,8 @@ fn build_app(config: Config, port: u16) -> std::io::Result<Arc<App>> {
     let fresh_keys = loaded.is_empty();
     let keys = keys::Keys::new(loaded, config.key_grace_secs).map_err(io)?;
     let store = store::Store::new(&config, db).map_err(io)?;
+    let mfa = mfa::MfaState::new(&config, &store).map_err(io)?;
+    let orgs = organizations::Orgs::new(&config, &store).map_err(io)?;
     let domain = format!("http://127.0.0.1:{port}");
     let app = Arc::new(App {
         issuer: format!("{domain}/"),
@@ -180,6 +199,11 @@ fn build_app(config: Config, port: u16) -> std::io::Result<Arc<App>> {
         keys,
         store,
         dev: dev::DevState::new(config.request_log_size),
+        settings: settings::Settings::new(&config),
+        mfa,
+        orgs,
+        par: par::ParState::default(),
+        dpop: dpop::DpopState::default(),
         cfg: config,
     });
     if fresh_keys {

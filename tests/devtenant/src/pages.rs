@@ -40,6 +40,8 @@ pub fn tx_pairs(tx: &AuthTx) -> Vec<(String, String)> {
         ("nonce", &tx.nonce),
         ("code_challenge", &tx.code_challenge),
         ("code_challenge_method", &tx.code_challenge_method),
+        ("organization", &tx.organization),
+        ("invitation", &tx.invitation),
     ];
     for (k, val) in opt {
         if let Some(val) = val {

@@ -35,6 +35,11 @@ pub struct AuthTx {
     pub code_challenge_method: Option<String>,
     #[serde(default)]
     pub connection: Option<String>,
+    /// `organization` (resolved to the org id once checked).
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub invitation: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -267,6 +272,14 @@ pub struct RefreshToken {
     pub audience: Option<String>,
     pub rotated: bool,
     pub expires_ms: u64,
+    /// When it was rotated out (for the reuse interval).
+    #[serde(default)]
+    pub rotated_ms: Option<u64>,
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// RFC 7638 thumbprint of the DPoP key this token is bound to.
+    #[serde(default)]
+    pub jkt: Option<String>,
 }
 
 #[derive(Clone, Debug)]

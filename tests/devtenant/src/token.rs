@@ -29,6 +29,8 @@ pub struct Grant<'a> {
     pub audience: Option<&'a str>,
     pub nonce: Option<&'a str>,
     pub auth_time: u64,
+    /// The organization id the user logged in to.
+    pub org: Option<&'a str>,
 }
 
 pub fn access_token(app: &App, g: &Grant) -> String {
@@ -39,16 +41,19 @@ pub fn access_token(app: &App, g: &Grant) -> String {
         (Some(a), false) => json!(a),
         (None, _) => json!(app.userinfo_url()),
     };
-    app.keys.sign(&json!({
+    let mut c = json!({
         "iss": app.issuer,
         "sub": g.user.user_id,
         "aud": aud,
         "iat": now,
-        "exp": now + app.cfg.access_token_lifetime_secs,
+        "exp": now + app.settings.access_token_lifetime(),
         "azp": g.client_id,
         "scope": g.scope,
         "jti": random_token(12),
-    }))
+    });
+    crate::organizations::add_claims(app, g.org, &mut c);
+    crate::dpop::add_cnf(&mut c);
+    app.keys.sign(&c)
 }
 
 pub fn id_token(app: &App, g: &Grant, at_hash: Option<&str>, c_hash: Option<&str>) -> String {
@@ -70,7 +75,9 @@ pub fn id_token(app: &App, g: &Grant, at_hash: Option<&str>, c_hash: Option<&str
     if let Some(h) = c_hash {
         c.insert("c_hash".into(), json!(h));
     }
-    app.keys.sign(&Value::Object(c))
+    let mut c = Value::Object(c);
+    crate::organizations::add_claims(app, g.org, &mut c);
+    app.keys.sign(&c)
 }
 
 /// Store a new refresh token (in `family`, or a new family).
@@ -84,6 +91,9 @@ pub fn new_refresh(app: &App, g: &Grant, family: Option<String>) -> String {
         audience: g.audience.map(str::to_string),
         rotated: false,
         expires_ms: now_ms() + app.cfg.refresh_token_lifetime_secs * 1000,
+        rotated_ms: None,
+        organization: g.org.map(str::to_string),
+        jkt: crate::dpop::current_jkt(),
     };
     app.store.lock().refresh.insert(id.clone(), r.clone());
     app.store.persist_refresh(&id, Some(&r));
@@ -97,8 +107,8 @@ pub fn token_response(app: &App, g: &Grant, refresh_family: Option<String>) -> V
     let mut body = json!({
         "access_token": at,
         "scope": g.scope,
-        "expires_in": app.cfg.access_token_lifetime_secs,
-        "token_type": "Bearer",
+        "expires_in": app.settings.access_token_lifetime(),
+        "token_type": if crate::dpop::current_jkt().is_some() { "DPoP" } else { "Bearer" },
     });
     if w.contains(&"openid") {
         body["id_token"] = json!(id_token(app, g, Some(&half_hash(&at)), None));
@@ -161,6 +171,9 @@ pub async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         GRANT_PASSWORD_REALM,
         GRANT_OTP,
         GRANT_DEVICE,
+        crate::mfa::GRANT_MFA_OTP,
+        crate::mfa::GRANT_MFA_OOB,
+        crate::mfa::GRANT_MFA_RECOVERY,
     ];
     if !known.contains(&grant.as_str()) {
         return oauth_error(
@@ -177,13 +190,23 @@ pub async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         );
     }
     let cid = client.client_id.clone();
-    match grant.as_str() {
+    // Every token this request issues is bound to its DPoP proof's key, if any.
+    let jkt = match crate::dpop::token_proof(&app, &headers, "/oauth/token") {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    let bound = jkt.is_some();
+    let r = crate::dpop::scoped(jkt, || match grant.as_str() {
         GRANT_PASSWORD_REALM => password_realm(&app, &cid, &body),
         GRANT_OTP => otp(&app, &cid, &body),
         GRANT_DEVICE => device::poll(&app, &cid, &body),
         "authorization_code" => authorization_code(&app, &cid, &body),
+        g if g.starts_with("http://auth0.com/oauth/grant-type/mfa-") => {
+            crate::mfa::grant(&app, &cid, g, &body)
+        }
         _ => refresh(&app, &cid, &body),
-    }
+    });
+    crate::dpop::with_nonce(&app, r, bound)
 }
 
 fn password_realm(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
@@ -212,7 +235,11 @@ fn password_realm(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
         audience: audience.as_deref(),
         nonce: None,
         auth_time: now_s(),
+        org: None,
     };
+    if let Some(r) = crate::mfa::gate(app, &g, None) {
+        return r;
+    }
     json_response(200, &token_response(app, &g, None))
 }
 
@@ -247,7 +274,11 @@ fn otp(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
         audience: audience.as_deref(),
         nonce: None,
         auth_time: now_s(),
+        org: None,
     };
+    if let Some(r) = crate::mfa::gate(app, &g, None) {
+        return r;
+    }
     json_response(200, &token_response(app, &g, None))
 }
 
@@ -288,6 +319,7 @@ fn authorization_code(app: &App, cid: &str, body: &Map<String, Value>) -> Respon
         audience: entry.tx.audience.as_deref(),
         nonce: entry.tx.nonce.as_deref(),
         auth_time: entry.auth_time,
+        org: entry.tx.organization.as_deref(),
     };
     json_response(200, &token_response(app, &g, None))
 }
@@ -301,34 +333,39 @@ fn refresh(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
     let Some(entry) = g.refresh.get(&rt).cloned() else {
         return invalid();
     };
-    if entry.client_id != cid {
+    let now = now_ms();
+    if entry.client_id != cid || entry.expires_ms <= now {
         return invalid();
     }
-    if entry.rotated || entry.expires_ms <= now_ms() {
-        // Reuse of a rotated token: revoke the whole family.
-        let family: Vec<String> = g
-            .refresh
-            .iter()
-            .filter(|(_, r)| r.family == entry.family)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in &family {
-            g.refresh.remove(k);
-        }
-        drop(g);
-        for k in &family {
-            app.store.persist_refresh(k, None);
-        }
-        return invalid();
+    if let Err(r) = crate::dpop::check_refresh_binding(entry.jkt.as_deref()) {
+        return r;
     }
-    let rotated = RefreshToken {
-        rotated: true,
-        ..entry.clone()
-    };
-    g.refresh.insert(rt.clone(), rotated.clone());
+    if entry.rotated {
+        let interval = app.settings.refresh_reuse_interval_ms();
+        let within = entry.rotated_ms.is_some_and(|t| now < t + interval);
+        if !within {
+            // Reuse of a rotated token after the interval: revoke the whole family.
+            let family: Vec<String> = g
+                .refresh
+                .iter()
+                .filter(|(_, r)| r.family == entry.family)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in &family {
+                g.refresh.remove(k);
+            }
+            drop(g);
+            for k in &family {
+                app.store.persist_refresh(k, None);
+            }
+            app.settings.count(crate::settings::Counter::ReuseDetected);
+            return invalid();
+        }
+        app.settings
+            .count(crate::settings::Counter::ReuseWithinInterval);
+    }
     let user = g.users.get(&entry.user_id).cloned();
     drop(g);
-    app.store.persist_refresh(&rt, Some(&rotated));
     let Some(user) = user else { return invalid() };
     let grant = Grant {
         client_id: cid,
@@ -337,8 +374,37 @@ fn refresh(app: &App, cid: &str, body: &Map<String, Value>) -> Response {
         audience: entry.audience.as_deref(),
         nonce: None,
         auth_time: now_s(),
+        org: entry.organization.as_deref(),
     };
+    if app.settings.mfa_on_refresh() {
+        if let Some(r) = crate::mfa::gate(app, &grant, Some((rt.clone(), entry.family.clone()))) {
+            return r;
+        }
+    }
+    if !mark_rotated(app, &rt) && !entry.rotated {
+        // A concurrent request rotated it first: judge this one as a reuse.
+        return refresh(app, cid, body);
+    }
     json_response(200, &token_response(app, &grant, Some(entry.family)))
+}
+
+/// Rotate `rt` out, the first time only (the reuse interval counts from
+/// then); whether this call rotated it.
+pub fn mark_rotated(app: &App, rt: &str) -> bool {
+    let mut g = app.store.lock();
+    let Some(r) = g.refresh.get_mut(rt) else {
+        return false;
+    };
+    if r.rotated {
+        return false;
+    }
+    r.rotated = true;
+    r.rotated_ms = Some(now_ms());
+    let r = r.clone();
+    drop(g);
+    app.store.persist_refresh(rt, Some(&r));
+    app.settings.count(crate::settings::Counter::Rotation);
+    true
 }
 
 pub async fn revoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -369,6 +435,9 @@ pub async fn revoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
         });
     }
     drop(g);
+    if !gone.is_empty() {
+        app.settings.count(crate::settings::Counter::Revocation);
+    }
     for k in gone {
         app.store.persist_refresh(&k, None);
     }
@@ -406,12 +475,15 @@ fn unauthorized() -> Response {
     r
 }
 
-pub async fn userinfo(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let Some(tok) = crate::util::bearer(&headers) else {
-        return unauthorized();
-    };
-    let Some(c) = verify_token(&app, &tok) else {
-        return unauthorized();
+pub async fn userinfo(
+    State(app): State<Arc<App>>,
+    method: axum::http::Method,
+    headers: HeaderMap,
+) -> Response {
+    let c = match crate::dpop::resource_auth(&app, method.as_str(), &headers, "/userinfo") {
+        Ok(Some(c)) => c,
+        Ok(None) => return unauthorized(),
+        Err(r) => return r,
     };
     if !aud_contains(&c, &app.userinfo_url()) {
         return unauthorized();
@@ -453,7 +525,9 @@ pub async fn openid_configuration(State(app): State<Arc<App>>) -> Response {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "claims_supported": ["aud", "auth_time", "created_at", "email", "email_verified", "exp", "family_name", "given_name", "iat", "identities", "iss", "name", "nickname", "phone_number", "picture", "sub"],
             "request_uri_parameter_supported": false,
-            "grant_types_supported": ["authorization_code", "implicit", "refresh_token", GRANT_PASSWORD_REALM, GRANT_OTP, GRANT_DEVICE],
+            "pushed_authorization_request_endpoint": format!("{d}/oauth/par"),
+            "dpop_signing_alg_values_supported": ["ES256"],
+            "grant_types_supported": ["authorization_code", "implicit", "refresh_token", GRANT_PASSWORD_REALM, GRANT_OTP, GRANT_DEVICE, crate::mfa::GRANT_MFA_OTP, crate::mfa::GRANT_MFA_OOB, crate::mfa::GRANT_MFA_RECOVERY],
         }),
     )
 }

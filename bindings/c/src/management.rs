@@ -1,8 +1,9 @@
-//! `auth0_management`: the C face of [`crate::Management`].
+//! `auth0_management`: the C face of [`auth0_native::Management`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
-use crate::options::{as_object, require_str};
-use crate::{Binding, Error, Management};
+use super::handles::Handle;
+use auth0_native::options::{as_object, require_str};
+use auth0_native::{Binding, Error, Management};
 use serde_json::Value;
 use std::ffi::c_char;
 
@@ -11,11 +12,19 @@ use std::ffi::c_char;
 ///
 /// Opaque. Created by `auth0_management_new`, released by
 /// `auth0_management_free`. Thread safety: operations may be called on the
-/// same handle from several threads at once; `auth0_management_free` must
-/// not race with calls in flight.
+/// same handle from several threads at once. `auth0_management_free` may
+/// be called while calls are in flight: they finish normally and the
+/// handle's resources are released as the last one returns. A freed handle
+/// is rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_management {
     inner: Management,
+}
+
+impl Handle for auth0_management {
+    const KIND: usize = 2;
+    const C_NAME: &'static str = "auth0_management";
+    const FREE: &'static str = "auth0_management_free";
 }
 
 /// Creates a Management handle from `{"domain":…,"token":…}` (both
@@ -44,12 +53,13 @@ pub unsafe extern "C" fn auth0_management_new(
     }
 }
 
-/// Releases a Management handle. NULL is ignored. Call it once, after every
-/// other call on the handle has returned.
+/// Releases a Management handle. NULL is ignored, and so is a handle freed
+/// already. Calls still in flight on the handle finish normally; its
+/// resources are released as the last one returns. Any later call with the
+/// handle fails with `AUTH0_ERROR_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_management_free(management: *mut auth0_management) {
-    // SAFETY: the caller passes NULL or a handle from `auth0_management_new`, once.
-    unsafe { free_handle(management) }
+    free_handle(management)
 }
 
 /// auth0.js's `getUser(userId)`: `GET /api/v2/users/{userId}` (the id is
@@ -147,29 +157,26 @@ pub unsafe extern "C" fn auth0_management_unlink_user(
     }
 }
 
-fn user_id(o: &crate::Options) -> Result<&str, Error> {
+fn user_id(o: &auth0_native::Options) -> Result<&str, Error> {
     require_str(o, "userId", "userId parameter is not valid")
 }
 
 /// The body every Management operation shares (see `with_webauth`).
 ///
 /// # Safety
-/// `management` is NULL or a live handle; `options_json` is NULL or a
-/// NUL-terminated string; `out_json` is NULL or writable.
+/// `options_json` is NULL or a NUL-terminated string; `out_json` is NULL or
+/// writable. `management` may be anything: it is looked up, never
+/// dereferenced.
 unsafe fn with_management(
     management: *const auth0_management,
     options_json: *const c_char,
     out_json: *mut *mut c_char,
-    f: impl FnOnce(&Management, &crate::Options) -> Result<Value, Error>,
+    f: impl FnOnce(&Management, &auth0_native::Options) -> Result<Value, Error>,
 ) -> auth0_status {
     run_json(out_json, || {
+        let m = arg_handle(management, "management")?;
         // SAFETY: forwarded from the caller.
-        let (m, options) = unsafe {
-            (
-                arg_handle(management, "management")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
+        let options = unsafe { arg_json(options_json, "options_json", true) }?;
         let o = as_object(&options, "options parameter is not valid")?;
         f(&m.inner, o)
     })

@@ -1,9 +1,10 @@
-//! `auth0_webauth`: the C face of [`crate::WebAuth`].
+//! `auth0_webauth`: the C face of [`auth0_native::WebAuth`].
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
+use super::handles::Handle;
 use super::json_out::{UrlAnswer, WriteJson};
-use crate::options::{as_object, require_str};
-use crate::{Binding, Error, WebAuth};
+use auth0_native::options::{as_object, require_str};
+use auth0_native::{Binding, Error, WebAuth};
 use std::ffi::c_char;
 
 /// An Auth0 Authentication API client for one tenant and application
@@ -11,11 +12,19 @@ use std::ffi::c_char;
 ///
 /// Opaque. Created by `auth0_webauth_new`, released by `auth0_webauth_free`.
 /// Thread safety: every `auth0_webauth_*` operation may be called on the
-/// same handle from several threads at once; `auth0_webauth_free` must not
-/// race with calls still in flight on that handle.
+/// same handle from several threads at once. `auth0_webauth_free` may be
+/// called while calls are in flight: they finish normally and the handle's
+/// resources are released as the last one returns. A freed handle is
+/// rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_webauth {
     inner: WebAuth,
+}
+
+impl Handle for auth0_webauth {
+    const KIND: usize = 1;
+    const C_NAME: &'static str = "auth0_webauth";
+    const FREE: &'static str = "auth0_webauth_free";
 }
 
 const _: () = {
@@ -56,12 +65,14 @@ pub unsafe extern "C" fn auth0_webauth_new(
     }
 }
 
-/// Releases a WebAuth handle. NULL is ignored. Call it once, after every
-/// other call on the handle has returned.
+/// Releases a WebAuth handle. NULL is ignored, and so is a handle freed
+/// already (a second free is harmless). Calls still in flight on the
+/// handle finish normally; its resources are released as the last one
+/// returns. Any later call with the handle fails with
+/// `AUTH0_ERROR_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_webauth_free(webauth: *mut auth0_webauth) {
-    // SAFETY: the caller passes NULL or a handle from `auth0_webauth_new`, once.
-    unsafe { free_handle(webauth) }
+    free_handle(webauth)
 }
 
 /// auth0.js's `client.buildAuthorizeUrl(options)`: builds the `/authorize`
@@ -239,8 +250,8 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
 /// options (NULL is `{}`), run `f`, write the result or the error.
 ///
 /// # Safety
-/// `webauth` is NULL or a live handle; `options_json` is NULL or a
-/// NUL-terminated string; `out_json` is NULL or writable.
+/// `options_json` is NULL or a NUL-terminated string; `out_json` is NULL or
+/// writable. `webauth` may be anything: it is looked up, never dereferenced.
 pub(super) unsafe fn with_webauth<T: WriteJson>(
     webauth: *const auth0_webauth,
     options_json: *const c_char,
@@ -248,13 +259,9 @@ pub(super) unsafe fn with_webauth<T: WriteJson>(
     f: impl FnOnce(&WebAuth, &serde_json::Value) -> Result<T, Error>,
 ) -> auth0_status {
     run_json(out_json, || {
+        let web = arg_handle(webauth, "webauth")?;
         // SAFETY: forwarded from the caller.
-        let (web, options) = unsafe {
-            (
-                arg_handle(webauth, "webauth")?,
-                arg_json(options_json, "options_json", true)?,
-            )
-        };
+        let options = unsafe { arg_json(options_json, "options_json", true) }?;
         f(&web.inner, &options)
     })
 }

@@ -1,11 +1,13 @@
 //! The panic boundary and argument conversion shared by every entry point,
 //! and the one place where a core [`ErrorKind`] becomes a C status.
 
+use super::handles::{self, Handle};
 use super::json_out::WriteJson;
-use crate::{Error, ErrorKind};
+use auth0_native::{Error, ErrorKind};
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 /// The result category of every fallible function.
 ///
@@ -22,8 +24,9 @@ pub enum auth0_status {
     /// A caller mistake, nothing was sent: a NULL pointer, a string that is
     /// not UTF-8, text that is not JSON, a missing or ill-typed option. The
     /// error's `code` says which (`null_parameter`, `invalid_utf8`,
-    /// `invalid_json`, `invalid_argument`) and its `description` names the
-    /// parameter or option.
+    /// `invalid_json`, `invalid_argument`, or `invalid_handle` for a handle
+    /// that was freed already or is not a handle) and its `description`
+    /// names the parameter or option.
     AUTH0_ERROR_INVALID_ARGUMENT = 1,
     /// The server could not be reached or the connection broke.
     AUTH0_ERROR_NETWORK = 2,
@@ -54,8 +57,31 @@ pub(crate) fn status_of(kind: ErrorKind) -> auth0_status {
         ErrorKind::Authorization => auth0_status::AUTH0_ERROR_AUTHORIZATION,
         ErrorKind::Cancelled => auth0_status::AUTH0_ERROR_CANCELLED,
         ErrorKind::Storage => auth0_status::AUTH0_ERROR_STORAGE,
-        _ => auth0_status::AUTH0_ERROR_INTERNAL,
+        // No `_` arm: a new kind must be given its status here.
+        ErrorKind::Internal => auth0_status::AUTH0_ERROR_INTERNAL,
     }
+}
+
+/// The name of a status as a static string, e.g. `"AUTH0_ERROR_TIMEOUT"`
+/// for `AUTH0_ERROR_TIMEOUT`, for logs and messages.
+///
+/// Never NULL. Do not free the string. Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn auth0_status_name(status: auth0_status) -> *const c_char {
+    use auth0_status::*;
+    let name: &'static CStr = match status {
+        AUTH0_OK => c"AUTH0_OK",
+        AUTH0_ERROR_INVALID_ARGUMENT => c"AUTH0_ERROR_INVALID_ARGUMENT",
+        AUTH0_ERROR_NETWORK => c"AUTH0_ERROR_NETWORK",
+        AUTH0_ERROR_TIMEOUT => c"AUTH0_ERROR_TIMEOUT",
+        AUTH0_ERROR_SERVER => c"AUTH0_ERROR_SERVER",
+        AUTH0_ERROR_INVALID_TOKEN => c"AUTH0_ERROR_INVALID_TOKEN",
+        AUTH0_ERROR_AUTHORIZATION => c"AUTH0_ERROR_AUTHORIZATION",
+        AUTH0_ERROR_CANCELLED => c"AUTH0_ERROR_CANCELLED",
+        AUTH0_ERROR_STORAGE => c"AUTH0_ERROR_STORAGE",
+        AUTH0_ERROR_INTERNAL => c"AUTH0_ERROR_INTERNAL",
+    };
+    name.as_ptr()
 }
 
 fn panic_error() -> Error {
@@ -177,15 +203,36 @@ pub(crate) unsafe fn arg_json(
     Ok(value)
 }
 
-/// Borrows a handle argument, naming `name` when it is NULL.
-///
-/// # Safety
-/// `p` is NULL or a live handle made by this library.
-pub(crate) unsafe fn arg_handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, Error> {
-    // SAFETY: the caller promises a live handle or NULL.
-    unsafe { p.as_ref() }.ok_or_else(|| {
-        Error::invalid_argument(format!("{name} must not be NULL")).with_code("null_parameter")
+/// The live object behind a handle argument, held for the caller's call;
+/// `name` is the parameter, named when it is NULL (`null_parameter`) or not
+/// a live handle of its type (`invalid_handle`: freed already, of another
+/// type, or never made by this library).
+pub(crate) fn arg_handle<T: Handle>(p: *const T, name: &str) -> Result<Arc<T>, Error> {
+    if p.is_null() {
+        return Err(
+            Error::invalid_argument(format!("{name} must not be NULL")).with_code("null_parameter")
+        );
+    }
+    handles::get(p).ok_or_else(|| {
+        Error::invalid_argument(format!(
+            "{name} is not a live {} handle: it was freed already ({}), or is not a handle",
+            T::C_NAME,
+            T::FREE
+        ))
+        .with_code("invalid_handle")
     })
+}
+
+/// A nullable handle argument: `None` for NULL, an error as
+/// [`arg_handle`] for anything else that is not a live handle.
+pub(crate) fn arg_optional_handle<T: Handle>(
+    p: *const T,
+    name: &str,
+) -> Result<Option<Arc<T>>, Error> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    arg_handle(p, name).map(Some)
 }
 
 /// The body of every `_new`: parse `options_json` (required), `build` the
@@ -195,7 +242,7 @@ pub(crate) unsafe fn arg_handle<'a, T>(p: *const T, name: &str) -> Result<&'a T,
 /// # Safety
 /// `options_json` is NULL or a NUL-terminated string; `out` and
 /// `error_json` are NULL or writable.
-pub(crate) unsafe fn new_handle<H>(
+pub(crate) unsafe fn new_handle<H: Handle>(
     options_json: *const c_char,
     out: *mut *mut H,
     error_json: *mut *mut c_char,
@@ -210,23 +257,46 @@ pub(crate) unsafe fn new_handle<H>(
         // SAFETY: the caller promises a NUL-terminated string or NULL.
         let options = unsafe { arg_json(options_json, "options_json", false) }?;
         let handle = build(&options)?;
+        let handle = handles::insert(handle).ok_or_else(|| {
+            Error::internal("too many live handles: free some before making more")
+        })?;
         // SAFETY: as above.
-        unsafe { *out = Box::into_raw(Box::new(handle)) };
+        unsafe { *out = handle };
         Ok(())
     })
 }
 
-/// The body of every `_free`: NULL is ignored; a panic in a destructor is
-/// contained.
-///
-/// # Safety
-/// `handle` is NULL or was made by [`new_handle`] and is released once.
-pub(crate) unsafe fn free_handle<H>(handle: *mut H) {
+/// The body of a constructor that takes no options and reports failure by
+/// a NULL handle alone (`auth0_cancel_new`): panics are contained.
+pub(crate) fn new_plain_handle<H: Handle>(build: impl FnOnce() -> H) -> *mut H {
+    catch_unwind(AssertUnwindSafe(|| handles::insert(build())))
+        .ok()
+        .flatten()
+        .unwrap_or(std::ptr::null_mut())
+}
+
+/// The body of a function that reports no error (`auth0_cancel_cancel`,
+/// `auth0_cancel_is_cancelled`): `f` on the live object behind `p`, with
+/// panics contained; `otherwise` for NULL, a stale handle or a pointer that
+/// is not a handle, or when `f` panicked.
+pub(crate) fn with_plain_handle<H: Handle, R>(
+    p: *const H,
+    otherwise: R,
+    f: impl FnOnce(&H) -> R,
+) -> R {
+    catch_unwind(AssertUnwindSafe(|| handles::get(p).map(|h| f(&h))))
+        .ok()
+        .flatten()
+        .unwrap_or(otherwise)
+}
+
+/// The body of every `_free`: unregisters the handle, whose object is
+/// dropped now or, when calls on it are still in flight, as the last of
+/// them returns. NULL, a handle freed already and a pointer that was never
+/// a handle are ignored; a panic in a destructor is contained.
+pub(crate) fn free_handle<H: Handle>(handle: *const H) {
     if handle.is_null() {
         return;
     }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: made by `Box::into_raw` in `new_handle`, released once.
-        drop(unsafe { Box::from_raw(handle) });
-    }));
+    let _ = catch_unwind(AssertUnwindSafe(|| handles::remove(handle)));
 }

@@ -9,7 +9,7 @@
 //! (issue 7). Numbers, and strings that do need escaping, still go through
 //! serde_json, and the output is byte for byte serde_json's (tests below).
 
-use crate::{AuthResult, AuthorizeUrl};
+use auth0_native::{AuthResult, AuthorizeUrl};
 use serde_json::Value;
 
 /// A result the C API returns as JSON.

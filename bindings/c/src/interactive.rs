@@ -2,9 +2,12 @@
 //! `auth0_webauth_popup_authorize` (browser + loopback + PKCE) and the
 //! device flow (`auth0_webauth_device_start` / `_poll` / `_login`).
 
-use super::boundary::auth0_status;
+use super::boundary::{
+    arg_optional_handle, auth0_status, free_handle, new_plain_handle, with_plain_handle,
+};
+use super::handles::Handle;
 use super::webauth::{auth0_webauth, with_webauth};
-use crate::{CancelToken, Interaction, Opener};
+use auth0_native::{CancelToken, Error, Interaction, Opener};
 use std::ffi::{c_char, c_int, c_void, CString};
 
 /// A cancel token: lets another thread end a blocking interactive call
@@ -14,10 +17,18 @@ use std::ffi::{c_char, c_int, c_void, CString};
 /// Opaque. Created by `auth0_cancel_new`, released by `auth0_cancel_free`.
 /// Once cancelled it stays cancelled (a call given a cancelled token fails
 /// at once), so use a fresh token per operation. `auth0_cancel_cancel` may
-/// be called from any thread, at any time, any number of times.
+/// be called from any thread, at any time, any number of times. A call
+/// given a token that was freed already fails with
+/// `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_cancel {
     inner: CancelToken,
+}
+
+impl Handle for auth0_cancel {
+    const KIND: usize = 3;
+    const C_NAME: &'static str = "auth0_cancel";
+    const FREE: &'static str = "auth0_cancel_free";
 }
 
 /// An app-supplied opener of the login URL (a web view, a kiosk browser,
@@ -48,51 +59,34 @@ pub type auth0_device_code_fn =
 /// `auth0_cancel_free`. Returns NULL only if memory ran out.
 #[no_mangle]
 pub extern "C" fn auth0_cancel_new() -> *mut auth0_cancel {
-    std::panic::catch_unwind(|| {
-        Box::into_raw(Box::new(auth0_cancel {
-            inner: CancelToken::new(),
-        }))
+    new_plain_handle(|| auth0_cancel {
+        inner: CancelToken::new(),
     })
-    .unwrap_or(std::ptr::null_mut())
 }
 
 /// Cancels every call watching `cancel`: they return
-/// `AUTH0_ERROR_CANCELLED` promptly. NULL is ignored. Thread-safe: meant
-/// to be called from another thread (a UI's Cancel button, a signal
-/// handler's helper thread) while the call blocks.
+/// `AUTH0_ERROR_CANCELLED` promptly. NULL, and a token freed already, are
+/// ignored. Thread-safe: meant to be called from another thread (a UI's
+/// Cancel button, a signal handler's helper thread) while the call blocks.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_cancel_cancel(cancel: *const auth0_cancel) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the caller promises NULL or a live token.
-        if let Some(c) = unsafe { cancel.as_ref() } {
-            c.inner.cancel();
-        }
-    }));
+    with_plain_handle(cancel, (), |c| c.inner.cancel())
 }
 
-/// 1 when `cancel` has been cancelled, 0 when not or when `cancel` is
-/// NULL. Thread-safe.
+/// 1 when `cancel` has been cancelled, 0 when not, or when `cancel` is
+/// NULL or was freed already. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_cancel_is_cancelled(cancel: *const auth0_cancel) -> c_int {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the caller promises NULL or a live token.
-        unsafe { cancel.as_ref() }.is_some_and(|c| c.inner.is_cancelled()) as c_int
-    }))
-    .unwrap_or(0)
+    with_plain_handle(cancel, 0, |c| c_int::from(c.inner.is_cancelled()))
 }
 
-/// Releases a cancel token. NULL is ignored. Call it once, after every
-/// call given this token has returned and no thread can still call
-/// `auth0_cancel_cancel` on it.
+/// Releases a cancel token. NULL is ignored, and so is a token freed
+/// already. Calls still watching the token keep watching it (and can still
+/// be cancelled through it by a thread that has not seen the free) until
+/// they return; its memory is released as the last one does.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_cancel_free(cancel: *mut auth0_cancel) {
-    if cancel.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: made by `Box::into_raw` in `auth0_cancel_new`, released once.
-        drop(unsafe { Box::from_raw(cancel) });
-    }));
+    free_handle(cancel)
 }
 
 /// A C callback and its user data, called only on the thread that made
@@ -117,15 +111,11 @@ unsafe impl<F> Send for CCallback<F> {}
 // SAFETY: as above; the callback is never called concurrently.
 unsafe impl<F> Sync for CCallback<F> {}
 
-/// The token of a nullable `auth0_cancel` argument.
-///
-/// # Safety
-/// `cancel` is NULL or a live token.
-unsafe fn token_of(cancel: *const auth0_cancel) -> CancelToken {
-    // SAFETY: forwarded from the caller.
-    unsafe { cancel.as_ref() }
+/// The token of a nullable `auth0_cancel` argument (a fresh one for NULL).
+fn token_of(cancel: *const auth0_cancel) -> Result<CancelToken, Error> {
+    Ok(arg_optional_handle(cancel, "cancel")?
         .map(|c| c.inner.clone())
-        .unwrap_or_default()
+        .unwrap_or_default())
 }
 
 /// auth0.js's `webAuth.popup.authorize(options)` for native apps: the
@@ -173,7 +163,7 @@ pub unsafe extern "C" fn auth0_webauth_popup_authorize(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let mut interaction = Interaction::new().with_cancel(token_of(cancel));
+            let mut interaction = Interaction::new().with_cancel(token_of(cancel)?);
             if let Some(f) = open_url {
                 let cb = CCallback { f, user_data };
                 interaction = interaction.with_opener(Opener::Callback(Box::new(move |url| {
@@ -246,7 +236,7 @@ pub unsafe extern "C" fn auth0_webauth_device_poll(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.device_poll(options, &token_of(cancel))
+            web.device_poll(options, &token_of(cancel)?)
         })
     }
 }
@@ -273,7 +263,7 @@ pub unsafe extern "C" fn auth0_webauth_device_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let token = token_of(cancel);
+            let token = token_of(cancel)?;
             web.device_login(options, &token, |code| {
                 if let (Some(f), Ok(text)) = (on_code, CString::new(code.to_string())) {
                     // (Inside the `unsafe` block above.) SAFETY: a C function
