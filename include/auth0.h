@@ -17,22 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define INDEX_BITS 24
-
-#define INDEX_BITS 12
-
-#define GENERATION_BITS 28
-
-#define GENERATION_BITS 12
-
-#define KIND_BITS 4
-
-#define KIND_BITS 4
-
-#define MAGIC 165
-
-#define MAGIC 10
-
 /**
  * The result category of every fallible function.
  *
