@@ -26,22 +26,6 @@
 /** `"MAJOR.MINOR.PATCH"`: equal to `auth0_version()` of the library it came with. */
 #define AUTH0_VERSION_STRING "0.1.0"
 
-#define INDEX_BITS 24
-
-#define INDEX_BITS 12
-
-#define GENERATION_BITS 28
-
-#define GENERATION_BITS 12
-
-#define KIND_BITS 4
-
-#define KIND_BITS 4
-
-#define MAGIC 165
-
-#define MAGIC 10
-
 /**
  * The result category of every fallible function.
  *

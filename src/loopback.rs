@@ -1,35 +1,52 @@
 //! The loopback redirect listener of native logins (RFC 8252 §7.3).
 //!
 //! It binds the loopback interface only — `127.0.0.1`, or `[::1]` when the
-//! redirect URI names it — on the redirect URI's port, on the first free
-//! port of a pre-registered list, or on an ephemeral port. It then waits for
-//! exactly one callback on the redirect path that carries the expected
-//! `state`: stray requests (a favicon, another path) get a 404, a callback
-//! with another state a 400, and the wait goes on. Answers sent in the
+//! redirect URI names it, or both for `localhost` (so that no other local
+//! user can take the address family the browser may try first, RFC 8252
+//! §8.3) — on the redirect URI's port, on the first free port of a
+//! pre-registered list, or on an ephemeral port. It then waits for exactly
+//! one callback on the redirect path that carries the expected `state`:
+//! stray requests (a favicon, another path) get a 404, a callback with
+//! another state or with a `Host` that is not the loopback address and
+//! port (DNS rebinding) a 400, and the wait goes on. Answers sent in the
 //! fragment (implicit response types) never reach a server, so a bare GET
 //! of the redirect path is answered with a tiny page that posts the
-//! fragment back. std::net only: one accept thread, one short-lived thread
-//! per connection, no async runtime.
+//! fragment back.
+//!
+//! Any local user can connect to the listener, so a connection cannot hold
+//! it: each has a total deadline to send a bounded request, and when the
+//! connection cap is reached the oldest connection that has not shown the
+//! right `state` is closed to make room. std::net only: one accept thread
+//! per address, one short-lived thread per connection, no async runtime.
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The redirect URI of a popup login when none is configured.
 pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
-/// How long one connection may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection may take, from its accept, to send its whole
+/// request (a browser sends it at once; a socket that drips bytes is not
+/// kept alive by them).
+const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+/// How long writing an answer may take.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Cap on a request's head and on a posted body.
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 64 * 1024;
-/// Connections handled at once; more are closed unanswered.
+/// Connections handled at once; past it the oldest one that has not shown
+/// the right state is closed.
 const MAX_CONNECTIONS: usize = 32;
+/// Ephemeral ports tried for `localhost` when `[::1]` is taken on the port
+/// `127.0.0.1` was given.
+const DUAL_BIND_ATTEMPTS: usize = 8;
 
 const DEFAULT_SUCCESS_HTML: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Login complete</title></head>\
 <body style=\"font-family:sans-serif;text-align:center;margin-top:4em\"><h1 id=\"auth0-native-result\">You are logged in</h1>\
@@ -74,9 +91,30 @@ fn escape(s: &str) -> String {
 
 /// A listener bound to its port, not yet serving.
 pub(crate) struct Bound {
-    tcp: TcpListener,
+    /// One listener per loopback address: two for `localhost`.
+    tcp: Vec<TcpListener>,
     redirect_uri: String,
     path: String,
+}
+
+/// Binds `ip:port`, and for `localhost` `[::1]` on the same port too.
+fn bind_at(ip: IpAddr, port: u16, localhost: bool) -> std::io::Result<Vec<TcpListener>> {
+    let first = TcpListener::bind(SocketAddr::new(ip, port))?;
+    if !localhost {
+        return Ok(vec![first]);
+    }
+    let port = first.local_addr()?.port();
+    match TcpListener::bind(SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port)) {
+        Ok(second) => Ok(vec![first, second]),
+        // No IPv6 loopback on this machine: nobody can bind it either.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::AddrNotAvailable
+                || e.raw_os_error() == Some(libc::EAFNOSUPPORT) =>
+        {
+            Ok(vec![first])
+        }
+        Err(e) => Err(e),
+    }
 }
 
 impl Bound {
@@ -95,23 +133,30 @@ impl Bound {
         if url.scheme() != "http" || url.fragment().is_some() {
             return Err(invalid());
         }
-        let ip: IpAddr = match url.host() {
-            Some(url::Host::Ipv4(a)) if a == Ipv4Addr::LOCALHOST => Ipv4Addr::LOCALHOST.into(),
-            Some(url::Host::Ipv6(a)) if a == Ipv6Addr::LOCALHOST => Ipv6Addr::LOCALHOST.into(),
+        // A browser resolves `localhost` to both loopback addresses and may
+        // try either: both are bound, on the same port.
+        let (ip, localhost): (IpAddr, bool) = match url.host() {
+            Some(url::Host::Ipv4(a)) if a == Ipv4Addr::LOCALHOST => {
+                (Ipv4Addr::LOCALHOST.into(), false)
+            }
+            Some(url::Host::Ipv6(a)) if a == Ipv6Addr::LOCALHOST => {
+                (Ipv6Addr::LOCALHOST.into(), false)
+            }
             Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
-                Ipv4Addr::LOCALHOST.into()
+                (Ipv4Addr::LOCALHOST.into(), true)
             }
             _ => return Err(invalid()),
         };
         let candidates: Vec<u16> = match url.port() {
             Some(p) if p != 0 => vec![p],
             _ if !ports.is_empty() => ports.to_vec(),
+            _ if localhost => vec![0; DUAL_BIND_ATTEMPTS],
             _ => vec![0],
         };
         let mut last_error = None;
         let mut tcp = None;
         for port in &candidates {
-            match TcpListener::bind(SocketAddr::new(ip, *port)) {
+            match bind_at(ip, *port, localhost) {
                 Ok(l) => {
                     tcp = Some(l);
                     break;
@@ -120,18 +165,24 @@ impl Bound {
             }
         }
         let tcp = tcp.ok_or_else(|| {
-            let list: Vec<String> = candidates.iter().map(u16::to_string).collect();
+            let mut list: Vec<String> = candidates.iter().map(u16::to_string).collect();
+            list.dedup();
+            let addresses = if localhost {
+                format!("{ip} and [::1]")
+            } else {
+                ip.to_string()
+            };
             Error::new(
                 ErrorKind::Network,
                 format!(
-                    "could not listen on {ip} port {}: {}",
+                    "could not listen on {addresses} port {}: {}",
                     list.join(", "),
                     last_error.map(|e| e.to_string()).unwrap_or_default()
                 ),
             )
             .with_code("listen_failed")
         })?;
-        let port = tcp
+        let port = tcp[0]
             .local_addr()
             .map_err(|e| Error::internal(format!("the listener has no address: {e}")))?
             .port();
@@ -148,11 +199,22 @@ impl Bound {
         &self.redirect_uri
     }
 
-    /// The bound address (always a loopback address).
+    /// The bound address (always a loopback address; `127.0.0.1` for
+    /// `localhost`, which also has `[::1]` bound on the same port).
+    #[cfg(test)]
     pub fn local_addr(&self) -> SocketAddr {
+        self.local_addrs()
+            .first()
+            .copied()
+            .unwrap_or_else(|| SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0))
+    }
+
+    /// Every bound address.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
         self.tcp
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0))
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
     /// Starts accepting connections; only a callback carrying `state` is
@@ -160,27 +222,34 @@ impl Bound {
     pub fn serve(self, state: String, pages: Pages) -> Serving {
         let (tx, rx) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let addr = self.local_addr();
+        let addrs = self.local_addrs();
         let shared = Arc::new(Conn {
             path: self.path,
+            port: addrs.first().map_or(0, SocketAddr::port),
             state,
             pages,
             delivered: AtomicBool::new(false),
-            active: AtomicUsize::new(0),
+            open: Mutex::new(VecDeque::new()),
+            next_id: AtomicU64::new(0),
             tx: tx.clone(),
         });
-        let stop2 = stop.clone();
-        let tcp = self.tcp;
-        let thread = std::thread::Builder::new()
-            .name("auth0-loopback".into())
-            .spawn(move || accept_loop(tcp, stop2, shared))
-            .ok();
+        let threads = self
+            .tcp
+            .into_iter()
+            .filter_map(|tcp| {
+                let (stop, shared) = (stop.clone(), shared.clone());
+                std::thread::Builder::new()
+                    .name("auth0-loopback".into())
+                    .spawn(move || accept_loop(tcp, stop, shared))
+                    .ok()
+            })
+            .collect();
         Serving {
-            addr,
+            addrs,
             rx,
             tx,
             stop,
-            thread,
+            threads,
         }
     }
 }
@@ -217,11 +286,11 @@ impl Callback {
 
 /// A serving listener. Dropping it stops the accept thread.
 pub(crate) struct Serving {
-    addr: SocketAddr,
+    addrs: Vec<SocketAddr>,
     rx: mpsc::Receiver<Event>,
     tx: mpsc::Sender<Event>,
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl Serving {
@@ -253,9 +322,11 @@ pub(crate) fn cancelled() -> Error {
 impl Drop for Serving {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept with a connection of our own.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(t) = self.thread.take() {
+        // Wake each blocking accept with a connection of our own.
+        for addr in &self.addrs {
+            let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1));
+        }
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
     }
@@ -263,11 +334,79 @@ impl Drop for Serving {
 
 struct Conn {
     path: String,
+    /// The bound port, which the `Host` header must name.
+    port: u16,
     state: String,
     pages: Pages,
     delivered: AtomicBool,
-    active: AtomicUsize,
+    /// The connections being read, oldest first.
+    open: Mutex<VecDeque<Open>>,
+    next_id: AtomicU64,
     tx: mpsc::Sender<Event>,
+}
+
+/// A connection being read, as the accept loop sees it.
+struct Open {
+    id: u64,
+    /// A second handle on the socket, to close it when it must make room.
+    stream: TcpStream,
+    /// Set once the connection has shown the expected state: it is never
+    /// closed to make room.
+    preferred: Arc<AtomicBool>,
+}
+
+impl Conn {
+    fn open(&self) -> std::sync::MutexGuard<'_, VecDeque<Open>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a new connection, closing the oldest one that has not
+    /// shown the right state when the cap is reached; `None` when every
+    /// open connection has (the new one is then dropped).
+    fn admit(&self, stream: &TcpStream) -> Option<(u64, Arc<AtomicBool>)> {
+        let mut open = self.open();
+        if open.len() >= MAX_CONNECTIONS {
+            let i = open
+                .iter()
+                .position(|o| !o.preferred.load(Ordering::SeqCst))?;
+            if let Some(evicted) = open.remove(i) {
+                let _ = evicted.stream.shutdown(std::net::Shutdown::Both);
+            }
+        }
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        let preferred = Arc::new(AtomicBool::new(false));
+        open.push_back(Open {
+            id,
+            stream: stream.try_clone().ok()?,
+            preferred: preferred.clone(),
+        });
+        Some((id, preferred))
+    }
+
+    fn release(&self, id: u64) {
+        self.open().retain(|o| o.id != id);
+    }
+
+    /// Whether `params` (a query or a form body) carry the expected state.
+    fn has_state(&self, params: &str) -> bool {
+        let state = url::form_urlencoded::parse(params.as_bytes())
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        constant_time_eq(state.as_bytes(), self.state.as_bytes())
+    }
+
+    /// Whether a `Host` header value names this listener:
+    /// `127.0.0.1:PORT`, `[::1]:PORT` or `localhost:PORT`. Anything else is
+    /// a page of another origin that resolved to the loopback address
+    /// (DNS rebinding), or not a browser.
+    fn is_own_host(&self, host: &str) -> bool {
+        let Some((name, port)) = host.trim().rsplit_once(':') else {
+            return false;
+        };
+        port.parse::<u16>() == Ok(self.port)
+            && (name == "127.0.0.1" || name == "[::1]" || name.eq_ignore_ascii_case("localhost"))
+    }
 }
 
 fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
@@ -280,19 +419,19 @@ fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        if conn.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            conn.active.fetch_sub(1, Ordering::SeqCst);
+        let accepted = Instant::now();
+        let Some((id, preferred)) = conn.admit(&stream) else {
             continue;
-        }
+        };
         let c = conn.clone();
         let spawned = std::thread::Builder::new()
             .name("auth0-loopback-conn".into())
             .spawn(move || {
-                handle(stream, &c);
-                c.active.fetch_sub(1, Ordering::SeqCst);
+                handle(stream, &c, accepted + REQUEST_DEADLINE, &preferred);
+                c.release(id);
             });
         if spawned.is_err() {
-            conn.active.fetch_sub(1, Ordering::SeqCst);
+            conn.release(id);
         }
     }
 }
@@ -302,61 +441,114 @@ struct Request {
     method: String,
     path: String,
     query: String,
+    host: Option<String>,
     body: Vec<u8>,
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    stream.set_read_timeout(Some(READ_TIMEOUT)).ok()?;
-    let mut buf = Vec::with_capacity(2048);
+/// Reads into `buf`, waiting until `deadline` at most; `None` when nothing
+/// came by then, at the end of the stream or on an error. Past the
+/// deadline, bytes that have already arrived are still taken (a loaded
+/// machine may start reading late), but nothing is waited for.
+fn read_some(stream: &mut TcpStream, buf: &mut Vec<u8>, deadline: Instant) -> Option<()> {
     let mut chunk = [0u8; 2048];
+    let left = deadline.saturating_duration_since(Instant::now());
+    let read = if left.is_zero() {
+        stream.set_nonblocking(true).ok()?;
+        let read = stream.read(&mut chunk);
+        stream.set_nonblocking(false).ok()?;
+        read
+    } else {
+        stream.set_read_timeout(Some(left)).ok()?;
+        stream.read(&mut chunk)
+    };
+    let n = read.ok()?;
+    if n == 0 {
+        return None;
+    }
+    buf.extend_from_slice(&chunk[..n]);
+    Some(())
+}
+
+/// Reads one bounded request before `deadline`. `on_target` sees the
+/// request line's method, path and query as soon as it has arrived.
+fn read_request(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    mut on_target: impl FnMut(&str, &str, &str),
+) -> Option<Request> {
+    let mut buf = Vec::with_capacity(2048);
+    let mut seen_target = false;
     let head_end = loop {
+        if !seen_target {
+            if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                seen_target = true;
+                let line = std::str::from_utf8(&buf[..i]).ok()?;
+                let mut parts = line.split(' ');
+                let (method, target) = (parts.next()?, parts.next()?);
+                let (path, query) = target.split_once('?').unwrap_or((target, ""));
+                on_target(method, path, query);
+            }
+        }
         if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break i + 4;
         }
         if buf.len() > MAX_HEAD {
             return None;
         }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
+        read_some(stream, &mut buf, deadline)?;
     };
     let head = std::str::from_utf8(&buf[..head_end]).ok()?;
     let mut lines = head.split("\r\n");
     let mut first = lines.next()?.split(' ');
     let method = first.next()?.to_owned();
     let target = first.next()?;
-    let content_length = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
+    let mut content_length = 0;
+    let mut host = None;
+    for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+        if k.trim().eq_ignore_ascii_case("content-length") {
+            content_length = v.trim().parse::<usize>().ok()?;
+        } else if k.trim().eq_ignore_ascii_case("host") {
+            if host.is_some() {
+                return None; // two Host headers: not a browser
+            }
+            host = Some(v.trim().to_owned());
+        }
+    }
     if content_length > MAX_BODY {
         return None;
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut body = buf[head_end..].to_vec();
     while body.len() < content_length {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
+        read_some(stream, &mut body, deadline)?;
     }
     body.truncate(content_length);
     Some(Request {
         method,
         path: path.to_owned(),
         query: query.to_owned(),
+        host,
         body,
     })
 }
 
-fn handle(mut stream: TcpStream, conn: &Conn) {
-    let Some(req) = read_request(&mut stream) else {
+fn handle(mut stream: TcpStream, conn: &Conn, deadline: Instant, preferred: &AtomicBool) {
+    let Some(req) = read_request(&mut stream, deadline, |method, path, query| {
+        if method == "GET" && path == conn.path && conn.has_state(query) {
+            preferred.store(true, Ordering::SeqCst);
+        }
+    }) else {
         return;
     };
+    if !req.host.as_deref().is_some_and(|h| conn.is_own_host(h)) {
+        respond(
+            &mut stream,
+            400,
+            "Bad Request",
+            "This listener answers only http://127.0.0.1, http://[::1] and http://localhost on its own port.",
+        );
+        return;
+    }
     if req.path != conn.path {
         respond(&mut stream, 404, "Not Found", "Not found");
         return;
@@ -373,11 +565,7 @@ fn handle(mut stream: TcpStream, conn: &Conn) {
             return;
         }
     };
-    let state = url::form_urlencoded::parse(params.as_bytes())
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    if !constant_time_eq(state.as_bytes(), conn.state.as_bytes()) {
+    if !conn.has_state(&params) {
         let page = conn
             .pages
             .error("This answer does not belong to the login in progress.");
@@ -414,7 +602,7 @@ fn respond(stream: &mut TcpStream, status: u16, reason: &str, body: &str) {
 Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(body.as_bytes());
     let _ = stream.flush();
@@ -458,6 +646,97 @@ mod tests {
         let b = Bound::bind(Some("http://localhost:0/cb"), &[]).unwrap();
         assert_eq!(b.local_addr().ip(), IpAddr::from(Ipv4Addr::LOCALHOST));
         assert!(b.redirect_uri().starts_with("http://localhost:"));
+    }
+
+    #[test]
+    fn localhost_binds_both_loopback_addresses_on_one_port() {
+        let b = Bound::bind(Some("http://localhost:0/cb"), &[]).unwrap();
+        let addrs = b.local_addrs();
+        let port = addrs[0].port();
+        assert_eq!(addrs[0], SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+        if TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).is_ok() {
+            assert_eq!(
+                addrs,
+                [addrs[0], SocketAddr::from((Ipv6Addr::LOCALHOST, port))]
+            );
+        }
+        // A callback over IPv6 (where a browser may try localhost first)
+        // is delivered.
+        let last = *addrs.last().unwrap();
+        let s = b.serve("st".into(), Pages::default());
+        let h = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(last).unwrap();
+            write!(
+                c,
+                "GET /cb?code=c&state=st HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+            )
+            .unwrap();
+            let mut out = String::new();
+            c.read_to_string(&mut out).unwrap();
+            out
+        });
+        let cb = s
+            .wait(
+                Instant::now() + Duration::from_secs(10),
+                &CancelToken::new(),
+            )
+            .unwrap();
+        assert_eq!(cb.params, "code=c&state=st");
+        cb.respond_success();
+        assert!(h.join().unwrap().starts_with("HTTP/1.1 200"));
+    }
+
+    #[test]
+    fn a_request_without_the_listener_s_host_is_refused() {
+        let b = Bound::bind(None, &[]).unwrap();
+        let addr = b.local_addr();
+        let _s = b.serve("st".into(), Pages::default());
+        let raw = |host: &str| {
+            let mut c = TcpStream::connect(addr).unwrap();
+            write!(c, "GET /callback?code=x&state=st HTTP/1.1\r\n{host}\r\n").unwrap();
+            let mut out = String::new();
+            c.read_to_string(&mut out).unwrap();
+            out
+        };
+        assert!(raw("Host: attacker.example\r\n").starts_with("HTTP/1.1 400"));
+        assert!(raw(&format!("Host: localhost:{}\r\nHost: x\r\n", addr.port())).is_empty());
+        assert!(raw("").starts_with("HTTP/1.1 400"));
+    }
+
+    /// A server-side socket and its client.
+    fn pair() -> (TcpStream, TcpStream) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        (l.accept().unwrap().0, client)
+    }
+
+    #[test]
+    fn a_request_that_arrived_is_read_even_past_the_deadline() {
+        let (mut server, mut client) = pair();
+        client
+            .write_all(b"GET /callback?state=s HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n")
+            .unwrap();
+        // The bytes are there (one loopback segment) before the listener
+        // reads: a loaded machine reads late.
+        let mut peek = [0u8; 1];
+        server.peek(&mut peek).unwrap();
+        let req = read_request(&mut server, Instant::now(), |_, _, _| {}).unwrap();
+        assert_eq!(
+            (req.path.as_str(), req.query.as_str()),
+            ("/callback", "state=s")
+        );
+        assert_eq!(req.host.as_deref(), Some("127.0.0.1:1"));
+    }
+
+    #[test]
+    fn past_the_deadline_nothing_more_is_waited_for() {
+        let (mut server, mut client) = pair();
+        client.write_all(b"GET /callback HTTP/1.1\r\n").unwrap();
+        let mut peek = [0u8; 1];
+        server.peek(&mut peek).unwrap();
+        // The rest of the head never comes, and the client stays connected.
+        assert!(read_request(&mut server, Instant::now(), |_, _, _| {}).is_none());
+        drop(client);
     }
 
     #[test]

@@ -25,3 +25,20 @@ fn committed_header_matches_a_fresh_generation() {
         "include/auth0.h is stale: run `AUTH0_UPDATE_HEADER=1 cargo test -p auth0-native --test header` and commit it"
     );
 }
+
+/// cbindgen exports every `pub const` it sees, whatever module holds it:
+/// the C layer's own constants must not leak into the header unprefixed
+/// (issue 14's `DEFAULT_MAX_RESPONSE_BYTES`).
+#[test]
+fn every_macro_of_the_header_is_prefixed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(root.join("include/auth0.h")).expect("include/auth0.h");
+    for line in header.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("#define ") {
+            assert!(
+                rest.starts_with("AUTH0_"),
+                "unprefixed macro in auth0.h: {line}"
+            );
+        }
+    }
+}

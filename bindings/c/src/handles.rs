@@ -31,17 +31,17 @@ pub(crate) trait Handle: Any + Send + Sync {
 // taken for a handle. 32-bit targets get fewer bits of everything.
 #[cfg(target_pointer_width = "64")]
 mod layout {
-    pub const INDEX_BITS: u32 = 24;
-    pub const GENERATION_BITS: u32 = 28;
-    pub const KIND_BITS: u32 = 4;
-    pub const MAGIC: usize = 0xA5;
+    pub(super) const INDEX_BITS: u32 = 24;
+    pub(super) const GENERATION_BITS: u32 = 28;
+    pub(super) const KIND_BITS: u32 = 4;
+    pub(super) const MAGIC: usize = 0xA5;
 }
 #[cfg(not(target_pointer_width = "64"))]
 mod layout {
-    pub const INDEX_BITS: u32 = 12;
-    pub const GENERATION_BITS: u32 = 12;
-    pub const KIND_BITS: u32 = 4;
-    pub const MAGIC: usize = 0xA;
+    pub(super) const INDEX_BITS: u32 = 12;
+    pub(super) const GENERATION_BITS: u32 = 12;
+    pub(super) const KIND_BITS: u32 = 4;
+    pub(super) const MAGIC: usize = 0xA;
 }
 use layout::*;
 

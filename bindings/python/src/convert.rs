@@ -162,6 +162,14 @@ fn text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
         })
 }
 
+/// A positional `str` argument as UTF-8: PyO3 has checked its type (a
+/// `TypeError` naming it otherwise); a lone surrogate, which has no UTF-8
+/// form, is an `InvalidArgumentError` naming `name` rather than a raw
+/// `UnicodeEncodeError`.
+pub(crate) fn str_argument(value: &Bound<'_, PyString>, name: &str) -> PyResult<String> {
+    text(value.as_any(), name)
+}
+
 fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()

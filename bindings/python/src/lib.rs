@@ -20,12 +20,12 @@ mod interactive;
 mod management;
 
 use auth0_native::{Binding, Error, WebAuth};
-use convert::{auth_result_to_py, json_to_py, keywords_to_options, result_to_py};
+use convert::{auth_result_to_py, json_to_py, keywords_to_options, result_to_py, str_argument};
 use gil::detached;
 use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
 use management::PyManagement;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -152,12 +152,13 @@ impl PyWebAuth {
     fn validate_id_token<'py>(
         &self,
         py: Python<'py>,
-        id_token: &str,
+        id_token: &Bound<'py, PyString>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let id_token = str_argument(id_token, "id_token")?;
         let options = keywords_to_options(options)?;
         let web = &self.web;
-        let claims = detached(py, || web.validate_id_token(id_token, &options))?;
+        let claims = detached(py, || web.validate_id_token(&id_token, &options))?;
         json_to_py(py, &claims)
     }
 
@@ -302,9 +303,14 @@ impl PyClient {
     }
 
     /// `client.userInfo(accessToken)`: the profile as the server sent it.
-    fn user_info<'py>(&self, py: Python<'py>, access_token: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn user_info<'py>(
+        &self,
+        py: Python<'py>,
+        access_token: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let access_token = str_argument(access_token, "access_token")?;
         let web = &self.web;
-        let profile = detached(py, || web.client().user_info(access_token))?;
+        let profile = detached(py, || web.client().user_info(&access_token))?;
         json_to_py(py, &profile)
     }
 

@@ -4,11 +4,11 @@
 //! Results are the API's JSON exactly as the server sent it (dicts and
 //! lists, keys untouched), as auth0.js returns them.
 
-use crate::convert::{argument_to_json, json_to_py, keywords_to_options};
+use crate::convert::{argument_to_json, json_to_py, keywords_to_options, str_argument};
 use crate::gil::detached;
 use auth0_native::{Binding, Management};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
 /// A Management API v2 client acting with one user's token. Immutable and
@@ -42,9 +42,14 @@ impl PyManagement {
     }
 
     /// `getUser(userId)`: the user's profile.
-    fn get_user<'py>(&self, py: Python<'py>, user_id: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn get_user<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let user_id = str_argument(user_id, "user_id")?;
         let m = &self.management;
-        let user = detached(py, || m.get_user(user_id))?;
+        let user = detached(py, || m.get_user(&user_id))?;
         json_to_py(py, &user)
     }
 
@@ -54,12 +59,13 @@ impl PyManagement {
     fn patch_user_metadata<'py>(
         &self,
         py: Python<'py>,
-        user_id: &str,
+        user_id: &Bound<'py, PyString>,
         user_metadata: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let user_id = str_argument(user_id, "user_id")?;
         let metadata = argument_to_json(user_metadata, "user_metadata")?;
         let m = &self.management;
-        let user = detached(py, || m.patch_user_metadata(user_id, &metadata))?;
+        let user = detached(py, || m.patch_user_metadata(&user_id, &metadata))?;
         json_to_py(py, &user)
     }
 
@@ -68,11 +74,13 @@ impl PyManagement {
     fn link_user<'py>(
         &self,
         py: Python<'py>,
-        user_id: &str,
-        secondary_user_token: &str,
+        user_id: &Bound<'py, PyString>,
+        secondary_user_token: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let user_id = str_argument(user_id, "user_id")?;
+        let secondary_user_token = str_argument(secondary_user_token, "secondary_user_token")?;
         let m = &self.management;
-        let identities = detached(py, || m.link_user(user_id, secondary_user_token))?;
+        let identities = detached(py, || m.link_user(&user_id, &secondary_user_token))?;
         json_to_py(py, &identities)
     }
 
@@ -81,12 +89,15 @@ impl PyManagement {
     fn unlink_user<'py>(
         &self,
         py: Python<'py>,
-        user_id: &str,
-        provider: &str,
-        identity_user_id: &str,
+        user_id: &Bound<'py, PyString>,
+        provider: &Bound<'py, PyString>,
+        identity_user_id: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let user_id = str_argument(user_id, "user_id")?;
+        let provider = str_argument(provider, "provider")?;
+        let identity_user_id = str_argument(identity_user_id, "identity_user_id")?;
         let m = &self.management;
-        let identities = detached(py, || m.unlink_user(user_id, provider, identity_user_id))?;
+        let identities = detached(py, || m.unlink_user(&user_id, &provider, &identity_user_id))?;
         json_to_py(py, &identities)
     }
 
