@@ -205,7 +205,7 @@ impl WebAuth {
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = o.get("timeout").cloned();
         let mut start_options = o.clone();
-        start_options.remove("timeout");
+        start_options.shift_remove("timeout");
         if cancel.is_cancelled() {
             return Err(cancelled());
         }
