@@ -567,14 +567,18 @@ fn source_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// The code of a 429 that is a rate limit.
+pub(crate) const RATE_LIMITED: &str = "rate_limited";
+
 /// auth0.js v8's error normalisation (wire spec §1.5), with Part A's
 /// change: the Management API's `message` is kept as the description.
 pub(crate) fn error_from_response(resp: &Response) -> Error {
     let mut e = normalised_error(resp);
-    if resp.status == 429 {
-        // One code for "slow down", whatever the endpoint calls it; the
-        // server's own body stays in `original`.
-        e = e.with_code("rate_limited");
+    if resp.status == 429 && matches!(e.code(), "too_many_requests" | "http_error") {
+        // One code for a rate limit, whatever the endpoint calls it (the
+        // body stays in `original`). A protocol answer sent as 429, such
+        // as the device grant's `slow_down`, keeps its own code.
+        e = e.with_code(RATE_LIMITED);
     }
     e.with_rate_limit(resp.retry_after, resp.rate_limit_reset)
 }
@@ -792,6 +796,8 @@ mod tests {
             ("rate_limited", "Slow down", Some(86_400))
         );
         assert_eq!(e.original().unwrap()["error"], "too_many_requests");
+        let e = error_from_response(&resp(429, r#"{"error":"slow_down"}"#));
+        assert_eq!(e.code(), "slow_down", "a protocol answer keeps its code");
     }
 
     #[test]

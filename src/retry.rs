@@ -107,7 +107,9 @@ impl RetryPolicy {
                 Err(e) => e,
             };
             let retryable = match (err.kind(), err.status_code()) {
-                (ErrorKind::Server, Some(429)) => true,
+                // A rate limit; not a protocol answer sent as 429 (the
+                // device grant's `slow_down` is the caller's to handle).
+                (ErrorKind::Server, Some(429)) => err.code() == crate::http::RATE_LIMITED,
                 (ErrorKind::Server, Some(502..=504)) => idempotent,
                 // Refused or reset connections; a timeout has spent the
                 // deadline already.
@@ -171,7 +173,12 @@ mod tests {
     }
 
     fn status(s: u16) -> Error {
-        Error::new(ErrorKind::Server, "x").with_status_code(s)
+        let e = Error::new(ErrorKind::Server, "x").with_status_code(s);
+        if s == 429 {
+            e.with_code(crate::http::RATE_LIMITED)
+        } else {
+            e
+        }
     }
 
     #[test]
@@ -186,6 +193,18 @@ mod tests {
             }
         });
         assert_eq!((r.unwrap(), calls.get()), (7, 3));
+    }
+
+    #[test]
+    fn a_protocol_answer_sent_as_429_is_not_retried() {
+        let calls = Cell::new(0);
+        let _: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(Error::new(ErrorKind::Server, "slow down")
+                .with_code("slow_down")
+                .with_status_code(429))
+        });
+        assert_eq!(calls.get(), 1);
     }
 
     #[test]
