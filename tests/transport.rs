@@ -2,6 +2,8 @@
 //! TLS tenant (`caPem`, `caFile`), an HTTP proxy (`proxy`), and a domain
 //! that carries a port. The TLS server is a small rustls front end the test
 //! starts before the dev tenant; its certificate is made by `openssl`.
+//! Then the retry policy (`retry`, on by default for reads and 429s) and
+//! the shape checks of 2xx answers, with the dev tenant's faults.
 
 mod common;
 
