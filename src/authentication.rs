@@ -92,6 +92,7 @@ impl WebAuth {
             None,
             Some(body),
         )?;
+        crate::http::require_token_answer(&answer)?;
         let mut result = AuthResult {
             access_token: str_field(&answer, "access_token"),
             id_token: str_field(&answer, "id_token"),

@@ -32,7 +32,7 @@ impl WebAuth {
         let mut params = merge(self.base_options(), &["clientID"], o);
         strip_undefined(&mut params);
         for k in ["scope", "userMetadata", "user_metadata"] {
-            params.remove(k);
+            params.shift_remove(k);
         }
         let mut body = to_snake_case(&params, &[]);
         if let Some(m) = metadata.filter(|m| !m.is_null()) {
@@ -63,7 +63,7 @@ impl WebAuth {
             .and_then(Value::as_str)
             .unwrap_or(self.client_id());
         let body = json!({"client_id": client_id, "email": email, "connection": connection});
-        self.http().api(
+        self.http().api_text(
             Method::POST,
             &self.domain().url("/dbconnections/change_password"),
             None,

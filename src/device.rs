@@ -174,7 +174,22 @@ impl WebAuth {
                 )
                 .with_code("expired_token"));
             }
-            match self.token_request(&body, None, None) {
+            // The poll's own bound caps the request in flight too.
+            let poll = || self.token_request(&body, None, None);
+            let answer = match timeout_at {
+                Some(t) => crate::http::within_deadline(t, poll).map_err(|e| {
+                    if e.kind() == ErrorKind::Timeout {
+                        Error::new(
+                            ErrorKind::Timeout,
+                            "the device was not activated within the timeout",
+                        )
+                    } else {
+                        e
+                    }
+                }),
+                None => poll(),
+            };
+            match answer {
                 Ok(result) => return Ok(result),
                 Err(e) if e.code() == "authorization_pending" => {}
                 Err(e) if e.code() == "slow_down" => interval += SLOW_DOWN_STEP,
@@ -205,7 +220,7 @@ impl WebAuth {
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = o.get("timeout").cloned();
         let mut start_options = o.clone();
-        start_options.remove("timeout");
+        start_options.shift_remove("timeout");
         if cancel.is_cancelled() {
             return Err(cancelled());
         }

@@ -10,6 +10,14 @@
 //! normalised HTTP error) and `error`/`errorDescription` (the parseHash one).
 //! Messages never contain a secret: only option *names* are quoted, never
 //! the values of `password`, tokens, codes or verifiers.
+//!
+//! Codes the transport gives besides the server's own (all
+//! [`ErrorKind::Server`] unless said): `invalid_response` (a 2xx answer
+//! without the shape its endpoint promises: an HTML page, an empty body,
+//! a token answer without `access_token`), `rate_limited` (a 429 not
+//! waited out, with `retryAfter` / `rateLimitReset`), `unexpected_redirect`,
+//! `response_too_large`, `http_error` (an error answer that is not JSON),
+//! and `timeout` ([`ErrorKind::Timeout`]: the call's deadline passed).
 
 use serde_json::{Map, Value};
 use std::fmt;

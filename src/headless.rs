@@ -84,6 +84,26 @@ impl WebAuth {
             .ok_or_else(walk.timeout_error)
     }
 
+    /// Runs the network part of a flow under the walk's total bound: every
+    /// request inside (the walk, the code exchange, the JWKS fetch, a
+    /// refresh) ends by `walk.deadline`, and a timeout that the bound
+    /// caused is the flow's own timeout error.
+    pub(crate) fn within_walk<T>(
+        &self,
+        walk: &Walk<'_>,
+        f: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        crate::http::within_deadline(walk.deadline, f).map_err(|e| {
+            // reqwest's timer may fire a hair early.
+            let slack = Duration::from_millis(50);
+            if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= walk.deadline {
+                (walk.timeout_error)()
+            } else {
+                e
+            }
+        })
+    }
+
     /// Sends a request of a flow, turning a transport timeout into the
     /// flow's timeout error.
     pub(crate) fn flow_send(
@@ -202,13 +222,7 @@ impl WebAuth {
     fn navigate_and_parse(&self, url: &str, walk: &Walk<'_>) -> Result<AuthResult> {
         let resp = self.flow_send(walk, Method::GET, url, Body::Empty)?;
         let callback = self.walk_to_callback(resp, url.to_owned(), walk)?;
-        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Server,
-                "the callback carried neither tokens nor a code",
-            )
-            .with_code("invalid_response")
-        })
+        self.parse_callback_result(&callback)
     }
 
     fn login_walk<'a>(&self, redirect_uri: &'a str) -> Walk<'a> {
@@ -234,7 +248,7 @@ impl WebAuth {
         let redirect_uri =
             require_str(&params, "redirectUri", "redirectUri option is required")?.to_owned();
         let username = params
-            .remove("username")
+            .shift_remove("username")
             .filter(crate::options::is_truthy)
             .or_else(|| {
                 params
@@ -242,7 +256,7 @@ impl WebAuth {
                     .cloned()
                     .filter(crate::options::is_truthy)
             });
-        params.remove("email");
+        params.shift_remove("email");
         let Some(Value::String(username)) = username else {
             return Err(Error::invalid_argument("username option is required"));
         };
@@ -253,12 +267,19 @@ impl WebAuth {
         pending.record(self)?;
 
         let walk = self.login_walk(&redirect_uri);
-        let url = self.domain().url("/usernamepassword/login");
-        let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body))?;
-        if !resp.is_success() {
-            return Err(error_from_response(&resp));
-        }
-        let callback = self.walk_to_callback(resp, url, &walk)?;
+        self.within_walk(&walk, || {
+            let url = self.domain().url("/usernamepassword/login");
+            let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body))?;
+            if !resp.is_success() {
+                return Err(error_from_response(&resp));
+            }
+            let callback = self.walk_to_callback(resp, url, &walk)?;
+            self.parse_callback_result(&callback)
+        })
+    }
+
+    /// The callback a walk reached, parsed and validated as `parseHash`.
+    pub(crate) fn parse_callback_result(&self, callback: &str) -> Result<AuthResult> {
         self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
             Error::new(
                 ErrorKind::Server,
@@ -289,6 +310,17 @@ impl WebAuth {
         let Some(Value::String(_)) = &username else {
             return Err(Error::invalid_argument("username option is required"));
         };
+        // v8 sends what it is given; a login without a secret can only
+        // fail at the tenant, so it is refused here (an OTP login carries
+        // `otp` instead of a password).
+        let secret = |k: &str| o.get(k).filter(|v| crate::options::is_truthy(v));
+        let (password, otp) = (secret("password"), secret("otp"));
+        if password.is_some_and(|p| !p.is_string()) || (password.is_none() && otp.is_none()) {
+            return Err(Error::invalid_argument("password option is required"));
+        }
+        if otp.is_some_and(|v| !v.is_string()) {
+            return Err(Error::invalid_argument("otp option is required"));
+        }
         let mut body = Options::new();
         body.insert("client_id".into(), pick("clientID").unwrap_or(Value::Null));
         body.insert("username".into(), username.unwrap_or(Value::Null));
@@ -317,34 +349,33 @@ impl WebAuth {
                 .ok_or_else(|| Error::invalid_argument("redirectUri option is required"))?,
         };
         let walk = self.login_walk(&redirect_uri);
-        let co_url = self.domain().url("/co/authenticate");
-        let resp = self.flow_send(
-            &walk,
-            Method::POST,
-            &co_url,
-            Body::Json(&Value::Object(body)),
-        )?;
-        if !resp.is_success() {
-            return Err(error_from_response(&resp));
-        }
-        let answer: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
-        let ticket = answer
-            .get("login_ticket")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Server,
-                    "the tenant's /co/authenticate answer has no login_ticket",
-                )
-                .with_code("invalid_response")
-            })?;
-        let mut authorize_options = o.clone();
-        for k in ["username", "password", "credentialType", "otp"] {
-            authorize_options.remove(k);
-        }
-        authorize_options.insert("loginTicket".into(), Value::String(ticket.to_owned()));
-        let request = self.authorize(&Value::Object(authorize_options))?;
-        self.navigate_and_parse(&request.url, &walk)
+        self.within_walk(&walk, || {
+            let co_url = self.domain().url("/co/authenticate");
+            let resp = self.flow_send(
+                &walk,
+                Method::POST,
+                &co_url,
+                Body::Json(&Value::Object(body)),
+            )?;
+            let answer = crate::http::answer(&resp, crate::http::Expect::Json)?;
+            let ticket = answer
+                .get("login_ticket")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Server,
+                        "the tenant's /co/authenticate answer has no login_ticket",
+                    )
+                    .with_code("invalid_response")
+                })?;
+            let mut authorize_options = o.clone();
+            for k in ["username", "password", "credentialType", "otp"] {
+                authorize_options.shift_remove(k);
+            }
+            authorize_options.insert("loginTicket".into(), Value::String(ticket.to_owned()));
+            let request = self.authorize(&Value::Object(authorize_options))?;
+            self.navigate_and_parse(&request.url, &walk)
+        })
     }
 
     /// `renewAuth(options)`: silent authentication without a browser —
@@ -363,7 +394,7 @@ impl WebAuth {
         };
         let mut base = self.base_options().clone();
         if self.response_type_is_default() {
-            base.remove("responseType");
+            base.shift_remove("responseType");
         }
         let mut params = merge(&base, RENEW_BASE_KEYS, o);
         strip_undefined(&mut params);
@@ -389,7 +420,7 @@ impl WebAuth {
             "postMessageDataType",
             "postMessageOrigin",
         ] {
-            params.remove(k);
+            params.shift_remove(k);
         }
         let url = self.build_authorize_url(&params)?;
         pending.record(self)?;
@@ -398,13 +429,13 @@ impl WebAuth {
             deadline: Instant::now() + timeout,
             timeout_error: renew_timeout_error,
         };
-        match self.navigate_and_parse(&url, &walk) {
+        self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk) {
             Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
                 Some(rt) => self.refresh(&rt),
                 None => Err(e),
             },
             other => other,
-        }
+        })
     }
 
     /// The refresh-token grant with a token the handle holds (rotation

@@ -5,16 +5,25 @@
 //! application/json` on every request, `Auth0-Client` telemetry). Part A's
 //! hygiene: redirects are never followed here (a 3xx from an API endpoint is
 //! an error; the headless flows walk redirects themselves, within the
-//! tenant's origin), nothing is retried automatically, and bodies are read
-//! up to a cap. Transport errors never carry the request URL's query or any
-//! body, so no secret reaches an error message.
+//! tenant's origin), bodies are read up to a cap, and a 2xx answer must
+//! have the shape its endpoint promises (JSON, not a captive portal's HTML
+//! page or an empty body). Transport errors never carry the request URL's
+//! query or any body, so no secret reaches an error message.
+//!
+//! Every request has one wall-clock deadline covering connect, send and
+//! reading the whole body (`timeout`; a server that drips bytes cannot hold
+//! a call longer). A flow with a total bound of its own (the headless walks,
+//! `renewAuth`) runs under [`within_deadline`], which no request inside it
+//! outlives. API calls go through the handle's [`RetryPolicy`].
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{optional_f64, optional_str, Options};
+use crate::retry::RetryPolicy;
 use serde_json::Value;
+use std::cell::Cell;
 use std::io::Read;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,11 +33,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// Transport options of a handle (`connectTimeout`, `timeout` in
-/// milliseconds; `caFile`, `caPem`, `proxy`, `maxResponseBytes`).
+/// milliseconds; `caFile`, `caPem`, `proxy`, `maxResponseBytes`, `retry`).
 #[derive(Clone)]
 pub(crate) struct TransportConfig {
     connect_timeout: Duration,
     timeout: Duration,
+    retry: RetryPolicy,
     ca: Vec<reqwest::Certificate>,
     proxy: Option<reqwest::Proxy>,
     max_response_bytes: usize,
@@ -76,9 +86,11 @@ impl TransportConfig {
             Some(n) if (1024.0..=1_073_741_824.0).contains(&n) => n as usize,
             Some(_) => return Err(Error::invalid_argument(max_message)),
         };
+        let retry = RetryPolicy::from_options(o)?;
         Ok(TransportConfig {
             connect_timeout,
             timeout,
+            retry,
             ca,
             proxy,
             max_response_bytes,
@@ -99,6 +111,48 @@ fn parse_pem(pem: &[u8], option: &str) -> Result<Vec<reqwest::Certificate>> {
         )));
     }
     Ok(certs)
+}
+
+thread_local! {
+    /// The deadline of the flow running on this thread, if any.
+    static FLOW_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Runs `f` so that no request it makes on this thread (and no retry wait)
+/// ends after `deadline`: the total bound of a flow made of several calls
+/// (a headless walk, `renewAuth`, the token exchange and JWKS fetch inside
+/// them). Nested bounds keep the earliest.
+pub(crate) fn within_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FLOW_DEADLINE.with(|d| d.set(self.0));
+        }
+    }
+    let previous = FLOW_DEADLINE.with(|d| {
+        let previous = d.get();
+        d.set(Some(previous.map_or(deadline, |p| p.min(deadline))));
+        previous
+    });
+    let _restore = Restore(previous);
+    f()
+}
+
+/// `Instant::now() + bound`, or the flow's deadline when that is earlier.
+fn deadline_after(bound: Duration) -> Instant {
+    let own = Instant::now() + bound;
+    FLOW_DEADLINE
+        .with(Cell::get)
+        .map_or(own, |flow| flow.min(own))
+}
+
+/// What a 2xx answer of an endpoint must hold.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Expect {
+    /// A JSON object or array (204 No Content also passes, as `null`).
+    Json,
+    /// Text (a confirmation sentence), or JSON; never an HTML document.
+    Text,
 }
 
 /// An answer, read up to the cap.
@@ -222,8 +276,10 @@ impl Http {
     }
 
     /// Sends one request; `bearer` goes in `Authorization`; `timeout`
-    /// overrides the handle's bound for this request. Transport failures
-    /// become `Network` / `Timeout` errors.
+    /// overrides the handle's bound for this request. The bound covers
+    /// connecting, sending and reading the whole answer, and never goes
+    /// past a [`within_deadline`] bound. Transport failures become
+    /// `Network` / `Timeout` errors.
     pub fn send(
         &self,
         method: reqwest::Method,
@@ -232,7 +288,25 @@ impl Http {
         body: Body<'_>,
         timeout: Option<Duration>,
     ) -> Result<Response> {
-        let mut req = self.client()?.request(method, url);
+        let deadline = deadline_after(timeout.unwrap_or(self.config.timeout));
+        self.send_until(method, url, bearer, body, deadline)
+    }
+
+    fn send_until(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Body<'_>,
+        deadline: Instant,
+    ) -> Result<Response> {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(timed_out)?;
+        // A per-request timeout is reqwest's total bound: it covers the
+        // body too, where the client-wide one is per read.
+        let mut req = self.client()?.request(method, url).timeout(left);
         if let Some(t) = &self.config.telemetry {
             req = req.header("Auth0-Client", t);
         }
@@ -244,9 +318,6 @@ impl Http {
                     )
                 })?;
             req = req.header("Authorization", value);
-        }
-        if let Some(t) = timeout {
-            req = req.timeout(t);
         }
         req = match body {
             // v8 sets the JSON content type on every request, GETs included.
@@ -283,7 +354,7 @@ impl Http {
         resp.take(cap as u64 + 1)
             .read_to_end(&mut body)
             .map_err(|e| {
-                if e.to_string().contains("timed out") {
+                if is_timeout(&e) || Instant::now() >= deadline {
                     Error::new(
                         ErrorKind::Timeout,
                         "the server's answer did not arrive in time",
@@ -291,7 +362,7 @@ impl Http {
                 } else {
                     Error::new(
                         ErrorKind::Network,
-                        format!("the answer could not be read: {e}"),
+                        format!("the answer could not be read: {}", source_chain(&e)),
                     )
                 }
             })?;
@@ -313,9 +384,12 @@ impl Http {
         })
     }
 
-    /// Sends a request to an API endpoint and returns its answer as JSON
-    /// (`text/html` and `text/plain` answers as a JSON string, as v8). Any
-    /// non-2xx answer, redirects included, is an error.
+    /// Sends a request to an API endpoint and returns its JSON answer (an
+    /// object or array, as the endpoint promises). Any non-2xx answer,
+    /// redirects included, is an error, and so is a 2xx answer that is not
+    /// JSON (`invalid_response`). Retried by the handle's policy: a 429 for
+    /// any method, a 502/503/504 or a connection failure for GET, all
+    /// within one deadline (`timeout`, or the flow's).
     pub fn api(
         &self,
         method: reqwest::Method,
@@ -323,33 +397,140 @@ impl Http {
         bearer: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Value> {
+        self.api_expecting(method, url, bearer, body, Expect::Json)
+    }
+
+    /// [`Http::api`] for an endpoint that may answer text
+    /// (`/dbconnections/change_password`): text comes back as a JSON
+    /// string, as v8; an HTML document is still an `invalid_response`.
+    pub fn api_text(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Option<&Value>,
+    ) -> Result<Value> {
+        self.api_expecting(method, url, bearer, body, Expect::Text)
+    }
+
+    fn api_expecting(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Option<&Value>,
+        expect: Expect,
+    ) -> Result<Value> {
         let body = body.map_or(Body::Empty, Body::Json);
-        let resp = self.send(method, url, bearer, body, None)?;
-        if resp.is_redirect() {
-            return Err(Error::new(
-                ErrorKind::Server,
-                format!("the server answered with a redirect ({}), which is not followed for this endpoint", resp.status),
-            )
-            .with_code("unexpected_redirect")
-            .with_status_code(resp.status));
-        }
-        if !resp.is_success() {
-            return Err(error_from_response(&resp));
-        }
-        if resp.is_text() {
-            return Ok(Value::String(
-                String::from_utf8_lossy(&resp.body).into_owned(),
-            ));
-        }
-        if resp.body.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_slice(&resp.body).map_err(|_| {
-            Error::new(ErrorKind::Server, "the server's answer is not valid JSON")
-                .with_code("invalid_response")
-                .with_status_code(resp.status)
+        let deadline = deadline_after(self.config.timeout);
+        let idempotent = method == reqwest::Method::GET || method == reqwest::Method::HEAD;
+        self.config.retry.run_until(idempotent, deadline, || {
+            let resp = self.send_until(method.clone(), url, bearer, body, deadline)?;
+            answer(&resp, expect)
         })
     }
+}
+
+/// The one place an API answer becomes a result: redirects and error
+/// statuses are errors, and a 2xx answer must have the shape `expect`s.
+/// A 2xx body is never copied into the error (a token answer holds
+/// secrets).
+pub(crate) fn answer(resp: &Response, expect: Expect) -> Result<Value> {
+    if resp.is_redirect() {
+        return Err(Error::new(
+            ErrorKind::Server,
+            format!(
+                "the server answered with a redirect ({}), which is not followed for this endpoint",
+                resp.status
+            ),
+        )
+        .with_code("unexpected_redirect")
+        .with_status_code(resp.status));
+    }
+    if !resp.is_success() {
+        return Err(error_from_response(resp));
+    }
+    let invalid = |what: &str| {
+        Error::new(
+            ErrorKind::Server,
+            format!("the server's answer is not what this endpoint returns: {what}"),
+        )
+        .with_code("invalid_response")
+        .with_status_code(resp.status)
+    };
+    let html = resp.content_type.starts_with("text/html") && looks_like_html(&resp.body);
+    if html {
+        return Err(invalid(
+            "an HTML page (a captive portal or a proxy's page?) where JSON was expected",
+        ));
+    }
+    if expect == Expect::Text && resp.is_text() {
+        return Ok(Value::String(
+            String::from_utf8_lossy(&resp.body).into_owned(),
+        ));
+    }
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        if resp.status == 204 {
+            return Ok(Value::Null);
+        }
+        return Err(invalid("an empty body where JSON was expected"));
+    }
+    match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(v @ (Value::Object(_) | Value::Array(_))) => Ok(v),
+        Ok(v @ Value::String(_)) if expect == Expect::Text => Ok(v),
+        Ok(_) => Err(invalid(
+            "a JSON value that is neither an object nor an array",
+        )),
+        Err(_) if resp.is_text() => Err(invalid("text where JSON was expected")),
+        Err(_) => Err(invalid("not valid JSON")),
+    }
+}
+
+/// A token endpoint's 2xx answer must carry an `access_token` (RFC 6749
+/// §5.1); anything else (`{}`, an array) is an `invalid_response`, never a
+/// login without tokens.
+pub(crate) fn require_token_answer(answer: &Value) -> Result<()> {
+    match answer.get("access_token") {
+        Some(Value::String(t)) if !t.is_empty() => Ok(()),
+        _ => Err(Error::new(
+            ErrorKind::Server,
+            "the token endpoint's answer has no access_token",
+        )
+        .with_code("invalid_response")),
+    }
+}
+
+/// An HTML document rather than a sentence sent as `text/html` (v8's
+/// change_password answer is such a sentence).
+fn looks_like_html(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// The error of a request whose deadline has passed.
+fn timed_out() -> Error {
+    Error::new(ErrorKind::Timeout, "the request timed out")
+}
+
+/// Whether reading the body failed on reqwest's deadline.
+fn is_timeout(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        return true;
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|r| r as _);
+    while let Some(c) = cur {
+        if c.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+        {
+            return true;
+        }
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cur = c.source();
+    }
+    false
 }
 
 fn transport_error(e: reqwest::Error) -> Error {
@@ -386,10 +567,19 @@ fn source_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// The code of a 429 that is a rate limit.
+pub(crate) const RATE_LIMITED: &str = "rate_limited";
+
 /// auth0.js v8's error normalisation (wire spec §1.5), with Part A's
 /// change: the Management API's `message` is kept as the description.
 pub(crate) fn error_from_response(resp: &Response) -> Error {
-    let e = normalised_error(resp);
+    let mut e = normalised_error(resp);
+    if resp.status == 429 && matches!(e.code(), "too_many_requests" | "http_error") {
+        // One code for a rate limit, whatever the endpoint calls it (the
+        // body stays in `original`). A protocol answer sent as 429, such
+        // as the device grant's `slow_down`, keeps its own code.
+        e = e.with_code(RATE_LIMITED);
+    }
     e.with_rate_limit(resp.retry_after, resp.rate_limit_reset)
 }
 
@@ -524,6 +714,104 @@ mod tests {
             (e.code(), e.description(), e.status_code()),
             ("http_error", "HTTP 502 Bad Gateway", Some(502))
         );
+    }
+
+    fn typed(status: u16, content_type: &str, body: &str) -> Response {
+        Response {
+            content_type: content_type.into(),
+            ..resp(status, body)
+        }
+    }
+
+    #[test]
+    fn a_2xx_answer_must_be_json_where_json_is_promised() {
+        let portal = "<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>";
+        for r in [
+            typed(200, "text/html; charset=utf-8", portal),
+            typed(200, "application/json", ""),
+            typed(200, "", "  "),
+            typed(200, "text/plain", "OK"),
+            typed(200, "application/json", "\"a string\""),
+            typed(200, "application/json", "{not json"),
+        ] {
+            let e = answer(&r, Expect::Json).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.code(), e.status_code()),
+                (ErrorKind::Server, "invalid_response", Some(200)),
+                "{:?}",
+                String::from_utf8_lossy(&r.body)
+            );
+            assert!(e.original().is_none(), "a 2xx body is never copied");
+        }
+        assert_eq!(
+            answer(&typed(200, "application/json", "{}"), Expect::Json).unwrap(),
+            serde_json::json!({})
+        );
+        assert_eq!(
+            answer(&typed(204, "", ""), Expect::Json).unwrap(),
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn a_text_endpoint_takes_a_sentence_but_not_a_page() {
+        let ok = typed(200, "text/html", "We've just sent you an email.");
+        assert_eq!(
+            answer(&ok, Expect::Text).unwrap(),
+            "We've just sent you an email."
+        );
+        let page = typed(200, "text/html", "\n<html><body>portal</body></html>");
+        assert_eq!(
+            answer(&page, Expect::Text).unwrap_err().code(),
+            "invalid_response"
+        );
+    }
+
+    #[test]
+    fn a_token_answer_needs_an_access_token() {
+        for v in [
+            serde_json::json!({}),
+            serde_json::json!({"access_token": ""}),
+            serde_json::json!({"access_token": 5}),
+            serde_json::json!([]),
+        ] {
+            assert_eq!(
+                require_token_answer(&v).unwrap_err().code(),
+                "invalid_response"
+            );
+        }
+        assert!(require_token_answer(&serde_json::json!({"access_token": "a"})).is_ok());
+    }
+
+    #[test]
+    fn a_429_is_rate_limited_whatever_the_endpoint_calls_it() {
+        let mut r = resp(
+            429,
+            r#"{"error":"too_many_requests","error_description":"Slow down"}"#,
+        );
+        r.retry_after = Some(86_400);
+        let e = error_from_response(&r);
+        assert_eq!(
+            (e.code(), e.description(), e.retry_after()),
+            ("rate_limited", "Slow down", Some(86_400))
+        );
+        assert_eq!(e.original().unwrap()["error"], "too_many_requests");
+        let e = error_from_response(&resp(429, r#"{"error":"slow_down"}"#));
+        assert_eq!(e.code(), "slow_down", "a protocol answer keeps its code");
+    }
+
+    #[test]
+    fn a_flow_deadline_bounds_the_requests_inside_it() {
+        let soon = Instant::now() + Duration::from_millis(50);
+        let inside = within_deadline(soon, || deadline_after(Duration::from_secs(30)));
+        assert_eq!(inside, soon);
+        let nested = within_deadline(soon, || {
+            within_deadline(soon + Duration::from_secs(9), || {
+                deadline_after(Duration::from_secs(30))
+            })
+        });
+        assert_eq!(nested, soon, "the earlier bound wins");
+        assert!(deadline_after(Duration::from_secs(30)) > soon, "restored");
     }
 
     #[test]

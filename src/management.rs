@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 use crate::http::{Http, TransportConfig};
 use crate::options::{as_object, require_nonempty_str};
 use crate::query::encode_component;
-use crate::retry::RetryPolicy;
 use crate::telemetry::{self, Binding};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -20,15 +19,16 @@ use serde_json::{json, Value};
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 ///
-/// Results are the API's JSON, untouched, as v8. A 429 carries
-/// `retryAfter` / `rateLimitReset` in the error; with the `retry` option
-/// (`true` or `{maxAttempts, baseDelayMs, maxDelayMs, totalMs}`) a 429 is
-/// retried for every call and a 5xx for `getUser`, with backoff.
+/// Results are the API's JSON, untouched, as v8. The handle's `retry`
+/// policy (on by default; `false`, `true` or `{maxAttempts, baseDelayMs,
+/// maxDelayMs, totalMs}`) retries a 429 for every call and a 502/503/504
+/// for `getUser`, with backoff, within the call's `timeout`. A 429 that
+/// is not waited out is an error with code `rate_limited` and
+/// `retryAfter` / `rateLimitReset`.
 pub struct Management {
     domain: Domain,
     token: String,
     http: Http,
-    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Management {
@@ -45,11 +45,30 @@ pub(crate) fn is_header_safe(token: &str) -> bool {
     token.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
-fn user_id_arg(user_id: &str) -> Result<&str> {
-    if user_id.is_empty() {
-        return Err(Error::invalid_argument("userId parameter is not valid"));
+/// The longest id accepted (Auth0's user ids are far shorter; a URL
+/// segment this long is already more than some proxies take).
+pub(crate) const MAX_ID_BYTES: usize = 1024;
+/// The longest `secondaryUserToken` (an id_token) accepted.
+pub(crate) const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// A non-empty id of at most [`MAX_ID_BYTES`], checked before anything is
+/// sent; the error names `name`.
+fn id_arg<'a>(name: &str, id: &'a str) -> Result<&'a str> {
+    if id.is_empty() {
+        return Err(Error::invalid_argument(format!(
+            "{name} parameter is not valid"
+        )));
     }
-    Ok(user_id)
+    if id.len() > MAX_ID_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "{name} parameter is not valid: longer than {MAX_ID_BYTES} bytes"
+        )));
+    }
+    Ok(id)
+}
+
+fn user_id_arg(user_id: &str) -> Result<&str> {
+    id_arg("userId", user_id)
 }
 
 impl Management {
@@ -68,6 +87,11 @@ impl Management {
             "domain option is required",
         )?)?;
         let token = require_nonempty_str(o, "token", "token option is required")?.to_owned();
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "token option is not valid: longer than {MAX_TOKEN_BYTES} bytes"
+            )));
+        }
         if !is_header_safe(&token) {
             return Err(Error::invalid_argument(
                 "token option is not valid: it contains characters a bearer token cannot have",
@@ -81,12 +105,10 @@ impl Management {
             })),
         };
         let http = Http::new(TransportConfig::from_options(o, telemetry)?);
-        let retry = RetryPolicy::from_options(o)?;
         Ok(Management {
             domain,
             token,
             http,
-            retry,
         })
     }
 
@@ -102,10 +124,7 @@ impl Management {
     }
 
     fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {
-        let idempotent = method == Method::GET;
-        self.retry.run(idempotent, || {
-            self.http.api(method.clone(), url, Some(&self.token), body)
-        })
+        self.http.api(method, url, Some(&self.token), body)
     }
 
     /// `getUser(userId)`: `GET /api/v2/users/{userId}`.
@@ -141,6 +160,11 @@ impl Management {
                 "secondaryUserToken parameter is not valid",
             ));
         }
+        if secondary_user_token.len() > MAX_TOKEN_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "secondaryUserToken parameter is not valid: longer than {MAX_TOKEN_BYTES} bytes"
+            )));
+        }
         self.call(
             Method::POST,
             &url,
@@ -158,14 +182,8 @@ impl Management {
         identity_user_id: &str,
     ) -> Result<Value> {
         user_id_arg(user_id)?;
-        if provider.is_empty() {
-            return Err(Error::invalid_argument("provider parameter is not valid"));
-        }
-        if identity_user_id.is_empty() {
-            return Err(Error::invalid_argument(
-                "identityUserId parameter is not valid",
-            ));
-        }
+        id_arg("provider", provider)?;
+        id_arg("identityUserId", identity_user_id)?;
         let rest = format!(
             "/identities/{}/{}",
             encode_component(provider),

@@ -38,6 +38,26 @@ const VERIFY_BASE_KEYS: &[&str] = &[
 ];
 const OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/passwordless/otp";
 
+/// Who a passwordless call is for: `("email", address)` or
+/// `("phone_number", number)`. The `email` connection needs `email`, the
+/// `sms` connection `phoneNumber`, and the error names the one missing;
+/// another connection takes either (the phone number first, as v8's
+/// verify), and names `phoneNumber`, v8's wording, when both are missing.
+fn recipient<'a>(o: &'a Options, connection: &str) -> Result<(&'static str, &'a str)> {
+    let email = optional_str(o, "email", "email option is required")?.filter(|e| !e.is_empty());
+    let phone =
+        optional_str(o, "phoneNumber", "phoneNumber option is required")?.filter(|p| !p.is_empty());
+    match (connection, email, phone) {
+        ("email", Some(e), _) => Ok(("email", e)),
+        ("email", None, _) => Err(Error::invalid_argument("email option is required")),
+        ("sms", _, Some(p)) => Ok(("phone_number", p)),
+        ("sms", _, None) => Err(Error::invalid_argument("phoneNumber option is required")),
+        (_, _, Some(p)) => Ok(("phone_number", p)),
+        (_, Some(e), None) => Ok(("email", e)),
+        (_, None, None) => Err(Error::invalid_argument("phoneNumber option is required")),
+    }
+}
+
 impl WebAuth {
     /// `webAuth.passwordlessStart(options)`: `POST /passwordless/start` —
     /// `connection` (`email` or `sms`), `send` (`code` or `link`), `email`
@@ -53,13 +73,13 @@ impl WebAuth {
         let mut auth_params = merge(self.base_options(), AUTH_PARAMS_BASE_KEYS, auth_params_in);
         strip_undefined(&mut auth_params);
         require_str(&auth_params, "responseType", "responseType is required")?;
-        require_str(o, "connection", "connection option is required")?;
+        let connection = require_str(o, "connection", "connection option is required")?;
         let send = require_str(o, "send", "send option is required")?;
         if send != "link" && send != "code" {
             return Err(Error::invalid_argument("send is not valid ([link, code])"));
         }
-        optional_str(o, "phoneNumber", "phoneNumber option is required")?;
-        optional_str(o, "email", "email option is required")?;
+        // v8 sent a start without a recipient; the tenant can only refuse it.
+        recipient(o, connection)?;
         let pending = self.process(&mut auth_params, auth_params_in)?;
 
         let mut body = merge(
@@ -70,11 +90,11 @@ impl WebAuth {
         strip_undefined(&mut body);
         // v8: `authParams.x = authParams.x || body.x`, then the body loses x.
         for key in ["scope", "redirectUri", "responseType"] {
-            if let Some(v) = body.remove(key) {
+            if let Some(v) = body.shift_remove(key) {
                 auth_params.entry(key).or_insert(v);
             }
         }
-        body.remove("authParams");
+        body.shift_remove("authParams");
         let mut body = to_snake_case(&body, &[]);
         body.insert(
             "authParams".into(),
@@ -106,14 +126,9 @@ impl WebAuth {
             require_str(&params, "redirectUri", "redirectUri option is required")?.to_owned();
         let connection = require_str(o, "connection", "connection option is required")?;
         let code = require_str(o, "verificationCode", "verificationCode option is required")?;
-        let email = optional_str(o, "email", "email option is required")?;
-        let phone = optional_str(o, "phoneNumber", "phoneNumber option is required")?;
+        let (key, who) = recipient(o, connection)?;
         let mut verify = json!({"connection": connection, "verification_code": code});
-        match (email, phone) {
-            (_, Some(p)) => verify["phone_number"] = json!(p),
-            (Some(e), None) => verify["email"] = json!(e),
-            (None, None) => return Err(Error::invalid_argument("phoneNumber option is required")),
-        }
+        verify[key] = json!(who);
         let pending = self.process(&mut params, o)?;
         let mut redirect_params = to_snake_case(&params, &["auth0Client"]);
         if let Some(t) = self.telemetry() {
@@ -126,24 +141,20 @@ impl WebAuth {
             deadline: Instant::now() + self.http().timeout() * 4,
             timeout_error: || Error::new(ErrorKind::Timeout, "the login did not complete in time"),
         };
-        let verify_url = self.domain().url("/passwordless/verify");
-        let resp = self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify))?;
-        if !resp.is_success() {
-            return Err(error_from_response(&resp));
-        }
-        let url = format!(
-            "{}?{}",
-            self.domain().url("/passwordless/verify_redirect"),
-            query::stringify(&redirect_params)
-        );
-        let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty)?;
-        let callback = self.walk_to_callback(resp, url, &walk)?;
-        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Server,
-                "the callback carried neither tokens nor a code",
-            )
-            .with_code("invalid_response")
+        self.within_walk(&walk, || {
+            let verify_url = self.domain().url("/passwordless/verify");
+            let resp = self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify))?;
+            if !resp.is_success() {
+                return Err(error_from_response(&resp));
+            }
+            let url = format!(
+                "{}?{}",
+                self.domain().url("/passwordless/verify_redirect"),
+                query::stringify(&redirect_params)
+            );
+            let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty)?;
+            let callback = self.walk_to_callback(resp, url, &walk)?;
+            self.parse_callback_result(&callback)
         })
     }
 }
@@ -158,14 +169,7 @@ impl crate::webauth::Client<'_> {
         let o = as_object(options, "options parameter is not valid")?;
         let connection = require_str(o, "connection", "connection option is required")?;
         let code = require_str(o, "verificationCode", "verificationCode option is required")?;
-        let username = match (
-            optional_str(o, "email", "email option is required")?,
-            optional_str(o, "phoneNumber", "phoneNumber option is required")?,
-        ) {
-            (Some(e), _) => e,
-            (None, Some(p)) => p,
-            (None, None) => return Err(Error::invalid_argument("email option is required")),
-        };
+        let (_, username) = recipient(o, connection)?;
         let scope = optional_str(o, "scope", "scope option is required")?
             .or_else(|| web.base_options().get("scope").and_then(Value::as_str));
         let audience = optional_str(o, "audience", "audience option is required")?

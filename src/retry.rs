@@ -1,14 +1,20 @@
-//! Bounded retries with backoff for requests that are safe to repeat.
+//! Bounded retries with backoff for requests that are safe to repeat —
+//! the one retry policy of every handle (`retry` option).
 //!
 //! Only what cannot spend anything twice is retried: a 429 (the server
-//! refused before doing the work) for any method, a 5xx or a transport
-//! failure only for GET. Delays follow `Retry-After` when the server gives
-//! one, else exponential backoff with full jitter; attempts and total time
-//! are both capped. Off unless the handle's `retry` option asks for it.
+//! refused before doing the work) for any method; a 502, 503 or 504, or a
+//! connection failure, only for idempotent reads (GET). A 500 is not
+//! retried (the server may have acted and failed after). Delays follow
+//! `Retry-After` or `X-RateLimit-Reset` when the server gives one, else
+//! exponential backoff with full jitter; attempts, the policy's total time
+//! and the call's deadline all bound them. A server that asks for a wait
+//! longer than `maxDelayMs`, or past the deadline, is not waited for: the
+//! error (`rate_limited` for a 429) goes back at once with `retryAfter`.
+//! On by default (3 attempts); `retry: false` turns it off.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{optional_f64, optional_object, Options};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The `retry` option: `{maxAttempts, baseDelayMs, maxDelayMs, totalMs}`.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +25,16 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// No retry starts after this much time since the first attempt.
     pub total: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// The default policy: 3 attempts, 250 ms base, 10 s cap, 30 s in all.
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::none()
+        }
+    }
 }
 
 impl RetryPolicy {
@@ -32,18 +48,16 @@ impl RetryPolicy {
         }
     }
 
-    /// Reads `retry` (`true` for the defaults: 3 attempts, 250 ms base,
-    /// 10 s cap, 30 s in all).
+    /// Reads `retry`: absent, `null` or `true` for the default policy,
+    /// `false` for none, or an object of `maxAttempts` (1..10),
+    /// `baseDelayMs`, `maxDelayMs` and `totalMs`.
     pub fn from_options(o: &Options) -> Result<RetryPolicy> {
-        let mut p = RetryPolicy::none();
+        let mut p = RetryPolicy::default();
         match o.get("retry") {
-            None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(false)) => {
+            None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(true)) => {
                 return Ok(p)
             }
-            Some(serde_json::Value::Bool(true)) => {
-                p.max_attempts = 3;
-                return Ok(p);
-            }
+            Some(serde_json::Value::Bool(false)) => return Ok(RetryPolicy::none()),
             _ => {}
         }
         let r = optional_object(o, "retry", "retry option is not valid")?
@@ -70,9 +84,22 @@ impl RetryPolicy {
     }
 
     /// Runs `attempt` until it succeeds, fails for good, or the policy is
-    /// spent. `idempotent` allows retrying 5xx and transport failures.
-    pub fn run<T>(&self, idempotent: bool, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    /// spent. `idempotent` allows retrying 502/503/504 and connection
+    /// failures.
+    pub fn run<T>(&self, idempotent: bool, attempt: impl FnMut() -> Result<T>) -> Result<T> {
+        self.run_until(idempotent, Instant::now() + self.total, attempt)
+    }
+
+    /// [`RetryPolicy::run`] where no wait may end after `deadline` (the
+    /// call's own bound).
+    pub(crate) fn run_until<T>(
+        &self,
+        idempotent: bool,
+        deadline: Instant,
+        mut attempt: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
         let started = Instant::now();
+        let give_up = deadline.min(started + self.total);
         let mut n = 1;
         loop {
             let err = match attempt() {
@@ -80,16 +107,26 @@ impl RetryPolicy {
                 Err(e) => e,
             };
             let retryable = match (err.kind(), err.status_code()) {
-                (ErrorKind::Server, Some(429)) => true,
-                (ErrorKind::Server, Some(s)) if s >= 500 => idempotent,
-                (ErrorKind::Network | ErrorKind::Timeout, _) => idempotent,
+                // A rate limit; not a protocol answer sent as 429 (the
+                // device grant's `slow_down` is the caller's to handle).
+                (ErrorKind::Server, Some(429)) => err.code() == crate::http::RATE_LIMITED,
+                (ErrorKind::Server, Some(502..=504)) => idempotent,
+                // Refused or reset connections; a timeout has spent the
+                // deadline already.
+                (ErrorKind::Network, None) => idempotent && err.code() == "network_error",
                 _ => false,
             };
             if !retryable || n >= self.max_attempts {
                 return Err(err);
             }
-            let delay = self.delay(n, err.retry_after());
-            if started.elapsed() + delay > self.total {
+            let delay = match server_wait(&err) {
+                // Waiting longer than the policy allows is the caller's
+                // decision, with `retryAfter` in hand.
+                Some(wait) if wait > self.max_delay => return Err(err),
+                Some(wait) => wait,
+                None => self.backoff(n),
+            };
+            if Instant::now() + delay >= give_up {
                 return Err(err);
             }
             std::thread::sleep(delay);
@@ -97,10 +134,7 @@ impl RetryPolicy {
         }
     }
 
-    fn delay(&self, attempt: u32, retry_after: Option<u64>) -> Duration {
-        if let Some(secs) = retry_after {
-            return Duration::from_secs(secs).min(self.max_delay);
-        }
+    fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self
             .base_delay
             .saturating_mul(1u32 << attempt.min(16))
@@ -111,6 +145,17 @@ impl RetryPolicy {
             .unwrap_or(u32::MAX / 2);
         ceiling.mul_f64(r as f64 / u32::MAX as f64)
     }
+}
+
+/// The wait the server asked for: `Retry-After` seconds, else the time
+/// until `X-RateLimit-Reset` (Unix seconds).
+fn server_wait(err: &Error) -> Option<Duration> {
+    if let Some(secs) = err.retry_after() {
+        return Some(Duration::from_secs(secs));
+    }
+    let reset = err.rate_limit_reset()?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(reset.saturating_sub(now)))
 }
 
 #[cfg(test)]
@@ -128,7 +173,12 @@ mod tests {
     }
 
     fn status(s: u16) -> Error {
-        Error::new(ErrorKind::Server, "x").with_status_code(s)
+        let e = Error::new(ErrorKind::Server, "x").with_status_code(s);
+        if s == 429 {
+            e.with_code(crate::http::RATE_LIMITED)
+        } else {
+            e
+        }
     }
 
     #[test]
@@ -143,6 +193,18 @@ mod tests {
             }
         });
         assert_eq!((r.unwrap(), calls.get()), (7, 3));
+    }
+
+    #[test]
+    fn a_protocol_answer_sent_as_429_is_not_retried() {
+        let calls = Cell::new(0);
+        let _: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(Error::new(ErrorKind::Server, "slow down")
+                .with_code("slow_down")
+                .with_status_code(429))
+        });
+        assert_eq!(calls.get(), 1);
     }
 
     #[test]
@@ -184,6 +246,76 @@ mod tests {
             Err(status(429).with_rate_limit(Some(1), None))
         });
         assert_eq!(calls.get(), 1, "a 1 s Retry-After does not fit in 1 ms");
+    }
+
+    #[test]
+    fn a_500_and_client_errors_are_not_retried_even_for_reads() {
+        let calls = Cell::new(0);
+        let _: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(status(500))
+        });
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn a_wait_longer_than_the_cap_is_not_slept() {
+        let calls = Cell::new(0);
+        let started = Instant::now();
+        let r: Result<()> = fast().run(true, || {
+            calls.set(calls.get() + 1);
+            Err(status(429).with_rate_limit(Some(86_400), None))
+        });
+        assert_eq!(r.unwrap_err().retry_after(), Some(86_400));
+        assert_eq!(calls.get(), 1);
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_rate_limit_reset_far_ahead_is_not_slept() {
+        let calls = Cell::new(0);
+        let in_an_hour = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600;
+        let _: Result<()> = fast().run(false, || {
+            calls.set(calls.get() + 1);
+            Err(status(429).with_rate_limit(None, Some(in_an_hour)))
+        });
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn no_wait_ends_past_the_deadline() {
+        let calls = Cell::new(0);
+        let p = RetryPolicy {
+            base_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(5),
+            ..fast()
+        };
+        // Backoff is jittered in [0, 5 s]; retry_after pins it.
+        let _: Result<()> = p.run_until(true, Instant::now() + Duration::from_millis(100), || {
+            calls.set(calls.get() + 1);
+            Err(status(503).with_rate_limit(Some(1), None))
+        });
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn retry_is_on_by_default_and_false_turns_it_off() {
+        let o = serde_json::json!({});
+        assert_eq!(
+            RetryPolicy::from_options(o.as_object().unwrap()).unwrap(),
+            RetryPolicy::default()
+        );
+        let o = serde_json::json!({"retry": false});
+        assert_eq!(
+            RetryPolicy::from_options(o.as_object().unwrap())
+                .unwrap()
+                .max_attempts,
+            1
+        );
     }
 
     #[test]

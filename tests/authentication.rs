@@ -467,7 +467,7 @@ fn the_jwks_is_cached() {
 #[test]
 fn a_failing_jwks_fetch_is_a_typed_error_with_its_status() {
     let t = Tenant::start();
-    t.fault(json!({"path": "/.well-known/jwks.json", "status": 503}));
+    t.fault(json!({"path": "/.well-known/jwks.json", "status": 503, "count": 5}));
     let e = t
         .web(json!({}))
         .validate_id_token(&t.sign(json!({}), json!({})), &json!({}))

@@ -164,17 +164,79 @@ fn an_unknown_user_is_a_404_with_the_apis_message() {
 }
 
 #[test]
-fn a_429_reports_retry_after_and_is_not_retried_by_default() {
+fn a_429_is_waited_out_by_default() {
     let t = Tenant::start();
     let m = mgmt(&t, json!({}));
     t.fault(json!({"path": "/api/v2/users", "status": 429, "retry_after": 1, "count": 1}));
+    let started = std::time::Instant::now();
+    assert_eq!(m.get_user(TEST_USER_ID).unwrap()["user_id"], TEST_USER_ID);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+}
+
+#[test]
+fn with_retry_false_a_429_reports_retry_after_at_once() {
+    let t = Tenant::start();
+    let m = mgmt(&t, json!({"retry": false}));
+    t.fault(json!({"path": "/api/v2/users", "status": 429, "retry_after": 1, "count": 1}));
     let e = m.get_user(TEST_USER_ID).unwrap_err();
-    assert_eq!((e.status_code(), e.retry_after()), (Some(429), Some(1)));
+    assert_eq!(
+        (e.code(), e.status_code(), e.retry_after()),
+        ("rate_limited", Some(429), Some(1))
+    );
     assert_eq!(e.to_json()["retryAfter"], 1);
     assert!(
         m.get_user(TEST_USER_ID).is_ok(),
         "the fault was for one request only"
     );
+}
+
+#[test]
+fn a_get_user_answer_that_is_an_html_page_is_an_invalid_response() {
+    let t = Tenant::start();
+    let m = mgmt(&t, json!({}));
+    t.fault(json!({"path": "/api/v2/users", "body": "<html><body>Sign in to the hotel Wi-Fi</body></html>"}));
+    let e = m.get_user(TEST_USER_ID).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code(), e.status_code()),
+        (ErrorKind::Server, "invalid_response", Some(200))
+    );
+}
+
+#[test]
+fn overlong_ids_are_refused_before_anything_is_sent() {
+    let t = Tenant::start();
+    let m = mgmt(&t, json!({}));
+    let before = t
+        .dev_get("requests?path=/api/v2/users")
+        .as_array()
+        .unwrap()
+        .len();
+    let huge = "a".repeat(10 * 1024 * 1024);
+    let checks: [(&str, auth0_native::Result<Value>); 5] = [
+        ("userId", m.get_user(&huge)),
+        ("userId", m.patch_user_metadata(&huge, &json!({}))),
+        ("secondaryUserToken", m.link_user(TEST_USER_ID, &huge)),
+        ("provider", m.unlink_user(TEST_USER_ID, &huge, "1")),
+        (
+            "identityUserId",
+            m.unlink_user(TEST_USER_ID, "auth0", &huge),
+        ),
+    ];
+    for (name, r) in checks {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+        assert!(
+            e.description()
+                .starts_with(&format!("{name} parameter is not valid")),
+            "{e}"
+        );
+    }
+    let after = t
+        .dev_get("requests?path=/api/v2/users")
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "nothing was sent");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! TLS tenant (`caPem`, `caFile`), an HTTP proxy (`proxy`), and a domain
 //! that carries a port. The TLS server is a small rustls front end the test
 //! starts before the dev tenant; its certificate is made by `openssl`.
+//! Then the retry policy (`retry`, on by default for reads and 429s) and
+//! the shape checks of 2xx answers, with the dev tenant's faults.
 
 mod common;
 
@@ -315,5 +317,118 @@ fn a_bad_proxy_url_is_an_invalid_argument() {
     assert!(
         e.description().starts_with("proxy option is not valid"),
         "{e}"
+    );
+}
+
+fn requests_to(t: &Tenant, path: &str) -> usize {
+    t.dev_get(&format!("requests?path={path}"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == path)
+        .count()
+}
+
+fn access_token(web: &WebAuth) -> String {
+    login(web).unwrap().access_token.unwrap()
+}
+
+#[test]
+fn a_503_from_userinfo_is_retried_and_then_succeeds() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    let token = access_token(&web);
+    t.fault(json!({"path": "/userinfo", "status": 503, "count": 1}));
+    let profile = web.client().user_info(&token).unwrap();
+    assert_eq!(profile["email"], TEST_USER_EMAIL);
+    assert_eq!(requests_to(&t, "/userinfo"), 2);
+}
+
+#[test]
+fn retry_false_turns_the_retries_off() {
+    let t = Tenant::start();
+    let web = t.web(json!({"retry": false}));
+    let token = access_token(&web);
+    t.fault(json!({"path": "/userinfo", "status": 503, "count": 1}));
+    let e = web.client().user_info(&token).unwrap_err();
+    assert_eq!(e.status_code(), Some(503));
+    assert_eq!(requests_to(&t, "/userinfo"), 1);
+}
+
+#[test]
+fn a_retry_after_of_a_day_is_reported_at_once_as_rate_limited() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    t.fault(json!({"path": "/userinfo", "status": 429, "retry_after": 86400, "count": 3}));
+    let started = std::time::Instant::now();
+    let e = web.client().user_info("any-token").unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "not slept");
+    assert_eq!(
+        (e.kind(), e.code(), e.status_code(), e.retry_after()),
+        (ErrorKind::Server, "rate_limited", Some(429), Some(86400))
+    );
+    assert_eq!(e.to_json()["retryAfter"], 86400);
+    assert_eq!(requests_to(&t, "/userinfo"), 1);
+}
+
+#[test]
+fn a_short_retry_after_on_a_password_login_is_waited_out() {
+    // A 429 means the server did nothing: safe to send again, even for a
+    // single-use request.
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    t.fault(json!({"path": "/oauth/token", "status": 429, "retry_after": 1, "count": 1}));
+    assert!(login(&web).is_ok());
+    assert_eq!(requests_to(&t, "/oauth/token"), 2);
+}
+
+#[test]
+fn a_password_login_answered_503_is_not_retried() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    t.fault(json!({"path": "/oauth/token", "status": 503, "count": 1}));
+    let e = login(&web).unwrap_err();
+    assert_eq!(e.status_code(), Some(503));
+    assert_eq!(requests_to(&t, "/oauth/token"), 1);
+}
+
+const PORTAL: &str =
+    "<!DOCTYPE html><html><body><form action=\"/wifi\">Accept the terms</form></body></html>";
+
+#[test]
+fn a_token_endpoint_answering_200_without_tokens_is_an_invalid_response() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    for (body, content_type) in [
+        (PORTAL, "text/html; charset=utf-8"),
+        ("", "application/json"),
+        ("{}", "application/json"),
+        ("[]", "application/json"),
+    ] {
+        t.fault(json!({"path": "/oauth/token", "body": body, "content_type": content_type}));
+        let e = login(&web).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code()),
+            (ErrorKind::Server, "invalid_response"),
+            "{body:?}: {e}"
+        );
+        assert!(e.original().is_none());
+    }
+}
+
+#[test]
+fn a_userinfo_answer_that_is_an_html_page_is_an_invalid_response() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    t.fault(json!({"path": "/userinfo", "body": PORTAL}));
+    let e = web.client().user_info("any-token").unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code(), e.status_code()),
+        (ErrorKind::Server, "invalid_response", Some(200))
+    );
+    assert_eq!(
+        requests_to(&t, "/userinfo"),
+        1,
+        "a bad answer is not retried"
     );
 }

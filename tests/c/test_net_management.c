@@ -1,8 +1,10 @@
 /*
  * Against the dev tenant's Management API v2: auth0_management_new/_free,
  * _get_user, _patch_user_metadata, _link_user and _unlink_user, with the
- * HTTP errors (401, 403, 404, 429 with retryAfter), the `retry` option, a
- * handle's `timeout`, and an unreachable tenant.
+ * HTTP errors (401, 403, 404, 429 as rate_limited with retryAfter), the
+ * `retry` policy (on by default, `retry: false`), a handle's `timeout` over
+ * a slow and a dripping answer, an HTML 200 answer, an overlong user id,
+ * and an unreachable tenant.
  *
  * Tokens: the test user's (and the second seeded user's) access token for
  * the /api/v2/ audience with the current-user scopes (password-realm).
@@ -14,6 +16,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "devtenant.h"
+
+#include <time.h>
 
 #define USER_PATH "/api/v2/users/" DT_USER_ID_PATH
 
@@ -121,22 +125,118 @@ TEST(get_user_of_an_unknown_user_is_a_server_error_404) {
     free(token);
 }
 
-TEST(get_user_rate_limited_is_a_server_error_429_with_retry_after) {
+/* Seconds since an arbitrary start, for elapsed-time bounds. */
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+TEST(get_user_rate_limited_for_a_day_fails_at_once_as_rate_limited) {
     auth0_management *m = user_handle(NULL);
     char buf[256];
     char *out = NULL, *again = NULL;
     long retry_after = -1;
+    double started;
     if (!m) return;
-    if (dt_fault("{\"path\":\"" USER_PATH "\",\"status\":429,\"retry_after\":1,\"count\":1}")) {
+    if (dt_fault("{\"path\":\"" USER_PATH "\",\"status\":429,\"retry_after\":86400,\"count\":1}")) {
+        started = now_seconds();
         CHECK_STATUS(auth0_management_get_user(m, user_id_options(buf, sizeof buf, DT_USER_ID),
                                                &out),
                      AUTH0_ERROR_SERVER);
-        CHECK_HTTP_ERROR(out, "too_many_requests", 429);
-        CHECK(json_get_long(out, "retryAfter", &retry_after) && retry_after == 1);
-        /* Not retried by default: the next call is the one that succeeds. */
+        CHECK(now_seconds() - started < 5.0); /* not slept */
+        CHECK_HTTP_ERROR(out, "rate_limited", 429);
+        CHECK(json_get_long(out, "retryAfter", &retry_after) && retry_after == 86400);
+        /* One request only: the next call is the one that succeeds. */
         CHECK_STATUS(auth0_management_get_user(m, buf, &again), AUTH0_OK);
     }
     auth0_string_free(again);
+    auth0_string_free(out);
+    auth0_management_free(m);
+}
+
+/* The request log is shared by every binary and bounded, so the attempts are
+ * counted by the fault: a 503 for one request, then success, is exactly two
+ * requests; an error is exactly one (a retry would have succeeded). */
+TEST(get_user_answered_503_once_is_retried_and_succeeds_in_two_requests) {
+    auth0_management *m = user_handle("\"retry\":{\"baseDelayMs\":10}");
+    char buf[256];
+    char *out = NULL;
+    if (!m) return;
+    if (dt_fault("{\"path\":\"" USER_PATH "\",\"status\":503,\"count\":1}")) {
+        CHECK_STATUS(auth0_management_get_user(m, user_id_options(buf, sizeof buf, DT_USER_ID),
+                                               &out),
+                     AUTH0_OK);
+        CHECK_JSON_STR(out, "user_id", DT_USER_ID);
+    }
+    auth0_string_free(out);
+    auth0_management_free(m);
+}
+
+TEST(get_user_with_retry_false_reports_a_503_after_one_request) {
+    auth0_management *m = user_handle("\"retry\":false");
+    char buf[256];
+    char *out = NULL;
+    if (!m) return;
+    if (dt_fault("{\"path\":\"" USER_PATH "\",\"status\":503,\"count\":1}")) {
+        CHECK_STATUS(auth0_management_get_user(m, user_id_options(buf, sizeof buf, DT_USER_ID),
+                                               &out),
+                     AUTH0_ERROR_SERVER);
+        CHECK_HTTP_ERROR(out, NULL, 503);
+    }
+    auth0_string_free(out);
+    auth0_management_free(m);
+}
+
+TEST(get_user_answered_200_with_an_html_page_is_an_invalid_response) {
+    auth0_management *m = user_handle(NULL);
+    char buf[256];
+    char *out = NULL;
+    if (!m) return;
+    if (dt_fault("{\"path\":\"" USER_PATH "\",\"body\":\"<html><body>Hotel Wi-Fi</body></html>\"}")) {
+        CHECK_STATUS(auth0_management_get_user(m, user_id_options(buf, sizeof buf, DT_USER_ID),
+                                               &out),
+                     AUTH0_ERROR_SERVER);
+        CHECK_HTTP_ERROR(out, "invalid_response", 200);
+        CHECK_NOT_CONTAINS(out, "Hotel");
+    }
+    auth0_string_free(out);
+    auth0_management_free(m);
+}
+
+TEST(get_user_from_a_tenant_that_drips_its_answer_ends_at_the_timeout) {
+    /* Headers at once, then a byte every 400 ms: only a deadline over the
+     * whole body stops it (the answer would take minutes). */
+    auth0_management *m = user_handle("\"timeout\":1000");
+    char buf[256];
+    char *out = NULL;
+    double started;
+    if (!m) return;
+    if (dt_fault("{\"path\":\"" USER_PATH "\",\"drip_ms\":400,\"count\":1}")) {
+        started = now_seconds();
+        CHECK_STATUS(auth0_management_get_user(m, user_id_options(buf, sizeof buf, DT_USER_ID),
+                                               &out),
+                     AUTH0_ERROR_TIMEOUT);
+        CHECK(now_seconds() - started < 1.0 + 4.0); /* the deadline plus a margin */
+        CHECK_ERROR_JSON(out, "timeout");
+    }
+    auth0_string_free(out);
+    auth0_management_free(m);
+}
+
+TEST(get_user_with_a_10_mb_user_id_is_an_invalid_argument_naming_it) {
+    auth0_management *m = user_handle(NULL);
+    const size_t id_len = 10u * 1024u * 1024u;
+    char *options = malloc(id_len + 32);
+    char *out = NULL;
+    if (!m || !options) goto done;
+    memcpy(options, "{\"userId\":\"", 11);
+    memset(options + 11, 'a', id_len);
+    memcpy(options + 11 + id_len, "\"}", 3);
+    CHECK_STATUS(auth0_management_get_user(m, options, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "userId parameter is not valid");
+done:
+    free(options);
     auth0_string_free(out);
     auth0_management_free(m);
 }
@@ -349,7 +449,12 @@ HARNESS_MAIN(TEST_ENTRY(management_new_gives_a_handle_and_no_error),
              TEST_ENTRY(get_user_with_a_bad_token_is_a_server_error_401),
              TEST_ENTRY(get_user_of_another_user_is_a_server_error_403_with_the_apis_message),
              TEST_ENTRY(get_user_of_an_unknown_user_is_a_server_error_404),
-             TEST_ENTRY(get_user_rate_limited_is_a_server_error_429_with_retry_after),
+             TEST_ENTRY(get_user_rate_limited_for_a_day_fails_at_once_as_rate_limited),
+             TEST_ENTRY(get_user_answered_503_once_is_retried_and_succeeds_in_two_requests),
+             TEST_ENTRY(get_user_with_retry_false_reports_a_503_after_one_request),
+             TEST_ENTRY(get_user_answered_200_with_an_html_page_is_an_invalid_response),
+             TEST_ENTRY(get_user_from_a_tenant_that_drips_its_answer_ends_at_the_timeout),
+             TEST_ENTRY(get_user_with_a_10_mb_user_id_is_an_invalid_argument_naming_it),
              TEST_ENTRY(get_user_with_the_retry_option_waits_out_a_429),
              TEST_ENTRY(get_user_on_a_handle_with_a_300_ms_timeout_and_a_slow_tenant_is_a_timeout),
              TEST_ENTRY(get_user_on_a_closed_loopback_port_is_a_network_error),

@@ -129,6 +129,32 @@ TEST(passwordless_verify_with_a_wrong_code_is_a_server_error_403) {
     auth0_webauth_free(web);
 }
 
+TEST(passwordless_verify_names_the_recipient_its_connection_needs) {
+    /* Refused before anything is sent, naming what is missing. */
+    static const struct {
+        const char *options;
+        const char *message;
+    } cases[] = {
+        {"{\"connection\":\"email\",\"verificationCode\":\"1\"}", "email option is required"},
+        {"{\"connection\":\"email\",\"verificationCode\":\"1\",\"phoneNumber\":\"+15555550100\"}",
+         "email option is required"},
+        {"{\"connection\":\"sms\",\"verificationCode\":\"1\",\"email\":\"a@example.com\"}",
+         "phoneNumber option is required"},
+        {"{\"connection\":\"custom\",\"verificationCode\":\"1\"}", "phoneNumber option is required"},
+    };
+    auth0_webauth *web = dt_webauth(HANDLE_OPTIONS);
+    size_t i;
+    if (!web) return;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL;
+        CHECK_STATUS(auth0_webauth_passwordless_verify(web, cases[i].options, &out),
+                     AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_JSON_STR(out, "description", cases[i].message);
+        auth0_string_free(out);
+    }
+    auth0_webauth_free(web);
+}
+
 /* ---- auth0_webauth_passwordless_login ---------------------------------------- */
 
 TEST(passwordless_login_with_the_code_returns_an_auth_result) {
@@ -211,6 +237,7 @@ HARNESS_MAIN(TEST_ENTRY(passwordless_start_with_an_email_returns_it_and_sends_a_
              TEST_ENTRY(passwordless_start_of_an_unknown_connection_is_a_server_error),
              TEST_ENTRY(passwordless_verify_with_the_code_returns_an_auth_result),
              TEST_ENTRY(passwordless_verify_with_a_wrong_code_is_a_server_error_403),
+             TEST_ENTRY(passwordless_verify_names_the_recipient_its_connection_needs),
              TEST_ENTRY(passwordless_login_with_the_code_returns_an_auth_result),
              TEST_ENTRY(passwordless_login_with_a_wrong_code_is_a_server_error_403_invalid_grant),
              TEST_ENTRY(passwordless_login_with_a_used_code_is_a_server_error_403_invalid_grant),

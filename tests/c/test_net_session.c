@@ -118,6 +118,21 @@ TEST(cross_origin_login_with_a_wrong_password_is_403_access_denied_without_the_p
     auth0_webauth_free(web);
 }
 
+TEST(cross_origin_login_without_a_password_is_an_invalid_argument_naming_it) {
+    auth0_webauth *web = dt_webauth(IMPLICIT);
+    const dt_tenant *t = dt_env();
+    char buf[512];
+    char *out = NULL;
+    if (!web || !t) goto done;
+    snprintf(buf, sizeof buf, "{\"username\":\"%s\",\"realm\":\"%s\"}", t->username,
+             t->connection);
+    CHECK_STATUS(auth0_webauth_cross_origin_login(web, buf, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_JSON_STR(out, "description", "password option is required");
+done:
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
 /* ---- auth0_webauth_renew_auth ------------------------------------------------ */
 
 TEST(renew_auth_without_a_session_is_an_authorization_error_login_required) {
@@ -265,6 +280,7 @@ HARNESS_MAIN(TEST_ENTRY(login_with_credentials_returns_a_validated_auth_result),
              TEST_ENTRY(login_with_credentials_with_a_wrong_password_is_a_server_error_without_the_password),
              TEST_ENTRY(cross_origin_login_returns_a_validated_auth_result),
              TEST_ENTRY(cross_origin_login_with_a_wrong_password_is_403_access_denied_without_the_password),
+             TEST_ENTRY(cross_origin_login_without_a_password_is_an_invalid_argument_naming_it),
              TEST_ENTRY(renew_auth_without_a_session_is_an_authorization_error_login_required),
              TEST_ENTRY(renew_auth_after_login_with_credentials_uses_the_sso_session),
              TEST_ENTRY(renew_auth_after_a_cross_origin_login_uses_the_sso_session),

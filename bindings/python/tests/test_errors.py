@@ -20,6 +20,8 @@ from auth0_native import (
     ServerError,
     StorageError,
 )
+from conftest import make_web
+from tenant import DevTenant
 
 KINDS = [
     (InvalidArgumentError, "invalid_argument"),
@@ -201,3 +203,35 @@ def test_transport_keywords_reach_the_core_and_are_checked(keyword: str, value: 
     with pytest.raises(InvalidArgumentError) as info:
         auth0_native.WebAuth(domain="me.auth0.com", client_id="abc", **{keyword: value})
     assert info.value.description.startswith(f"{option} option is not valid")
+
+
+PORTAL = "<!DOCTYPE html><html><body>Accept the terms to use this network</body></html>"
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (PORTAL, "text/html"),
+        ("", "application/json"),
+        ("{}", "application/json"),
+    ],
+)
+def test_a_token_answer_without_tokens_is_an_invalid_response(
+    fresh_tenant: DevTenant, body: str, content_type: str
+) -> None:
+    fresh_tenant.fault(path="/oauth/token", body=body, content_type=content_type)
+    web = make_web(fresh_tenant)
+    with pytest.raises(ServerError) as caught:
+        web.client.login(
+            username=fresh_tenant.username,
+            password=fresh_tenant.password,
+            realm=fresh_tenant.connection,
+        )
+    assert caught.value.code == "invalid_response"
+
+
+def test_a_userinfo_answer_that_is_a_page_is_an_invalid_response(fresh_tenant: DevTenant) -> None:
+    fresh_tenant.fault(path="/userinfo", body=PORTAL)
+    with pytest.raises(ServerError) as caught:
+        make_web(fresh_tenant).client.user_info("any-token")
+    assert (caught.value.code, caught.value.status_code) == ("invalid_response", 200)

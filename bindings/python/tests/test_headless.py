@@ -1,5 +1,7 @@
 """The headless flows: login_with_credentials, the cross-origin login, renew_auth, logout."""
 
+import time
+
 import pytest
 
 import auth0_native
@@ -55,6 +57,29 @@ def test_cross_origin_login_with_a_wrong_password_is_access_denied(
     with pytest.raises(auth0_native.ServerError) as caught:
         web_of().login(username=tenant.username, password="Wr0ng-pass!", realm=tenant.connection)
     assert (caught.value.status_code, caught.value.code) == (403, "access_denied")
+
+
+def test_cross_origin_login_without_a_password_is_refused_before_sending(
+    fresh_tenant: DevTenant,
+) -> None:
+    with pytest.raises(auth0_native.InvalidArgumentError, match="password option is required"):
+        make_web(fresh_tenant).login(username=fresh_tenant.username, realm=fresh_tenant.connection)
+    assert fresh_tenant.requests("/co/authenticate") == []
+
+
+def test_renew_auth_is_bounded_by_its_timeout_when_the_jwks_drips(fresh_tenant: DevTenant) -> None:
+    web = make_web(fresh_tenant, response_type="token")
+    web.redirect.login_with_credentials(
+        username=fresh_tenant.username,
+        password=fresh_tenant.password,
+        connection=fresh_tenant.connection,
+    )
+    fresh_tenant.fault(path="/.well-known/jwks.json", drip_ms=400, count=5)
+    began = time.monotonic()
+    with pytest.raises(auth0_native.Auth0TimeoutError) as caught:
+        web.renew_auth(timeout=1500, response_type="id_token", scope="openid")
+    assert time.monotonic() - began < 1.5 + 2.5, "the bound plus a margin"
+    assert caught.value.description == "Timeout during authentication renew."
 
 
 def test_logout_without_headless_sends_nothing(fresh_tenant: DevTenant) -> None:

@@ -77,13 +77,58 @@ def test_a_user_that_does_not_exist_is_a_404(tenant: DevTenant) -> None:
     assert caught.value.status_code == 404
 
 
-def test_a_429_carries_retry_after(fresh_tenant: DevTenant) -> None:
+def test_a_429_asking_for_a_day_is_rate_limited_at_once(fresh_tenant: DevTenant) -> None:
     m = management_for(fresh_tenant)
-    fresh_tenant.fault(path="/api/v2/users", status=429, retry_after=1)
+    fresh_tenant.fault(path="/api/v2/users", status=429, retry_after=86400)
+    began = time.monotonic()
     with pytest.raises(auth0_native.ServerError) as caught:
         m.get_user(TEST_USER_ID)
+    assert time.monotonic() - began < 5, "not slept"
     assert caught.value.status_code == 429
-    assert caught.value.retry_after == 1
+    assert caught.value.code == "rate_limited"
+    assert caught.value.retry_after == 86400
+
+
+def test_a_503_is_retried_by_default_and_not_with_retry_false(fresh_tenant: DevTenant) -> None:
+    m = management_for(fresh_tenant)
+    fresh_tenant.fault(path="/api/v2/users", status=503)
+    assert m.get_user(TEST_USER_ID)["user_id"] == TEST_USER_ID
+    assert len(fresh_tenant.requests("/api/v2/users")) == 2
+    token = fresh_tenant.sign(
+        {"sub": TEST_USER_ID, "aud": fresh_tenant.management_audience, "scope": SCOPES}
+    )
+    off = auth0_native.Management(domain=fresh_tenant.domain, token=token, retry=False)
+    fresh_tenant.fault(path="/api/v2/users", status=503)
+    with pytest.raises(auth0_native.ServerError) as caught:
+        off.get_user(TEST_USER_ID)
+    assert caught.value.status_code == 503
+    assert len(fresh_tenant.requests("/api/v2/users")) == 3
+
+
+def test_an_html_page_answered_200_is_an_invalid_response(fresh_tenant: DevTenant) -> None:
+    m = management_for(fresh_tenant)
+    fresh_tenant.fault(path="/api/v2/users", body="<html><body>Airport Wi-Fi</body></html>")
+    with pytest.raises(auth0_native.ServerError) as caught:
+        m.get_user(TEST_USER_ID)
+    assert (caught.value.code, caught.value.status_code) == ("invalid_response", 200)
+
+
+def test_a_dripping_answer_ends_at_the_timeout(fresh_tenant: DevTenant) -> None:
+    token = fresh_tenant.sign(
+        {"sub": TEST_USER_ID, "aud": fresh_tenant.management_audience, "scope": SCOPES}
+    )
+    m = auth0_native.Management(domain=fresh_tenant.domain, token=token, timeout=1000)
+    fresh_tenant.fault(path="/api/v2/users", drip_ms=400)
+    began = time.monotonic()
+    with pytest.raises(auth0_native.Auth0TimeoutError):
+        m.get_user(TEST_USER_ID)
+    assert time.monotonic() - began < 1.0 + 2.5, "the deadline plus a margin"
+
+
+def test_an_overlong_user_id_is_refused_naming_it(tenant: DevTenant) -> None:
+    m = auth0_native.Management(domain=tenant.domain, token="t")
+    with pytest.raises(auth0_native.InvalidArgumentError, match="userId parameter is not valid"):
+        m.get_user("a" * (10 * 1024 * 1024))
 
 
 def test_retry_waits_out_a_429(fresh_tenant: DevTenant) -> None:

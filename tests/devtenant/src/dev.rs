@@ -22,9 +22,23 @@ use crate::App;
 
 const MAX_BODY: usize = 1 << 20;
 
+/// A fault for the next `count` requests whose path starts with `path`
+/// (and whose method is `method`, when given).
+///
+/// - `status`: answer that status at once (an OAuth error body), with
+///   `retry_after` / `rate_limit_reset` headers when given;
+/// - `body`: answer `status` (default 200) with this body and
+///   `content_type` (default `text/html`): a captive portal, an empty 200;
+/// - `latency_ms`: wait before answering; `drop`: break the connection;
+/// - `truncate`: break the connection halfway through the real answer;
+/// - `oversize_bytes`: pad the real answer;
+/// - `drip_ms`: send the real answer's headers at once, then its body one
+///   byte every `drip_ms` (a slow-drip server).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fault {
     pub path: String,
+    #[serde(default)]
+    pub method: Option<String>,
     #[serde(default = "one")]
     pub count: u32,
     #[serde(default)]
@@ -39,6 +53,14 @@ pub struct Fault {
     pub truncate: bool,
     #[serde(default)]
     pub oversize_bytes: Option<usize>,
+    #[serde(default)]
+    pub rate_limit_reset: Option<u64>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub drip_ms: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -71,12 +93,17 @@ impl DevState {
         lock(&self.outbox).push(msg);
     }
 
-    /// The first fault matching `path`, spending one of its count.
-    fn take_fault(&self, path: &str) -> Option<Fault> {
+    /// The first fault matching `method` and `path`, spending one of its
+    /// count.
+    fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
         let mut f = lock(&self.faults);
-        let i = f
-            .iter()
-            .position(|x| path.starts_with(&x.path) && x.count > 0)?;
+        let i = f.iter().position(|x| {
+            path.starts_with(&x.path)
+                && x.count > 0
+                && x.method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+        })?;
         f[i].count -= 1;
         let hit = f[i].clone();
         if f[i].count == 0 {
@@ -274,7 +301,42 @@ fn fault_status(f: &Fault, status: u16) -> Response {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
     }
+    if let Some(reset) = f.rate_limit_reset {
+        if let Ok(v) = HeaderValue::from_str(&reset.to_string()) {
+            r.headers_mut().insert("x-ratelimit-reset", v);
+        }
+    }
     r
+}
+
+/// The `body` fault: an answer of the fault's own making.
+fn fault_body(f: &Fault, body: &str) -> Response {
+    let status = StatusCode::from_u16(f.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
+    let content_type = f
+        .content_type
+        .as_deref()
+        .unwrap_or("text/html; charset=utf-8");
+    let mut r = Response::new(Body::from(body.to_owned()));
+    *r.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// `full`, one byte every `every`.
+fn drip_body(full: Bytes, every: Duration) -> Body {
+    let stream = futures_util::stream::unfold(0usize, move |i| {
+        let full = full.clone();
+        async move {
+            if i >= full.len() {
+                return None;
+            }
+            tokio::time::sleep(every).await;
+            Some((Ok::<Bytes, std::io::Error>(full.slice(i..i + 1)), i + 1))
+        }
+    });
+    Body::from_stream(stream)
 }
 
 fn failing_body(prefix: Bytes) -> Body {
@@ -342,7 +404,7 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
             "body": String::from_utf8_lossy(&bytes),
             "at": iso8601(now_ms()),
         }));
-        app.dev.take_fault(&path)
+        app.dev.take_fault(parts.method.as_str(), &path)
     };
     if let Some(f) = &fault {
         if let Some(ms) = f.latency_ms {
@@ -350,6 +412,11 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
         }
         if f.drop {
             return Response::new(failing_body(Bytes::new()));
+        }
+        if let Some(body) = &f.body {
+            let mut r = fault_body(f, body);
+            cors(&mut r, origin.as_ref());
+            return r;
         }
         if let Some(s) = f.status {
             let mut r = fault_status(f, s);
@@ -360,11 +427,15 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
     let mut resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if let Some(f) = fault.filter(|f| f.truncate || f.oversize_bytes.is_some()) {
+    if let Some(f) =
+        fault.filter(|f| f.truncate || f.oversize_bytes.is_some() || f.drip_ms.is_some())
+    {
         let (mut rp, body) = resp.into_parts();
         let full = to_bytes(body, usize::MAX).await.unwrap_or_default();
         rp.headers.remove(header::CONTENT_LENGTH);
-        resp = if f.truncate {
+        resp = if let Some(ms) = f.drip_ms {
+            Response::from_parts(rp, drip_body(full, Duration::from_millis(ms)))
+        } else if f.truncate {
             let len = full.len().max(2);
             if let Ok(v) = HeaderValue::from_str(&len.to_string()) {
                 rp.headers.insert(header::CONTENT_LENGTH, v);
