@@ -6,8 +6,8 @@ use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::id_token::Expectations;
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
-use crate::transaction::now_secs;
-use crate::webauth::{Client, WebAuth};
+use crate::transaction::{now_secs, Transaction};
+use crate::webauth::{has_word, typed_str, Client, WebAuth};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -65,6 +65,105 @@ const TOKEN_BODY_KEYS: &[&str] = &[
     "code_verifier",
 ];
 
+/// The largest callback `parseHash` reads, checked before decoding.
+pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
+
+/// What an `/authorize` answer can carry, and the `response_type` word
+/// that asks for each (`refresh_token` never comes by the front channel).
+const ARTIFACTS: &[&str] = &["code", "access_token", "id_token", "refresh_token"];
+
+fn requested_artifact(word: &str) -> Option<&'static str> {
+    match word {
+        "code" => Some("code"),
+        "token" => Some("access_token"),
+        "id_token" => Some("id_token"),
+        _ => None,
+    }
+}
+
+/// The callback must carry exactly what the transaction asked for, and
+/// come to its redirect URI when it is a whole URL.
+fn check_binding(tx: &Transaction, carried: &[&str], hash: &str) -> Result<()> {
+    let Some(response_type) = tx.response_type.as_deref() else {
+        return Err(Error::invalid_token(
+            "The transaction does not record its response type; start the login again.",
+        ));
+    };
+    let mut asked: Vec<&str> = ARTIFACTS
+        .iter()
+        .copied()
+        .filter(|a| {
+            response_type
+                .split_whitespace()
+                .any(|w| requested_artifact(w) == Some(a))
+        })
+        .collect();
+    asked.dedup();
+    if asked != carried {
+        return Err(Error::invalid_token(format!(
+            "The callback does not answer the request: `{response_type}` asked for {}, the callback carries {}.",
+            names(&asked),
+            names(carried)
+        )));
+    }
+    if let (Some(expected), true) = (tx.redirect_uri.as_deref(), hash.trim().contains("://")) {
+        if !same_endpoint(expected, hash.trim()) {
+            return Err(Error::invalid_token(
+                "The callback did not come to the transaction's redirectUri.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn names(keys: &[&str]) -> String {
+    if keys.is_empty() {
+        return "nothing".into();
+    }
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// Scheme, host, port and path of `callback` are those of `redirect_uri`.
+fn same_endpoint(redirect_uri: &str, callback: &str) -> bool {
+    let base = |s: &str| -> String {
+        let end = s.find(['?', '#']).unwrap_or(s.len());
+        s[..end].to_owned()
+    };
+    match (url::Url::parse(redirect_uri), url::Url::parse(callback)) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host_str() == b.host_str()
+                && a.port_or_known_default() == b.port_or_known_default()
+                && a.path() == b.path()
+        }
+        _ => base(redirect_uri) == base(callback),
+    }
+}
+
+/// The server cannot have acted on the code: no connection, no answer,
+/// or a gateway/unavailable status.
+fn server_did_not_act(e: &Error) -> bool {
+    match e.kind() {
+        ErrorKind::Network | ErrorKind::Timeout => true,
+        ErrorKind::Server => matches!(e.status_code(), Some(502..=504)),
+        _ => false,
+    }
+}
+
+/// Attacker-controlled text made fit for an error message: control
+/// characters dropped, at most `max` characters (with an ellipsis).
+pub(crate) fn bounded_text(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(max + 1).collect();
+    if out.chars().count() > max {
+        out = out.chars().take(max).collect();
+        out.push('…');
+    }
+    out
+}
+
 const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
 fn str_field(v: &Value, key: &str) -> Option<String> {
@@ -86,12 +185,26 @@ impl WebAuth {
         nonce: Option<&str>,
         max_age: Option<u64>,
     ) -> Result<AuthResult> {
+        self.token_request_tracked(body, nonce, max_age, &mut false)
+    }
+
+    /// [`WebAuth::token_request`], setting `answered` once the server has
+    /// answered with tokens: from then on a failure (of the id_token
+    /// check) is not worth retrying with the same code.
+    pub(crate) fn token_request_tracked(
+        &self,
+        body: &Value,
+        nonce: Option<&str>,
+        max_age: Option<u64>,
+        answered: &mut bool,
+    ) -> Result<AuthResult> {
         let answer = self.http().api(
             Method::POST,
             &self.domain().url("/oauth/token"),
             None,
             Some(body),
         )?;
+        *answered = true;
         let mut result = AuthResult {
             access_token: str_field(&answer, "access_token"),
             id_token: str_field(&answer, "id_token"),
@@ -117,20 +230,46 @@ impl WebAuth {
 
     /// `parseHash(options)`: reads the answer `/authorize` sent back — a
     /// fragment, a query string, or the whole callback URL in `hash` —
-    /// checks it against the transaction `authorize` recorded (taken out of
-    /// the store before any check, so it is single use), validates the
-    /// id_token, exchanges a `code` for tokens (with the PKCE verifier), and
-    /// returns the authResult. `Ok(None)` when the answer holds no token and
-    /// no code, as v8's `(null, null)`.
+    /// checks it against the transaction `authorize` recorded, validates
+    /// the id_token, exchanges a `code` for tokens (with the PKCE
+    /// verifier), and returns the authResult. `Ok(None)` when the answer
+    /// holds no token, no code and no error, as v8's `(null, null)`.
     ///
-    /// An `error=` answer is an [`ErrorKind::Authorization`] error with its
-    /// `error`, `error_description` and `state`.
+    /// The answer must be what the transaction asked for: its state, its
+    /// response type exactly (a code flow accepts only a `code`, which is
+    /// then exchanged; injected tokens are refused), the redirect URI when
+    /// `hash` is a whole URL, the tenant's issuer in an RFC 9207 `iss`, and
+    /// no parameter twice. Anything else is an [`ErrorKind::InvalidToken`]
+    /// error. The transaction is single use: it is consumed by a callback
+    /// that matched it, and given back only when the failure came before
+    /// the server could act on the code (no connection, no answer, a 502,
+    /// 503 or 504, or the JWKS could not be fetched), so that the app can
+    /// retry the same callback.
+    ///
+    /// An `error=` answer whose state matches is an
+    /// [`ErrorKind::Authorization`] error with its `error`,
+    /// `error_description` (control characters removed, length bounded)
+    /// and `state`.
     pub fn parse_hash(&self, options: &Value) -> Result<Option<AuthResult>> {
         let o = as_object(options, "options parameter is not valid")?;
         let hash = require_str(o, "hash", "hash option is required")?;
         let expected_state = optional_str(o, "state", "state option is not valid")?;
         let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        if hash.len() > MAX_CALLBACK_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"
+            )));
+        }
         let params = parse_callback(hash);
+        let mut seen = std::collections::HashSet::with_capacity(params.len());
+        for (k, _) in &params {
+            if !seen.insert(k.as_ref()) {
+                return Err(Error::invalid_token(format!(
+                    "The callback repeats the `{}` parameter.",
+                    bounded_text(k, 32)
+                )));
+            }
+        }
         // Borrowed: only the values that end up in the result are copied.
         let get = |k: &str| {
             params
@@ -140,22 +279,20 @@ impl WebAuth {
         };
         let owned = |k: &str| get(k).map(str::to_owned);
 
-        if let Some(error) = get("error") {
-            let mut e = Error::new(
-                ErrorKind::Authorization,
-                get("error_description").unwrap_or_default(),
-            )
-            .with_code(error);
-            if let Some(s) = get("state") {
-                e = e.with_state(s);
+        if let Some(iss) = get("iss") {
+            if iss != self.token_issuer() {
+                return Err(Error::invalid_token(
+                    "`iss` does not match the tenant's issuer (RFC 9207).",
+                ));
             }
-            return Err(e);
         }
-        let has_tokens = ["access_token", "id_token", "refresh_token"]
+        let error = get("error");
+        let carried: Vec<&str> = ARTIFACTS
             .iter()
-            .any(|k| get(k).is_some());
-        let code = get("code");
-        if !has_tokens && code.is_none() {
+            .copied()
+            .filter(|k| get(k).is_some())
+            .collect();
+        if error.is_none() && carried.is_empty() {
             return Ok(None);
         }
 
@@ -168,50 +305,102 @@ impl WebAuth {
         if hash_state.is_none() || expected != hash_state {
             return Err(Error::invalid_token("`state` does not match."));
         }
+
+        if let Some(error) = error {
+            let mut e = Error::new(
+                ErrorKind::Authorization,
+                bounded_text(get("error_description").unwrap_or_default(), 512),
+            )
+            .with_code(bounded_text(error, 64));
+            if let Some(s) = hash_state {
+                e = e.with_state(bounded_text(s, 256));
+            }
+            return Err(e);
+        }
+
+        if let Some(tx) = &transaction {
+            check_binding(tx, &carried, hash)?;
+        }
         let nonce = caller_nonce.or_else(|| transaction.as_ref().and_then(|t| t.nonce.as_deref()));
         let max_age = transaction.as_ref().and_then(|t| t.max_age);
         let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
+        let code = get("code");
+        let exchange = match &transaction {
+            Some(tx) => has_word(tx.response_type.as_deref().unwrap_or_default(), "code"),
+            None => code.is_some() && carried == ["code"],
+        };
 
-        let mut result = if let (Some(code), false) = (&code, has_tokens) {
-            let tx = transaction.as_ref();
-            let mut body = json!({
-                "grant_type": "authorization_code",
-                "client_id": self.client_id(),
-                "code": code,
-            });
-            if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
-                body["code_verifier"] = json!(v);
-            }
-            if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
-                body["redirect_uri"] = json!(r);
-            }
-            self.token_request(&body, nonce, max_age)?
-        } else {
-            let mut r = AuthResult {
-                access_token: owned("access_token"),
-                id_token: owned("id_token"),
-                refresh_token: owned("refresh_token"),
-                expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
-                token_type: owned("token_type"),
-                scope: owned("scope"),
-                ..AuthResult::default()
+        // Front-channel tokens (implicit and hybrid flows) are checked here.
+        let mut front = AuthResult {
+            access_token: owned("access_token"),
+            id_token: owned("id_token"),
+            refresh_token: owned("refresh_token"),
+            expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
+            token_type: owned("token_type"),
+            scope: owned("scope"),
+            ..AuthResult::default()
+        };
+        if let Some(id_token) = &front.id_token {
+            let expect = Expectations {
+                nonce,
+                max_age,
+                access_token: front.access_token.as_deref(),
+                // OIDC Core §3.2.2.10: required for `id_token token`.
+                require_at_hash: front.access_token.is_some(),
             };
-            if let Some(id_token) = &r.id_token {
-                let expect = Expectations {
-                    nonce,
-                    max_age,
-                    access_token: r.access_token.as_deref(),
-                    // OIDC Core §3.2.2.10: required for `id_token token`.
-                    require_at_hash: r.access_token.is_some(),
-                };
-                r.id_token_payload = Some(self.verifier().verify(id_token, &expect, now_secs())?);
+            match self.verifier().verify(id_token, &expect, now_secs()) {
+                Ok(payload) => front.id_token_payload = Some(payload),
+                Err(e) => {
+                    // Not a token check but the JWKS fetch that failed.
+                    let retry = matches!(
+                        e.kind(),
+                        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
+                    );
+                    return Err(self.give_back_if(transaction, retry, e));
+                }
             }
-            r
+        }
+
+        let mut result = match (exchange, code) {
+            (true, Some(code)) => {
+                let tx = transaction.as_ref();
+                let mut body = json!({
+                    "grant_type": "authorization_code",
+                    "client_id": self.client_id(),
+                    "code": code,
+                });
+                if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
+                    body["code_verifier"] = json!(v);
+                }
+                if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
+                    body["redirect_uri"] = json!(r);
+                }
+                let mut answered = false;
+                match self.token_request_tracked(&body, nonce, max_age, &mut answered) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let retry = !answered && server_did_not_act(&e);
+                        return Err(self.give_back_if(transaction, retry, e));
+                    }
+                }
+            }
+            _ => front,
         };
         result.state = hash_state.map(str::to_owned);
         result.app_state = app_state;
         self.hold_refresh_token(result.refresh_token.as_deref());
         Ok(Some(result))
+    }
+
+    /// Puts `transaction` back in the store when `retry` (the same callback
+    /// can then be tried again) and returns `e`.
+    fn give_back_if(&self, transaction: Option<Transaction>, retry: bool, e: Error) -> Error {
+        if let (true, Some(tx)) = (retry, transaction) {
+            if let Err(store_error) = self.restore_transaction(tx) {
+                return store_error;
+            }
+        }
+        e
     }
 
     /// `validateIdToken(idToken, {nonce, maxAge})`: the checks `parseHash`
@@ -264,6 +453,29 @@ impl Client<'_> {
     /// `client.userInfo(accessToken)`: `GET /userinfo`; the profile JSON as
     /// the server sent it (no key conversion, as v8).
     pub fn user_info(&self, access_token: &str) -> Result<Value> {
+        self.user_info_with(access_token, &json!({}))
+    }
+
+    /// [`Client::user_info`] with checks: `{"sub": "..."}` (the id_token's
+    /// `sub`) makes a profile of another user an
+    /// [`ErrorKind::InvalidToken`] error (OIDC Core §5.3.2). Other keys
+    /// are ignored, so the C face's `{"accessToken", "sub"}` object can be
+    /// passed as it is.
+    pub fn user_info_with(&self, access_token: &str, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let sub = typed_str(o, "sub", "sub option is not valid")?;
+        let profile = self.user_info_unchecked(access_token)?;
+        if let Some(sub) = sub {
+            if profile.get("sub").and_then(Value::as_str) != Some(sub) {
+                return Err(Error::invalid_token(
+                    "The `sub` of the profile does not match the id_token's.",
+                ));
+            }
+        }
+        Ok(profile)
+    }
+
+    fn user_info_unchecked(&self, access_token: &str) -> Result<Value> {
         if access_token.is_empty() || !crate::management::is_header_safe(access_token) {
             return Err(Error::invalid_argument(
                 "accessToken parameter is not valid",
