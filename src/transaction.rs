@@ -625,6 +625,93 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_store_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let path = dir.path().join("tx.json");
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let e = FileStore::new(&path)
+            .put(tx("a", now_secs() + 60))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Storage);
+        assert!(e.description().contains("symlink"), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_temporary_symlink_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let path = dir.path().join("tx.json");
+        std::os::unix::fs::symlink(&victim, sibling(&path, "tmp")).unwrap();
+        FileStore::new(&path).put(tx("a", now_secs() + 60)).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert!(FileStore::new(&path).take("a").unwrap().is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = FileStore::new(&path).take("a").unwrap_err();
+        assert!(e.description().contains("by others"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_file_of_another_user_is_refused() {
+        use std::os::unix::fs::{chown, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // Only root can give a file away; a user's own check is the mode one.
+        if chown(&path, Some(euid().wrapping_add(1)), None).is_ok() {
+            let e = FileStore::new(&path).take("a").unwrap_err();
+            assert!(e.description().contains("another user"), "{e}");
+        } else {
+            assert_ne!(euid(), 0);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_shared_directory_is_refused_not_rechmodded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o775)).unwrap();
+        let e = FileStore::new(shared.join("tx.json"))
+            .put(tx("a", now_secs() + 60))
+            .unwrap_err();
+        assert!(e.description().contains("written by others"), "{e}");
+        let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o775);
+    }
+
+    #[test]
+    fn a_corrupt_store_file_is_a_storage_error_and_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        let s = FileStore::new(&path);
+        s.put(tx("a", now_secs() + 60)).unwrap();
+        std::fs::write(&path, b"{not json").unwrap();
+        let e = s.take("a").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Storage);
+        assert!(e.description().contains("corrupt"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
+    }
+
     #[test]
     fn transaction_option_is_validated() {
         let bad = serde_json::json!({"transaction": {"store": "redis"}});
