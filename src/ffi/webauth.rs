@@ -160,7 +160,9 @@ pub unsafe extern "C" fn auth0_webauth_login(
 
 /// auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
 ///
-/// `options_json`: `{"accessToken":"…"}`. On `AUTH0_OK` `*out_json` is the
+/// `options_json`: `{"accessToken":"…"}`, optionally with `"sub"` (the
+/// id_token's): a profile of another user is then
+/// `AUTH0_ERROR_INVALID_TOKEN`. On `AUTH0_OK` `*out_json` is the
 /// profile JSON exactly as the server sent it. A rejected token is
 /// `AUTH0_ERROR_SERVER` with `statusCode` 401. Release `*out_json` with
 /// `auth0_string_free`. Thread-safe.
@@ -175,7 +177,7 @@ pub unsafe extern "C" fn auth0_webauth_user_info(
         with_webauth(webauth, options_json, out_json, |web, options| {
             let o = as_object(options, "options parameter is not valid")?;
             let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
-            web.client().user_info(token)
+            web.client().user_info_with(token, options)
         })
     }
 }

@@ -301,10 +301,21 @@ impl PyClient {
         auth_result_to_py(py, &result)
     }
 
-    /// `client.userInfo(accessToken)`: the profile as the server sent it.
-    fn user_info<'py>(&self, py: Python<'py>, access_token: &str) -> PyResult<Bound<'py, PyAny>> {
+    /// `client.userInfo(accessToken)`: the profile as the server sent it;
+    /// with `sub`, a profile of another user raises `InvalidTokenError`.
+    #[pyo3(signature = (access_token, *, sub=None))]
+    fn user_info<'py>(
+        &self,
+        py: Python<'py>,
+        access_token: &str,
+        sub: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        let profile = detached(py, || web.client().user_info(access_token))?;
+        let checks = match sub {
+            Some(s) => serde_json::json!({ "sub": s }),
+            None => serde_json::json!({}),
+        };
+        let profile = detached(py, || web.client().user_info_with(access_token, &checks))?;
         json_to_py(py, &profile)
     }
 

@@ -333,9 +333,10 @@ class Client:
         raises ``ServerError`` with ``status_code`` 403 and ``code``
         ``"invalid_grant"``; the password never appears in an error.
         """
-    def user_info(self, access_token: str) -> Dict[str, Any]:
+    def user_info(self, access_token: str, *, sub: str | None = ...) -> Dict[str, Any]:
         """auth0.js's ``client.userInfo(accessToken)``: the user's profile,
-        exactly as the server sent it (keys untouched)."""
+        exactly as the server sent it (keys untouched). With ``sub`` (the
+        id_token's), a profile of another user raises ``InvalidTokenError``."""
     def passwordless_login(
         self,
         *,
