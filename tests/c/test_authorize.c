@@ -532,7 +532,7 @@ TEST(parse_hash_refuses_an_error_answer_of_an_unknown_state) {
         AUTH0_ERROR_INVALID_TOKEN);
     CHECK_JSON_STR(out, "description", "`state` does not match.");
     auth0_string_free(out);
-    out = parse_callback_of_code_login(web, "#error=access_denied&state=%s",
+    out = parse_callback_of_code_login(web, "#error=access_denied&error_description=No&state=%s",
                                        AUTH0_ERROR_AUTHORIZATION);
     CHECK_ERROR_JSON(out, "access_denied");
     auth0_string_free(out);
