@@ -156,7 +156,11 @@ fn server_did_not_act(e: &Error) -> bool {
 /// Attacker-controlled text made fit for an error message: control
 /// characters dropped, at most `max` characters (with an ellipsis).
 pub(crate) fn bounded_text(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control()).take(max + 1).collect();
+    let mut out: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max + 1)
+        .collect();
     if out.chars().count() > max {
         out = out.chars().take(max).collect();
         out.push('…');

@@ -204,8 +204,7 @@ impl FileStore {
             .ok_or_else(|| Error::internal("the lock file was not created"))?;
         let _guard = FileLock::exclusive(&lock, &lock_path)?;
 
-        let mut entries: HashMap<String, Transaction> = match open_checked(&self.path, Create::No)
-        {
+        let mut entries: HashMap<String, Transaction> = match open_checked(&self.path, Create::No) {
             Ok(Some(mut file)) => {
                 use std::io::Read;
                 let mut bytes = Vec::new();
@@ -305,7 +304,8 @@ fn euid() -> u32 {
 /// others can write (a directory the user merely shares could have the
 /// store swapped under it). Its mode is checked, never changed.
 fn check_private_dir(dir: &Path) -> Result<()> {
-    let meta = std::fs::metadata(dir).map_err(|e| storage_error("inspect the directory of", dir, e))?;
+    let meta =
+        std::fs::metadata(dir).map_err(|e| storage_error("inspect the directory of", dir, e))?;
     if !meta.is_dir() {
         return Err(Error::storage(format!(
             "{} is not a directory",
@@ -360,7 +360,8 @@ fn open_checked(path: &Path, create: Create) -> Result<Option<std::fs::File>> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        o.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
     }
     let file = match o.open(path) {
         Ok(f) => f,

@@ -558,7 +558,10 @@ fn a_code_flow_refuses_an_injected_access_token() {
         .parse_hash(&json!({"hash": format!("#access_token=X&state={}", req.state)}))
         .unwrap_err();
     let msg = invalid_token(e);
-    assert!(msg.contains("`code`") && msg.contains("`access_token`"), "{msg}");
+    assert!(
+        msg.contains("`code`") && msg.contains("`access_token`"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -579,7 +582,10 @@ fn a_code_flow_with_openid_sends_a_nonce_and_checks_it_after_the_exchange() {
     let t = Tenant::start();
     let web = t.web(json!({"scope": "openid profile"}));
     let req = web.authorize(&json!({})).unwrap();
-    let nonce = req.nonce.clone().expect("a nonce for a code flow with openid");
+    let nonce = req
+        .nonce
+        .clone()
+        .expect("a nonce for a code flow with openid");
     assert!(req.url.contains(&format!("&nonce={nonce}")), "{}", req.url);
     let r = web
         .parse_hash(&json!({"hash": t.callback_for(&req.url)}))
@@ -636,7 +642,8 @@ fn an_rfc9207_iss_must_be_the_tenants() {
         .unwrap_err();
     assert!(invalid_token(e).contains("`iss`"));
     let (_, callback) = code_login(&t, &web);
-    let iss = url::form_urlencoded::byte_serialize(web.token_issuer().as_bytes()).collect::<String>();
+    let iss =
+        url::form_urlencoded::byte_serialize(web.token_issuer().as_bytes()).collect::<String>();
     let r = web.parse_hash(&json!({"hash": format!("{callback}&iss={iss}")}));
     assert!(r.unwrap().is_some());
 }
@@ -678,8 +685,16 @@ fn error_text_from_the_callback_is_bounded_and_has_no_control_characters() {
     );
     let e = web.parse_hash(&json!({"hash": hash})).unwrap_err();
     assert_eq!(e.code(), "badcode");
-    assert!(!e.description().chars().any(char::is_control), "{:?}", e.description());
-    assert!(e.description().chars().count() <= 513, "{}", e.description().len());
+    assert!(
+        !e.description().chars().any(char::is_control),
+        "{:?}",
+        e.description()
+    );
+    assert!(
+        e.description().chars().count() <= 513,
+        "{}",
+        e.description().len()
+    );
 }
 
 #[test]
@@ -698,15 +713,24 @@ fn user_info_can_check_the_sub_of_the_id_token() {
     let web = t.web(json!({}));
     let r = web.client().login(&login_options()).unwrap();
     let at = r.access_token.unwrap();
-    let sub = r.id_token_payload.unwrap()["sub"].as_str().unwrap().to_owned();
-    let p = web.client().user_info_with(&at, &json!({"sub": sub})).unwrap();
+    let sub = r.id_token_payload.unwrap()["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = web
+        .client()
+        .user_info_with(&at, &json!({"sub": sub}))
+        .unwrap();
     assert_eq!(p["sub"], json!(sub));
     let e = web
         .client()
         .user_info_with(&at, &json!({"sub": "auth0|someone-else"}))
         .unwrap_err();
     assert!(invalid_token(e).contains("`sub`"));
-    let e = web.client().user_info_with(&at, &json!({"sub": 5})).unwrap_err();
+    let e = web
+        .client()
+        .user_info_with(&at, &json!({"sub": 5}))
+        .unwrap_err();
     assert_eq!(e.description(), "sub option is not valid");
 }
 
@@ -718,7 +742,9 @@ fn a_dropped_code_exchange_can_be_retried_with_the_same_callback() {
     let web = t.web(json!({"scope": "openid"}));
     let (_, callback) = code_login(&t, &web);
     t.fault(json!({"path": "/oauth/token", "drop": true}));
-    let e = web.parse_hash(&json!({"hash": callback.clone()})).unwrap_err();
+    let e = web
+        .parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network, "{e:?}");
     let r = web.parse_hash(&json!({"hash": callback})).unwrap().unwrap();
     assert!(r.access_token.is_some());
@@ -730,9 +756,14 @@ fn a_503_of_the_code_exchange_can_be_retried() {
     let web = t.web(json!({"scope": "openid"}));
     let (_, callback) = code_login(&t, &web);
     t.fault(json!({"path": "/oauth/token", "status": 503}));
-    let e = web.parse_hash(&json!({"hash": callback.clone()})).unwrap_err();
+    let e = web
+        .parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap_err();
     assert_eq!(e.status_code(), Some(503));
-    assert!(web.parse_hash(&json!({"hash": callback})).unwrap().is_some());
+    assert!(web
+        .parse_hash(&json!({"hash": callback}))
+        .unwrap()
+        .is_some());
 }
 
 #[test]
@@ -742,9 +773,14 @@ fn a_jwks_failure_of_an_implicit_answer_can_be_retried() {
     let req = web.authorize(&json!({"responseType": "id_token"})).unwrap();
     let callback = t.callback_for(&req.url);
     t.fault(json!({"path": "/.well-known/jwks.json", "status": 503}));
-    let e = web.parse_hash(&json!({"hash": callback.clone()})).unwrap_err();
+    let e = web
+        .parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap_err();
     assert_eq!(e.status_code(), Some(503));
-    assert!(web.parse_hash(&json!({"hash": callback})).unwrap().is_some());
+    assert!(web
+        .parse_hash(&json!({"hash": callback}))
+        .unwrap()
+        .is_some());
 }
 
 #[test]
@@ -753,7 +789,9 @@ fn a_code_the_server_refused_is_not_given_back() {
     let web = t.web(json!({"scope": "openid"}));
     let (_, callback) = code_login(&t, &web);
     t.fault(json!({"path": "/oauth/token", "status": 400}));
-    let e = web.parse_hash(&json!({"hash": callback.clone()})).unwrap_err();
+    let e = web
+        .parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap_err();
     assert_eq!(e.status_code(), Some(400));
     let e = web.parse_hash(&json!({"hash": callback})).unwrap_err();
     assert_eq!(invalid_token(e), "`state` does not match.");

@@ -269,7 +269,12 @@ fn pkce_is_on_by_default_for_code_flows_and_ignored_for_implicit_flows() {
         param(&r.url, "code_challenge_method").as_deref(),
         Some("S256")
     );
-    assert!(w.take_transaction(&r.state).unwrap().unwrap().code_verifier.is_some());
+    assert!(w
+        .take_transaction(&r.state)
+        .unwrap()
+        .unwrap()
+        .code_verifier
+        .is_some());
     let r = w.authorize(&json!({"responseType": "token"})).unwrap();
     assert!(param(&r.url, "code_challenge").is_none());
 }
@@ -301,7 +306,9 @@ fn the_readme_custom_scheme_example_sends_a_code_challenge() {
 #[test]
 fn the_transaction_records_the_response_type_and_redirect_uri() {
     let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb"}));
-    let r = w.authorize(&json!({"responseType": "id_token token"})).unwrap();
+    let r = w
+        .authorize(&json!({"responseType": "id_token token"}))
+        .unwrap();
     let tx = w.take_transaction(&r.state).unwrap().unwrap();
     assert_eq!(tx.response_type.as_deref(), Some("id_token token"));
     assert_eq!(tx.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/cb"));
@@ -321,7 +328,9 @@ fn every_fixture_authorize_key_order_matches() {
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let w = WebAuth::new(&case["webauth"]).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let r = w.authorize(&case["options"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = w
+            .authorize(&case["options"])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let want: Vec<&str> = case["keys"]
             .as_array()
             .unwrap()
@@ -329,7 +338,10 @@ fn every_fixture_authorize_key_order_matches() {
             .map(|k| k.as_str().unwrap())
             .collect();
         assert_eq!(keys_of(&r.url), want, "{name}");
-        assert!(r.url.starts_with(case["url_base"].as_str().unwrap()), "{name}");
+        assert!(
+            r.url.starts_with(case["url_base"].as_str().unwrap()),
+            "{name}"
+        );
     }
 }
 
@@ -376,18 +388,29 @@ fn wrong_typed_url_options_are_refused_by_name_before_anything_is_built() {
 #[test]
 fn a_max_age_is_recorded_in_the_transaction() {
     let w = web(json!({}));
-    let r = w.authorize(&json!({"responseType": "token", "maxAge": "60"})).unwrap();
-    assert_eq!(w.take_transaction(&r.state).unwrap().unwrap().max_age, Some(60));
+    let r = w
+        .authorize(&json!({"responseType": "token", "maxAge": "60"}))
+        .unwrap();
+    assert_eq!(
+        w.take_transaction(&r.state).unwrap().unwrap().max_age,
+        Some(60)
+    );
 }
 
 #[test]
 fn domain_and_client_id_have_length_limits() {
     let long_domain = format!("{}.auth0.com", "a".repeat(300));
     let e = WebAuth::new(&json!({"domain": long_domain, "clientID": "a"})).unwrap_err();
-    assert!(e.description().starts_with("domain option is not valid"), "{e}");
-    let e = WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "c".repeat(129)}))
-        .unwrap_err();
-    assert!(e.description().starts_with("clientID option is not valid"), "{e}");
+    assert!(
+        e.description().starts_with("domain option is not valid"),
+        "{e}"
+    );
+    let e =
+        WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "c".repeat(129)})).unwrap_err();
+    assert!(
+        e.description().starts_with("clientID option is not valid"),
+        "{e}"
+    );
     assert!(WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "c".repeat(128)})).is_ok());
 }
 
@@ -430,7 +453,8 @@ fn a_transaction_path_that_cannot_work_is_refused_at_construction() {
         let e = file_store_error(&path);
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{path:?}: {e}");
         assert!(
-            e.description().starts_with("transaction.path option is not valid"),
+            e.description()
+                .starts_with("transaction.path option is not valid"),
             "{e}"
         );
     }

@@ -87,9 +87,10 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
 }
 
 /// auth0.js's `webAuth.authorize(options)` in redirect mode: records a
-/// transaction (state; nonce when `responseType` has `id_token`; a PKCE
-/// verifier when `"pkce": true` and the response type has `code`; `appState`)
-/// and returns the URL for the app to open.
+/// transaction (state; the response type and redirect URI; nonce when
+/// `responseType` has `id_token` or is a code flow with `openid` in its
+/// scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
+/// which is unsafe; `appState`) and returns the URL for the app to open.
 ///
 /// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
 /// `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
