@@ -18,25 +18,9 @@
 #include <stdint.h>
 
 /**
- * The largest callback `parseHash` reads, checked before decoding.
- */
-#define MAX_CALLBACK_BYTES (64 * 1024)
-
-/**
  * Default cap on an answer's body.
  */
 #define DEFAULT_MAX_RESPONSE_BYTES (1024 * 1024)
-
-/**
- * The longest `domain` accepted: a DNS name is at most 253 bytes, plus
- * room for a scheme and port of a loopback dev tenant.
- */
-#define MAX_DOMAIN_LEN 270
-
-/**
- * The longest `clientID` accepted (Auth0's are 32 characters).
- */
-#define MAX_CLIENT_ID_LEN 128
 
 /**
  * The result category of every fallible function.

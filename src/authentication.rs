@@ -66,7 +66,7 @@ const TOKEN_BODY_KEYS: &[&str] = &[
 ];
 
 /// The largest callback `parseHash` reads, checked before decoding.
-pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 
 /// What an `/authorize` answer can carry, and the `response_type` word
 /// that asks for each (`refresh_token` never comes by the front channel).

@@ -91,10 +91,10 @@ pub const MAX_LEEWAY_SECS: u32 = 300;
 
 /// The longest `domain` accepted: a DNS name is at most 253 bytes, plus
 /// room for a scheme and port of a loopback dev tenant.
-pub const MAX_DOMAIN_LEN: usize = 270;
+pub(crate) const MAX_DOMAIN_LEN: usize = 270;
 
 /// The longest `clientID` accepted (Auth0's are 32 characters).
-pub const MAX_CLIENT_ID_LEN: usize = 128;
+pub(crate) const MAX_CLIENT_ID_LEN: usize = 128;
 
 /// The answer of [`WebAuth::authorize`]: the URL to open, and the state
 /// (and nonce) recorded for it.
