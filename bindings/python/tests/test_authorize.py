@@ -97,8 +97,9 @@ def test_a_code_flow_with_openid_sends_a_nonce() -> None:
     [
         ({"state": [1]}, "state option is not valid"),
         ({"nonce": {"a": 1}}, "nonce option is not valid"),
-        ({"max_age": "soon"}, "max_age option is not valid"),
-        ({"max_age": -1}, "max_age option is not valid"),
+        # Core messages name options as auth0.js does.
+        ({"max_age": "soon"}, "maxAge option is not valid"),
+        ({"max_age": -1}, "maxAge option is not valid"),
     ],
 )
 def test_wrong_typed_url_options_are_refused_by_name(
@@ -112,7 +113,7 @@ def test_wrong_typed_url_options_are_refused_by_name(
 
 def test_a_wrong_typed_federated_is_refused(web: auth0_native.WebAuth) -> None:
     with pytest.raises(auth0_native.InvalidArgumentError, match="^federated option is not valid$"):
-        web.logout(federated=1)
+        web.logout(federated=1)  # type: ignore[arg-type]
 
 
 def test_a_store_path_that_cannot_work_is_refused_at_construction(tmp_path: pathlib.Path) -> None:

@@ -171,7 +171,9 @@ def test_user_info_checks_the_sub_when_asked(tenant: DevTenant, web_of: WebFor) 
     r = web.client.login(
         username=tenant.username, password=tenant.password, realm=tenant.connection
     )
-    sub = r["id_token_payload"]["sub"]
-    assert web.client.user_info(r["access_token"], sub=sub)["sub"] == sub
+    payload, access_token = r["id_token_payload"], r["access_token"]
+    assert payload is not None and access_token is not None
+    sub = payload["sub"]
+    assert web.client.user_info(access_token, sub=sub)["sub"] == sub
     with pytest.raises(auth0_native.InvalidTokenError, match="`sub`"):
-        web.client.user_info(r["access_token"], sub="auth0|someone-else")
+        web.client.user_info(access_token, sub="auth0|someone-else")
