@@ -1,15 +1,19 @@
 //! The transaction store: auth0.js's `localStorage` entries, natively.
 //!
-//! `authorize` records what the answer must match (state, nonce, the PKCE
-//! verifier, appState); `parseHash` takes the entry out again — read and
-//! delete in one step, before any check, so an entry is single use even when
-//! validation then fails. Entries expire (default 30 minutes).
+//! `authorize` records what the answer must match (state, response type,
+//! redirect URI, nonce, the PKCE verifier, appState); `parseHash` takes the
+//! entry out again — read and delete in one step, before any check, so an
+//! entry is single use even when validation then fails. The one exception:
+//! a failure before the server could act on the code (no connection, a
+//! 503, the JWKS unreachable) puts the entry back, so the app can retry the
+//! same callback. Entries expire (default 30 minutes).
 //!
 //! Two stores: in memory (default, per handle) and a file (an app that the
 //! OS starts *again* with the callback URL of a custom scheme needs the
-//! transaction its first run recorded). The file is mode 0600 in a 0700
-//! directory, and every read-modify-write holds an exclusive `flock`, so
-//! several processes may share it.
+//! transaction its first run recorded). The file is mode 0600 in a
+//! directory of the user's that nobody else can write, never reached
+//! through a symlink, and every read-modify-write holds an exclusive
+//! `flock`, so several processes may share it.
 
 use crate::error::{Error, Result};
 use crate::options::{optional_f64, optional_object, optional_str, Options};
