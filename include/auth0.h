@@ -428,9 +428,10 @@ auth0_status auth0_webauth_build_authorize_url(const auth0_webauth *webauth,
 
 /**
  * auth0.js's `webAuth.authorize(options)` in redirect mode: records a
- * transaction (state; nonce when `responseType` has `id_token`; a PKCE
- * verifier when `"pkce": true` and the response type has `code`; `appState`)
- * and returns the URL for the app to open.
+ * transaction (state; the response type and redirect URI; nonce when
+ * `responseType` has `id_token` or is a code flow with `openid` in its
+ * scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
+ * which is unsafe; `appState`) and returns the URL for the app to open.
  *
  * `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
  * `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
@@ -477,7 +478,9 @@ auth0_status auth0_webauth_login(const auth0_webauth *webauth,
 /**
  * auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
  *
- * `options_json`: `{"accessToken":"…"}`. On `AUTH0_OK` `*out_json` is the
+ * `options_json`: `{"accessToken":"…"}`, optionally with `"sub"` (the
+ * id_token's): a profile of another user is then
+ * `AUTH0_ERROR_INVALID_TOKEN`. On `AUTH0_OK` `*out_json` is the
  * profile JSON exactly as the server sent it. A rejected token is
  * `AUTH0_ERROR_SERVER` with `statusCode` 401. Release `*out_json` with
  * `auth0_string_free`. Thread-safe.

@@ -2,16 +2,18 @@
 //! `client.userInfo`, `parseHash` (with the code exchange of the native
 //! code flow) and `validateIdToken`.
 
+use crate::callback::{
+    bounded_text, check_binding, parse_callback, server_did_not_act, ARTIFACTS, MAX_CALLBACK_BYTES,
+};
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::id_token::Expectations;
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
-use crate::transaction::now_secs;
-use crate::webauth::{Client, WebAuth};
+use crate::transaction::{now_secs, Transaction};
+use crate::webauth::{has_word, typed_str, Client, WebAuth};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::borrow::Cow;
 
 /// auth0.js's authResult: the nine keys `parseHash` returns, each `null`
 /// when absent. `idTokenPayload` is the verified id_token payload.
@@ -86,12 +88,26 @@ impl WebAuth {
         nonce: Option<&str>,
         max_age: Option<u64>,
     ) -> Result<AuthResult> {
+        self.token_request_tracked(body, nonce, max_age, &mut false)
+    }
+
+    /// [`WebAuth::token_request`], setting `answered` once the server has
+    /// answered with tokens: from then on a failure (of the id_token
+    /// check) is not worth retrying with the same code.
+    pub(crate) fn token_request_tracked(
+        &self,
+        body: &Value,
+        nonce: Option<&str>,
+        max_age: Option<u64>,
+        answered: &mut bool,
+    ) -> Result<AuthResult> {
         let answer = self.http().api(
             Method::POST,
             &self.domain().url("/oauth/token"),
             None,
             Some(body),
         )?;
+        *answered = true;
         crate::http::require_token_answer(&answer)?;
         let mut result = AuthResult {
             access_token: str_field(&answer, "access_token"),
@@ -118,20 +134,46 @@ impl WebAuth {
 
     /// `parseHash(options)`: reads the answer `/authorize` sent back — a
     /// fragment, a query string, or the whole callback URL in `hash` —
-    /// checks it against the transaction `authorize` recorded (taken out of
-    /// the store before any check, so it is single use), validates the
-    /// id_token, exchanges a `code` for tokens (with the PKCE verifier), and
-    /// returns the authResult. `Ok(None)` when the answer holds no token and
-    /// no code, as v8's `(null, null)`.
+    /// checks it against the transaction `authorize` recorded, validates
+    /// the id_token, exchanges a `code` for tokens (with the PKCE
+    /// verifier), and returns the authResult. `Ok(None)` when the answer
+    /// holds no token, no code and no error, as v8's `(null, null)`.
     ///
-    /// An `error=` answer is an [`ErrorKind::Authorization`] error with its
-    /// `error`, `error_description` and `state`.
+    /// The answer must be what the transaction asked for: its state, its
+    /// response type exactly (a code flow accepts only a `code`, which is
+    /// then exchanged; injected tokens are refused), the redirect URI when
+    /// `hash` is a whole URL, the tenant's issuer in an RFC 9207 `iss`, and
+    /// no parameter twice. Anything else is an [`ErrorKind::InvalidToken`]
+    /// error. The transaction is single use: it is consumed by a callback
+    /// that matched it, and given back only when the failure came before
+    /// the server could act on the code (no connection, no answer, a 502,
+    /// 503 or 504, or the JWKS could not be fetched), so that the app can
+    /// retry the same callback.
+    ///
+    /// An `error=` answer whose state matches is an
+    /// [`ErrorKind::Authorization`] error with its `error`,
+    /// `error_description` (control characters removed, length bounded)
+    /// and `state`.
     pub fn parse_hash(&self, options: &Value) -> Result<Option<AuthResult>> {
         let o = as_object(options, "options parameter is not valid")?;
         let hash = require_str(o, "hash", "hash option is required")?;
         let expected_state = optional_str(o, "state", "state option is not valid")?;
         let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        if hash.len() > MAX_CALLBACK_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"
+            )));
+        }
         let params = parse_callback(hash);
+        let mut seen = std::collections::HashSet::with_capacity(params.len());
+        for (k, _) in &params {
+            if !seen.insert(k.as_ref()) {
+                return Err(Error::invalid_token(format!(
+                    "The callback repeats the `{}` parameter.",
+                    bounded_text(k, 32)
+                )));
+            }
+        }
         // Borrowed: only the values that end up in the result are copied.
         let get = |k: &str| {
             params
@@ -141,22 +183,20 @@ impl WebAuth {
         };
         let owned = |k: &str| get(k).map(str::to_owned);
 
-        if let Some(error) = get("error") {
-            let mut e = Error::new(
-                ErrorKind::Authorization,
-                get("error_description").unwrap_or_default(),
-            )
-            .with_code(error);
-            if let Some(s) = get("state") {
-                e = e.with_state(s);
+        if let Some(iss) = get("iss") {
+            if iss != self.token_issuer() {
+                return Err(Error::invalid_token(
+                    "`iss` does not match the tenant's issuer (RFC 9207).",
+                ));
             }
-            return Err(e);
         }
-        let has_tokens = ["access_token", "id_token", "refresh_token"]
+        let error = get("error");
+        let carried: Vec<&str> = ARTIFACTS
             .iter()
-            .any(|k| get(k).is_some());
-        let code = get("code");
-        if !has_tokens && code.is_none() {
+            .copied()
+            .filter(|k| get(k).is_some())
+            .collect();
+        if error.is_none() && carried.is_empty() {
             return Ok(None);
         }
 
@@ -169,50 +209,102 @@ impl WebAuth {
         if hash_state.is_none() || expected != hash_state {
             return Err(Error::invalid_token("`state` does not match."));
         }
+
+        if let Some(error) = error {
+            let mut e = Error::new(
+                ErrorKind::Authorization,
+                bounded_text(get("error_description").unwrap_or_default(), 512),
+            )
+            .with_code(bounded_text(error, 64));
+            if let Some(s) = hash_state {
+                e = e.with_state(bounded_text(s, 256));
+            }
+            return Err(e);
+        }
+
+        if let Some(tx) = &transaction {
+            check_binding(tx, &carried, hash)?;
+        }
         let nonce = caller_nonce.or_else(|| transaction.as_ref().and_then(|t| t.nonce.as_deref()));
         let max_age = transaction.as_ref().and_then(|t| t.max_age);
         let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
+        let code = get("code");
+        let exchange = match &transaction {
+            Some(tx) => has_word(tx.response_type.as_deref().unwrap_or_default(), "code"),
+            None => code.is_some() && carried == ["code"],
+        };
 
-        let mut result = if let (Some(code), false) = (&code, has_tokens) {
-            let tx = transaction.as_ref();
-            let mut body = json!({
-                "grant_type": "authorization_code",
-                "client_id": self.client_id(),
-                "code": code,
-            });
-            if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
-                body["code_verifier"] = json!(v);
-            }
-            if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
-                body["redirect_uri"] = json!(r);
-            }
-            self.token_request(&body, nonce, max_age)?
-        } else {
-            let mut r = AuthResult {
-                access_token: owned("access_token"),
-                id_token: owned("id_token"),
-                refresh_token: owned("refresh_token"),
-                expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
-                token_type: owned("token_type"),
-                scope: owned("scope"),
-                ..AuthResult::default()
+        // Front-channel tokens (implicit and hybrid flows) are checked here.
+        let mut front = AuthResult {
+            access_token: owned("access_token"),
+            id_token: owned("id_token"),
+            refresh_token: owned("refresh_token"),
+            expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
+            token_type: owned("token_type"),
+            scope: owned("scope"),
+            ..AuthResult::default()
+        };
+        if let Some(id_token) = &front.id_token {
+            let expect = Expectations {
+                nonce,
+                max_age,
+                access_token: front.access_token.as_deref(),
+                // OIDC Core §3.2.2.10: required for `id_token token`.
+                require_at_hash: front.access_token.is_some(),
             };
-            if let Some(id_token) = &r.id_token {
-                let expect = Expectations {
-                    nonce,
-                    max_age,
-                    access_token: r.access_token.as_deref(),
-                    // OIDC Core §3.2.2.10: required for `id_token token`.
-                    require_at_hash: r.access_token.is_some(),
-                };
-                r.id_token_payload = Some(self.verifier().verify(id_token, &expect, now_secs())?);
+            match self.verifier().verify(id_token, &expect, now_secs()) {
+                Ok(payload) => front.id_token_payload = Some(payload),
+                Err(e) => {
+                    // Not a token check but the JWKS fetch that failed.
+                    let retry = matches!(
+                        e.kind(),
+                        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
+                    );
+                    return Err(self.give_back_if(transaction, retry, e));
+                }
             }
-            r
+        }
+
+        let mut result = match (exchange, code) {
+            (true, Some(code)) => {
+                let tx = transaction.as_ref();
+                let mut body = json!({
+                    "grant_type": "authorization_code",
+                    "client_id": self.client_id(),
+                    "code": code,
+                });
+                if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
+                    body["code_verifier"] = json!(v);
+                }
+                if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
+                    body["redirect_uri"] = json!(r);
+                }
+                let mut answered = false;
+                match self.token_request_tracked(&body, nonce, max_age, &mut answered) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let retry = !answered && server_did_not_act(&e);
+                        return Err(self.give_back_if(transaction, retry, e));
+                    }
+                }
+            }
+            _ => front,
         };
         result.state = hash_state.map(str::to_owned);
         result.app_state = app_state;
         self.hold_refresh_token(result.refresh_token.as_deref());
         Ok(Some(result))
+    }
+
+    /// Puts `transaction` back in the store when `retry` (the same callback
+    /// can then be tried again) and returns `e`.
+    fn give_back_if(&self, transaction: Option<Transaction>, retry: bool, e: Error) -> Error {
+        if let (true, Some(tx)) = (retry, transaction) {
+            if let Err(store_error) = self.restore_transaction(tx) {
+                return store_error;
+            }
+        }
+        e
     }
 
     /// `validateIdToken(idToken, {nonce, maxAge})`: the checks `parseHash`
@@ -265,6 +357,29 @@ impl Client<'_> {
     /// `client.userInfo(accessToken)`: `GET /userinfo`; the profile JSON as
     /// the server sent it (no key conversion, as v8).
     pub fn user_info(&self, access_token: &str) -> Result<Value> {
+        self.user_info_with(access_token, &json!({}))
+    }
+
+    /// [`Client::user_info`] with checks: `{"sub": "..."}` (the id_token's
+    /// `sub`) makes a profile of another user an
+    /// [`ErrorKind::InvalidToken`] error (OIDC Core §5.3.2). Other keys
+    /// are ignored, so the C face's `{"accessToken", "sub"}` object can be
+    /// passed as it is.
+    pub fn user_info_with(&self, access_token: &str, options: &Value) -> Result<Value> {
+        let o = as_object(options, "options parameter is not valid")?;
+        let sub = typed_str(o, "sub", "sub option is not valid")?;
+        let profile = self.user_info_unchecked(access_token)?;
+        if let Some(sub) = sub {
+            if profile.get("sub").and_then(Value::as_str) != Some(sub) {
+                return Err(Error::invalid_token(
+                    "The `sub` of the profile does not match the id_token's.",
+                ));
+            }
+        }
+        Ok(profile)
+    }
+
+    fn user_info_unchecked(&self, access_token: &str) -> Result<Value> {
         if access_token.is_empty() || !crate::management::is_header_safe(access_token) {
             return Err(Error::invalid_argument(
                 "accessToken parameter is not valid",
@@ -287,89 +402,9 @@ fn pick(o: &Options, keys: &[&str]) -> Options {
         .collect()
 }
 
-/// The parameters of a callback: a whole URL (its fragment, else its
-/// query), or a fragment or query string with or without its leading
-/// `#`, `?` or `/` (v8's `^#?\/?`). `+` is a space, as `qs.parse` has it.
-pub(crate) fn parse_callback(input: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let input = input.trim();
-    let raw = if input.contains("://") {
-        match input.split_once('#') {
-            Some((_, frag)) if !frag.is_empty() => frag,
-            _ => input.split_once('?').map(|(_, q)| q).unwrap_or(""),
-        }
-    } else {
-        let s = input.strip_prefix('#').unwrap_or(input);
-        let s = s.strip_prefix('?').unwrap_or(s);
-        s.strip_prefix('/').unwrap_or(s)
-    };
-    let raw = raw.split('#').next().unwrap_or(raw);
-    raw.split('&')
-        .filter(|pair| !pair.is_empty())
-        .filter_map(|pair| {
-            // Tokens are base64url: nothing to decode, so borrow them as
-            // they are. `form_urlencoded` on such a pair gives the same
-            // strings but copies and re-validates each byte (a third of
-            // parseHash's non-RSA work in the issue 7 profile).
-            if memchr::memchr2(b'%', b'+', pair.as_bytes()).is_some() {
-                url::form_urlencoded::parse(pair.as_bytes()).next()
-            } else {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                Some((Cow::Borrowed(k), Cow::Borrowed(v)))
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn owned(params: Vec<(Cow<'_, str>, Cow<'_, str>)>) -> Vec<(String, String)> {
-        params
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn callback_parsing_accepts_urls_fragments_and_queries() {
-        let want = vec![
-            ("a".to_owned(), "1 2".to_owned()),
-            ("b".to_owned(), "x/y".to_owned()),
-        ];
-        for input in [
-            "#a=1+2&b=x%2Fy",
-            "a=1%202&b=x/y",
-            "#/a=1+2&b=x%2Fy",
-            "?a=1+2&b=x%2Fy",
-            "com.example.app://callback#a=1+2&b=x%2Fy",
-            "http://127.0.0.1:5000/cb?a=1+2&b=x%2Fy",
-        ] {
-            assert_eq!(owned(parse_callback(input)), want, "{input}");
-        }
-    }
-
-    #[test]
-    fn callback_parsing_matches_form_urlencoded() {
-        for raw in [
-            "a=1&&b=&c&=d&e==f",
-            "t=eyJhbGciOi.eyJzdWIi.c2ln&s=x%20y&p=a+b&u=%E2%82%AC&bad=%ZZ&l=%C3",
-            "k%3D=v%26w&k+2=%2B",
-            "&&",
-            "",
-        ] {
-            let want: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            assert_eq!(owned(parse_callback(raw)), want, "{raw}");
-        }
-    }
-
-    #[test]
-    fn a_url_fragment_wins_over_its_query() {
-        let p = owned(parse_callback("https://app/cb?q=1#access_token=t"));
-        assert_eq!(p, vec![("access_token".to_owned(), "t".to_owned())]);
-    }
 
     #[test]
     fn debug_of_an_auth_result_hides_tokens() {

@@ -20,6 +20,7 @@
 //! value means "not given".
 
 mod authentication;
+mod callback;
 mod cancel;
 pub mod casing;
 mod dbconnection;

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::loopback::{self, Bound, Pages};
 use crate::opener::Opener;
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
-use crate::webauth::{strip_undefined, WebAuth, AUTHORIZE_BASE_KEYS};
+use crate::webauth::{strip_undefined, Flow, WebAuth, AUTHORIZE_BASE_KEYS};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -108,9 +108,9 @@ impl WebAuth {
     ///    `http://127.0.0.1/callback`). Port 0 or none means an ephemeral
     ///    port, or the first free one of `ports` (pre-registered callback
     ///    ports, tried in order).
-    /// 2. Records a transaction (state, nonce, PKCE S256 verifier — PKCE is
-    ///    always on here) and builds the `/authorize` URL with the bound
-    ///    port. `responseType` defaults to `code`; implicit `token` /
+    /// 2. Records a transaction (state, response type, nonce, PKCE S256
+    ///    verifier — on unless `pkce: false`, which is unsafe) and builds
+    ///    the `/authorize` URL with the bound port. `responseType` defaults to `code`; implicit `token` /
     ///    `id_token` answers are posted back to the listener by a tiny page.
     /// 3. Opens the URL with `interaction.opener`, then waits at most
     ///    `timeout` ms (default 5 minutes) for the callback carrying the
@@ -147,7 +147,7 @@ impl WebAuth {
             "errorHtml",
             "popupOptions",
         ] {
-            o.remove(k);
+            o.shift_remove(k);
         }
         if interaction.cancel.is_cancelled() {
             return Err(loopback::cancelled());
@@ -173,9 +173,7 @@ impl WebAuth {
         let mut params = merge(&base, AUTHORIZE_BASE_KEYS, &o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
-        let mut process_options = o.clone();
-        process_options.insert("pkce".into(), json!(true));
-        let pending = self.process(&mut params, &process_options)?;
+        let pending = self.process_for(&mut params, &o, Flow::Interactive)?;
         let url = self.build_authorize_url(&params)?;
         let (state, _) = pending.record(self)?;
 

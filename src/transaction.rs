@@ -1,15 +1,19 @@
 //! The transaction store: auth0.js's `localStorage` entries, natively.
 //!
-//! `authorize` records what the answer must match (state, nonce, the PKCE
-//! verifier, appState); `parseHash` takes the entry out again — read and
-//! delete in one step, before any check, so an entry is single use even when
-//! validation then fails. Entries expire (default 30 minutes).
+//! `authorize` records what the answer must match (state, response type,
+//! redirect URI, nonce, the PKCE verifier, appState); `parseHash` takes the
+//! entry out again — read and delete in one step, before any check, so an
+//! entry is single use even when validation then fails. The one exception:
+//! a failure before the server could act on the code (no connection, a
+//! 503, the JWKS unreachable) puts the entry back, so the app can retry the
+//! same callback. Entries expire (default 30 minutes).
 //!
 //! Two stores: in memory (default, per handle) and a file (an app that the
 //! OS starts *again* with the callback URL of a custom scheme needs the
-//! transaction its first run recorded). The file is mode 0600 in a 0700
-//! directory, and every read-modify-write holds an exclusive `flock`, so
-//! several processes may share it.
+//! transaction its first run recorded). The file is mode 0600 in a
+//! directory of the user's that nobody else can write, never reached
+//! through a symlink, and every read-modify-write holds an exclusive
+//! `flock`, so several processes may share it.
 
 use crate::error::{Error, Result};
 use crate::options::{optional_f64, optional_object, optional_str, Options};
@@ -42,6 +46,10 @@ pub struct Transaction {
     pub code_verifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
+    /// The `response_type` sent to `/authorize`: the callback must carry
+    /// exactly what it asked for (a code flow only a `code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<String>,
     /// `max_age` sent to `/authorize`, checked against `auth_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
@@ -60,6 +68,7 @@ impl fmt::Debug for Transaction {
                 &self.code_verifier.as_ref().map(|_| "<redacted>"),
             )
             .field("redirect_uri", &self.redirect_uri)
+            .field("response_type", &self.response_type)
             .field("max_age", &self.max_age)
             .field("expires_at", &self.expires_at)
             .finish()
@@ -120,47 +129,125 @@ impl TransactionStore for MemoryStore {
 }
 
 /// A store in one JSON file, shared between processes.
+///
+/// The file holds PKCE verifiers and decides which callbacks are accepted,
+/// so nobody else may be able to plant or swap it: its directory must be
+/// the user's own and writable by nobody else, every file is opened
+/// without following a symlink and must be a regular file of the user's
+/// with no group or other permission bits, and files are created with mode
+/// 0600 by `open` itself (`O_CREAT|O_EXCL` for the temporary file), never
+/// chmod-ed afterwards.
 pub struct FileStore {
     path: PathBuf,
 }
 
 impl FileStore {
-    /// A store at `path`; the directory is created (mode 0700) on first use.
+    /// A store at `path`, checked on first use (see [`FileStore::open`]).
     pub fn new(path: impl Into<PathBuf>) -> FileStore {
         FileStore { path: path.into() }
+    }
+
+    /// A store at `path`, checked now: the directory is created (mode
+    /// 0700) when missing and must then be a directory of the user's that
+    /// others cannot write, and the lock file must be creatable. A path
+    /// that cannot work (a directory, a path under a regular file, a place
+    /// the user cannot write) is an [`ErrorKind::InvalidArgument`] error
+    /// naming `transaction.path`.
+    ///
+    /// [`ErrorKind::InvalidArgument`]: crate::ErrorKind::InvalidArgument
+    pub fn open(path: impl Into<PathBuf>) -> Result<FileStore> {
+        let store = FileStore::new(path);
+        let invalid = |e: Error| {
+            Error::invalid_argument(format!(
+                "transaction.path option is not valid: {}",
+                e.description()
+            ))
+        };
+        if store.path.as_os_str().is_empty() {
+            return Err(Error::invalid_argument(
+                "transaction.path option is not valid: the path is empty",
+            ));
+        }
+        match std::fs::symlink_metadata(&store.path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::invalid_argument(format!(
+                    "transaction.path option is not valid: {} is a directory",
+                    store.path.display()
+                )))
+            }
+            _ => {}
+        }
+        store.prepare_dir().map_err(invalid)?;
+        let lock_path = sibling(&store.path, "lock");
+        open_checked(&lock_path, Create::IfMissing).map_err(invalid)?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn with_entries<T>(&self, f: impl FnOnce(&mut HashMap<String, Transaction>) -> T) -> Result<T> {
-        let dir = self
-            .path
+    fn dir(&self) -> &Path {
+        self.path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+            .unwrap_or(Path::new("."))
+    }
+
+    /// Creates the directory (0700) when missing and checks it.
+    fn prepare_dir(&self) -> Result<()> {
+        let dir = self.dir();
         create_private_dir(dir)?;
+        check_private_dir(dir)
+    }
+
+    fn with_entries<T>(&self, f: impl FnOnce(&mut HashMap<String, Transaction>) -> T) -> Result<T> {
+        self.prepare_dir()?;
         let lock_path = sibling(&self.path, "lock");
-        let lock = open_private(&lock_path, false)?;
+        let lock = open_checked(&lock_path, Create::IfMissing)?
+            .ok_or_else(|| Error::internal("the lock file was not created"))?;
         let _guard = FileLock::exclusive(&lock, &lock_path)?;
 
-        let mut entries: HashMap<String, Transaction> = match std::fs::read(&self.path) {
-            Ok(bytes) if bytes.is_empty() => HashMap::new(),
-            // A corrupt file (a crash mid-write on an exotic filesystem) only
-            // loses pending logins; refusing every future login would be worse.
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
-            Err(e) => return Err(storage_error("read", &self.path, e)),
+        let mut entries: HashMap<String, Transaction> = match open_checked(&self.path, Create::No) {
+            Ok(Some(mut file)) => {
+                use std::io::Read;
+                let mut bytes = Vec::new();
+                file.read_to_end(&mut bytes)
+                    .map_err(|e| storage_error("read", &self.path, e))?;
+                if bytes.is_empty() {
+                    HashMap::new()
+                } else {
+                    // A corrupt file is reported, not emptied: silently
+                    // dropping it would also drop whatever planted it.
+                    serde_json::from_slice(&bytes).map_err(|e| {
+                        Error::storage(format!(
+                            "the transaction file {} is corrupt (line {}, column {}); remove it to start over",
+                            self.path.display(),
+                            e.line(),
+                            e.column()
+                        ))
+                    })?
+                }
+            }
+            Ok(None) => HashMap::new(),
+            Err(e) => return Err(e),
         };
         let now = now_secs();
         entries.retain(|_, t| !t.expired(now));
         let out = f(&mut entries);
 
         let tmp = sibling(&self.path, "tmp");
+        // A temporary file left by a crash is ours to remove: the lock is
+        // held. Removing a symlink there removes the link, not its target.
+        match std::fs::remove_file(&tmp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(storage_error("remove", &tmp, e)),
+        }
         {
             use std::io::Write;
-            let mut file = open_private(&tmp, true)?;
+            let mut file = open_checked(&tmp, Create::New)?
+                .ok_or_else(|| Error::internal("the temporary file was not created"))?;
             let bytes = serde_json::to_vec(&entries).map_err(|e| Error::internal(e.to_string()))?;
             file.write_all(&bytes)
                 .and_then(|_| file.sync_all())
@@ -211,15 +298,116 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| storage_error("create the directory of", dir, e))
 }
 
-fn open_private(path: &Path, truncate: bool) -> Result<std::fs::File> {
+#[cfg(unix)]
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// The directory must be a directory of the user's that neither group nor
+/// others can write (a directory the user merely shares could have the
+/// store swapped under it). Its mode is checked, never changed.
+fn check_private_dir(dir: &Path) -> Result<()> {
+    let meta =
+        std::fs::metadata(dir).map_err(|e| storage_error("inspect the directory of", dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::storage(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(Error::storage(format!(
+                "the directory {} of the transaction file belongs to another user",
+                dir.display()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(Error::storage(format!(
+                "the directory {} of the transaction file can be written by others (mode {:o}); use a private directory",
+                dir.display(),
+                meta.mode() & 0o777
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Create {
+    /// Open an existing file only (`Ok(None)` when there is none).
+    No,
+    /// Create it (mode 0600) when missing.
+    IfMissing,
+    /// Create it (mode 0600); it must not exist.
+    New,
+}
+
+/// Opens `path` read-write without following a symlink, creating it with
+/// mode 0600 as `create` says, and checks that it is a regular file of the
+/// user's that only the user can read or write.
+fn open_checked(path: &Path, create: Create) -> Result<Option<std::fs::File>> {
     let mut o = std::fs::OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(truncate);
+    o.read(true).write(true);
+    match create {
+        Create::No => {}
+        Create::IfMissing => {
+            o.create(true);
+        }
+        Create::New => {
+            o.create_new(true);
+        }
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
     }
-    o.open(path).map_err(|e| storage_error("open", path, e))
+    let file = match o.open(path) {
+        Ok(f) => f,
+        Err(e) if create == Create::No && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None)
+        }
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Error::storage(format!(
+                "the transaction file {} is a symlink, which is refused",
+                path.display()
+            )))
+        }
+        Err(e) => return Err(storage_error("open", path, e)),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| storage_error("inspect", path, e))?;
+    if !meta.is_file() {
+        return Err(Error::storage(format!(
+            "the transaction file {} is not a regular file",
+            path.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(Error::storage(format!(
+                "the transaction file {} belongs to another user",
+                path.display()
+            )));
+        }
+        if meta.mode() & 0o077 != 0 {
+            return Err(Error::storage(format!(
+                "the transaction file {} can be read or written by others (mode {:o})",
+                path.display(),
+                meta.mode() & 0o777
+            )));
+        }
+    }
+    Ok(Some(file))
 }
 
 /// An exclusive advisory lock held until drop.
@@ -283,8 +471,8 @@ impl TransactionConfig {
         )?;
         let store: Box<dyn TransactionStore> = match (store_kind, path) {
             (None | Some("memory"), None) => Box::<MemoryStore>::default(),
-            (None | Some("file"), Some(p)) => Box::new(FileStore::new(p)),
-            (Some("file"), None) => Box::new(FileStore::new(default_file(key)?)),
+            (None | Some("file"), Some(p)) => Box::new(FileStore::open(p)?),
+            (Some("file"), None) => Box::new(FileStore::open(default_file(key)?)?),
             (Some("memory"), Some(_)) => {
                 return Err(Error::invalid_argument(
                     "transaction.path option is only used with transaction.store \"file\"",
@@ -338,6 +526,7 @@ mod tests {
             app_state: None,
             code_verifier: Some("secret-verifier".into()),
             redirect_uri: None,
+            response_type: Some("code".into()),
             max_age: None,
             expires_at,
         }
@@ -439,6 +628,93 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_store_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let path = dir.path().join("tx.json");
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let e = FileStore::new(&path)
+            .put(tx("a", now_secs() + 60))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Storage);
+        assert!(e.description().contains("symlink"), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_temporary_symlink_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let path = dir.path().join("tx.json");
+        std::os::unix::fs::symlink(&victim, sibling(&path, "tmp")).unwrap();
+        FileStore::new(&path).put(tx("a", now_secs() + 60)).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert!(FileStore::new(&path).take("a").unwrap().is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = FileStore::new(&path).take("a").unwrap_err();
+        assert!(e.description().contains("by others"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_file_of_another_user_is_refused() {
+        use std::os::unix::fs::{chown, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // Only root can give a file away; a user's own check is the mode one.
+        if chown(&path, Some(euid().wrapping_add(1)), None).is_ok() {
+            let e = FileStore::new(&path).take("a").unwrap_err();
+            assert!(e.description().contains("another user"), "{e}");
+        } else {
+            assert_ne!(euid(), 0);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_shared_directory_is_refused_not_rechmodded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o775)).unwrap();
+        let e = FileStore::new(shared.join("tx.json"))
+            .put(tx("a", now_secs() + 60))
+            .unwrap_err();
+        assert!(e.description().contains("written by others"), "{e}");
+        let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o775);
+    }
+
+    #[test]
+    fn a_corrupt_store_file_is_a_storage_error_and_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tx.json");
+        let s = FileStore::new(&path);
+        s.put(tx("a", now_secs() + 60)).unwrap();
+        std::fs::write(&path, b"{not json").unwrap();
+        let e = s.take("a").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Storage);
+        assert!(e.description().contains("corrupt"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
     }
 
     #[test]

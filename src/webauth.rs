@@ -89,6 +89,13 @@ const NATIVE_ONLY_OPTIONS: &[&str] = &["pkce"];
 /// The largest `leeway` (Part A: 0..300 seconds).
 pub const MAX_LEEWAY_SECS: u32 = 300;
 
+/// The longest `domain` accepted: a DNS name is at most 253 bytes, plus
+/// room for a scheme and port of a loopback dev tenant.
+pub(crate) const MAX_DOMAIN_LEN: usize = 270;
+
+/// The longest `clientID` accepted (Auth0's are 32 characters).
+pub(crate) const MAX_CLIENT_ID_LEN: usize = 128;
+
 /// The answer of [`WebAuth::authorize`]: the URL to open, and the state
 /// (and nonce) recorded for it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -114,6 +121,7 @@ pub struct AuthorizeUrl {
 /// }))?;
 /// let request = web.authorize(&json!({"connection": "twitter"}))?;
 /// assert!(request.url.starts_with("https://me.auth0.com/authorize?client_id=abc&response_type=code"));
+/// assert!(request.url.contains("&code_challenge_method=S256"));
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 pub struct WebAuth {
@@ -148,8 +156,11 @@ impl WebAuth {
     /// `token`).
     ///
     /// Options besides auth0.js's: `leeway` (0..300 s), `transaction`
-    /// (`{store: "memory"|"file", path, ttl}`), `pkce` (add PKCE to
-    /// `authorize` for code flows), and the transport: `connectTimeout` and
+    /// (`{store: "memory"|"file", path, ttl}`; a file path is checked
+    /// here), `pkce` (on by default: every code flow of `authorize` and
+    /// `popup.authorize` sends an S256 challenge; `false` turns it off,
+    /// which is unsafe for a native app — a public client — and only for
+    /// a tenant that cannot do PKCE), and the transport: `connectTimeout` and
     /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
     /// `proxy`, `maxResponseBytes`.
     pub fn new(options: &Value) -> Result<WebAuth> {
@@ -162,7 +173,17 @@ impl WebAuth {
     pub fn with_binding(options: &Value, binding: Binding) -> Result<WebAuth> {
         let o = as_object(options, "options parameter is not valid")?;
         let domain_str = require_nonempty_str(o, "domain", "domain option is required")?;
-        require_nonempty_str(o, "clientID", "clientID option is required")?;
+        let client_id = require_nonempty_str(o, "clientID", "clientID option is required")?;
+        if domain_str.len() > MAX_DOMAIN_LEN {
+            return Err(Error::invalid_argument(format!(
+                "domain option is not valid (longer than {MAX_DOMAIN_LEN} bytes)"
+            )));
+        }
+        if client_id.len() > MAX_CLIENT_ID_LEN {
+            return Err(Error::invalid_argument(format!(
+                "clientID option is not valid (longer than {MAX_CLIENT_ID_LEN} bytes)"
+            )));
+        }
         optional_str(o, "responseType", "responseType is not valid")?;
         optional_str(o, "responseMode", "responseMode is not valid")?;
         let redirect_uri = optional_str(o, "redirectUri", "redirectUri is not valid")?;
@@ -341,69 +362,80 @@ impl WebAuth {
     }
 
     /// `webAuth.authorize(options)` in redirect mode: records a transaction
-    /// (state, nonce when the response type has `id_token`, appState, and a
-    /// PKCE verifier when `pkce: true` and the response type has `code`) and
-    /// returns the `/authorize` URL for the app to open. The URL it is later
-    /// sent back to goes to `parseHash`.
+    /// (state, the response type and redirect URI asked for, nonce when the
+    /// response type has `id_token` or is a code flow whose scope has
+    /// `openid`, appState, and a PKCE S256 verifier for every code flow
+    /// unless `pkce: false`) and returns the `/authorize` URL for the app to
+    /// open. The URL it is later sent back to goes to `parseHash`.
     pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
-        let pending = self.process(&mut params, o)?;
+        let pending = self.process_for(&mut params, o, Flow::Interactive)?;
         let url = self.build_authorize_url(&params)?;
         pending
             .record(self)
             .map(|(state, nonce)| AuthorizeUrl { url, state, nonce })
     }
 
-    /// v8's `TransactionManager.process`: sets `state` (and `nonce` for
-    /// `id_token` response types, and the PKCE challenge when `pkce` is
-    /// on) in `params`, and returns the transaction to record once the
-    /// request has been built. `options` are the caller's, for `pkce`.
+    /// [`WebAuth::process_for`] for the headless flows, which keep v8's
+    /// wire (PKCE and a code-flow nonce only when asked for).
     pub(crate) fn process(
         &self,
         params: &mut Options,
         options: &Options,
     ) -> Result<PendingTransaction> {
+        self.process_for(params, options, Flow::Headless)
+    }
+
+    /// v8's `TransactionManager.process`: sets `state` (and `nonce`, and
+    /// the PKCE challenge) in `params`, and returns the transaction to
+    /// record once the request has been built. `options` are the caller's,
+    /// for `pkce`. For [`Flow::Interactive`] (a browser is involved, so the
+    /// callback may come from anyone who learnt the state) a code flow gets
+    /// PKCE unless `pkce: false`, and a nonce when its scope has `openid`.
+    pub(crate) fn process_for(
+        &self,
+        params: &mut Options,
+        options: &Options,
+        flow: Flow,
+    ) -> Result<PendingTransaction> {
         let pkce = match optional_bool(options, "pkce", "pkce option is not valid")? {
-            Some(p) => p,
-            None => self
-                .base
-                .get("pkce")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            Some(p) => Some(p),
+            None => self.base.get("pkce").and_then(Value::as_bool),
         };
         for k in NATIVE_ONLY_OPTIONS {
-            params.remove(*k);
+            params.shift_remove(*k);
         }
         let response_type =
             require_str(params, "responseType", "responseType is required")?.to_owned();
         let redirect_uri = optional_str(params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
-        let max_age = ["maxAge", "max_age"]
-            .iter()
-            .find_map(|k| params.get(*k))
-            .and_then(|v| {
-                v.as_u64()
-                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-            });
-        let state = match optional_str(params, "state", "state option is not valid")? {
+        let max_age = max_age_option(params)?;
+        let state = match typed_str(params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
             None => random::token()?,
         };
-        let wants_id_token = has_word(&response_type, "id_token");
-        let nonce = match optional_str(params, "nonce", "nonce option is required")? {
+        let wants_code = has_word(&response_type, "code");
+        let scope_has_openid = params
+            .get("scope")
+            .and_then(Value::as_str)
+            .is_some_and(|s| has_word(s, "openid"));
+        let wants_nonce = has_word(&response_type, "id_token")
+            || (flow == Flow::Interactive && wants_code && scope_has_openid);
+        let nonce = match typed_str(params, "nonce", "nonce option is not valid")? {
             Some(n) => Some(n.to_owned()),
-            None if wants_id_token => Some(random::token()?),
+            None if wants_nonce => Some(random::token()?),
             None => None,
         };
         params.insert("state".into(), Value::String(state.clone()));
-        if let (true, Some(n)) = (wants_id_token, &nonce) {
+        if let (true, Some(n)) = (wants_nonce, &nonce) {
             params.insert("nonce".into(), Value::String(n.clone()));
         }
+        let pkce = pkce.unwrap_or(flow == Flow::Interactive);
         let mut code_verifier = None;
-        if pkce && has_word(&response_type, "code") {
+        if pkce && wants_code {
             let (verifier, challenge) = random::pkce_pair()?;
             params.insert("codeChallenge".into(), Value::String(challenge));
             params.insert("codeChallengeMethod".into(), Value::String("S256".into()));
@@ -415,6 +447,7 @@ impl WebAuth {
             app_state: params.get("appState").cloned(),
             code_verifier,
             redirect_uri,
+            response_type: Some(response_type),
             max_age,
             expires_at: self.transactions.expires_at(),
         }))
@@ -431,12 +464,17 @@ impl WebAuth {
     /// browser.
     pub fn logout(&self, options: &Value) -> Result<String> {
         let o = as_object(options, "options parameter is not valid")?;
-        optional_str(o, "returnTo", "returnTo option is not valid")?;
+        typed_str(o, "returnTo", "returnTo option is not valid")?;
+        typed_str(o, "clientID", "clientID option is not valid")?;
+        match o.get("federated") {
+            None | Some(Value::Null | Value::Bool(_) | Value::String(_)) => {}
+            Some(_) => return Err(Error::invalid_argument("federated option is not valid")),
+        }
         let headless =
             optional_bool(o, "headless", "headless option is not valid")?.unwrap_or(false);
         let mut params = merge(&self.base, &["clientID"], o);
         strip_undefined(&mut params);
-        params.remove("headless");
+        params.shift_remove("headless");
         if let Some(t) = &self.telemetry {
             params.insert("auth0Client".into(), Value::String(t.clone()));
         }
@@ -482,13 +520,24 @@ impl WebAuth {
         self.transactions.store.take(state)
     }
 
+    /// Puts back a transaction `parseHash` took, when its callback failed
+    /// before the server could act on it (so the same callback may be
+    /// retried).
+    pub(crate) fn restore_transaction(&self, tx: Transaction) -> Result<()> {
+        self.transactions.store.put(tx)
+    }
+
     pub(crate) fn build_authorize_url(&self, options: &Options) -> Result<String> {
         let mut params = merge(&self.base, AUTHORIZE_URL_BASE_KEYS, options);
         strip_undefined(&mut params);
         for k in NATIVE_ONLY_OPTIONS {
-            params.remove(*k);
+            params.shift_remove(*k);
         }
+        typed_str(&params, "clientID", "clientID option is not valid")?;
         require_str(&params, "clientID", "clientID option is required")?;
+        typed_str(&params, "state", "state option is not valid")?;
+        typed_str(&params, "nonce", "nonce option is not valid")?;
+        max_age_option(&params)?;
         let response_type =
             require_str(&params, "responseType", "responseType option is required")?;
         if has_word(response_type, "id_token") && !has_word(response_type, "code") {
@@ -552,6 +601,52 @@ impl Client<'_> {
         let o = as_object(options, "options parameter is not valid")?;
         self.web.build_authorize_url(o)
     }
+}
+
+/// Which kind of flow [`WebAuth::process_for`] prepares a transaction for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// `authorize` and `popup.authorize`: a browser carries the answer.
+    Interactive,
+    /// The headless flows, which walk to the callback themselves.
+    Headless,
+}
+
+/// A string option checked by type: absent, `null` or `""` is `None`, a
+/// string is itself, anything else (a number, `false`, an array) is
+/// `message` — never written into a URL as `key[0]=…`.
+pub(crate) fn typed_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<Option<&'a str>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::invalid_argument(message)),
+    }
+}
+
+/// `maxAge` (or `max_age`): whole seconds, as a number or a string of
+/// digits; anything else names the option.
+fn max_age_option(o: &Options) -> Result<Option<u64>> {
+    for key in ["maxAge", "max_age"] {
+        let message = format!("{key} option is not valid");
+        match o.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::Number(n)) => {
+                return n
+                    .as_u64()
+                    .map(Some)
+                    .ok_or_else(|| Error::invalid_argument(message))
+            }
+            Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                return s
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| Error::invalid_argument(message))
+            }
+            Some(_) => return Err(Error::invalid_argument(message)),
+        }
+    }
+    Ok(None)
 }
 
 /// `null` stands for JavaScript's `undefined` in options: the key is absent.

@@ -261,13 +261,157 @@ fn pkce_adds_an_s256_challenge_and_keeps_the_verifier_in_the_transaction() {
 }
 
 #[test]
-fn pkce_is_off_by_default_and_ignored_for_implicit_flows() {
+fn pkce_is_on_by_default_for_code_flows_and_ignored_for_implicit_flows() {
     let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb"}));
-    assert!(param(&w.authorize(&json!({})).unwrap().url, "code_challenge").is_none());
-    let r = w
-        .authorize(&json!({"pkce": true, "responseType": "token"}))
-        .unwrap();
+    let r = w.authorize(&json!({})).unwrap();
+    assert!(param(&r.url, "code_challenge").is_some(), "{}", r.url);
+    assert_eq!(
+        param(&r.url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert!(w
+        .take_transaction(&r.state)
+        .unwrap()
+        .unwrap()
+        .code_verifier
+        .is_some());
+    let r = w.authorize(&json!({"responseType": "token"})).unwrap();
     assert!(param(&r.url, "code_challenge").is_none());
+}
+
+#[test]
+fn pkce_false_opts_out_explicitly() {
+    let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb"}));
+    let r = w.authorize(&json!({"pkce": false})).unwrap();
+    assert!(param(&r.url, "code_challenge").is_none(), "{}", r.url);
+    let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb", "pkce": false}));
+    let r = w.authorize(&json!({})).unwrap();
+    assert!(param(&r.url, "code_challenge").is_none(), "{}", r.url);
+}
+
+#[test]
+fn the_readme_custom_scheme_example_sends_a_code_challenge() {
+    let w = WebAuth::new(&json!({
+        "domain": "me.auth0.com",
+        "clientID": "abc",
+        "redirectUri": "com.example.app://callback",
+        "scope": "openid profile",
+    }))
+    .unwrap();
+    let r = w.authorize(&json!({"connection": "twitter"})).unwrap();
+    assert!(param(&r.url, "code_challenge").is_some(), "{}", r.url);
+    assert!(param(&r.url, "nonce").is_some(), "{}", r.url);
+}
+
+#[test]
+fn the_transaction_records_the_response_type_and_redirect_uri() {
+    let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb"}));
+    let r = w
+        .authorize(&json!({"responseType": "id_token token"}))
+        .unwrap();
+    let tx = w.take_transaction(&r.state).unwrap().unwrap();
+    assert_eq!(tx.response_type.as_deref(), Some("id_token token"));
+    assert_eq!(tx.redirect_uri.as_deref(), Some("http://127.0.0.1:8080/cb"));
+}
+
+/// The keys of an `/authorize` URL `authorize` builds, in order (its
+/// state, nonce and challenge are random, so only the order is fixed).
+fn keys_of(url: &str) -> Vec<String> {
+    query_pairs(url).into_iter().map(|(k, _)| k).collect()
+}
+
+#[test]
+fn every_fixture_authorize_key_order_matches() {
+    let f = fixture();
+    let cases = f["authorize_key_orders"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let w = WebAuth::new(&case["webauth"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = w
+            .authorize(&case["options"])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let want: Vec<&str> = case["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert_eq!(keys_of(&r.url), want, "{name}");
+        assert!(
+            r.url.starts_with(case["url_base"].as_str().unwrap()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn wrong_typed_url_options_are_refused_by_name_before_anything_is_built() {
+    let w = web(json!({"redirectUri": "http://127.0.0.1:8080/cb"}));
+    for (options, message) in [
+        (json!({"state": [1]}), "state option is not valid"),
+        (json!({"state": 0}), "state option is not valid"),
+        (json!({"nonce": {"a": 1}}), "nonce option is not valid"),
+        (json!({"maxAge": [1]}), "maxAge option is not valid"),
+        (json!({"maxAge": -1}), "maxAge option is not valid"),
+        (json!({"maxAge": "soon"}), "maxAge option is not valid"),
+        (json!({"max_age": 1.5}), "max_age option is not valid"),
+        (json!({"clientID": ["x"]}), "clientID option is not valid"),
+    ] {
+        for result in [
+            w.client().build_authorize_url(&options).map(|_| ()),
+            w.authorize(&options).map(|_| ()),
+        ] {
+            let e = result.expect_err(message);
+            assert_eq!(
+                (e.kind(), e.description()),
+                (ErrorKind::InvalidArgument, message),
+                "{options}"
+            );
+        }
+    }
+    for (options, message) in [
+        (json!({"federated": 1}), "federated option is not valid"),
+        (json!({"federated": ["x"]}), "federated option is not valid"),
+        (json!({"clientID": 7}), "clientID option is not valid"),
+        (json!({"returnTo": 0}), "returnTo option is not valid"),
+    ] {
+        let e = w.logout(&options).expect_err(message);
+        assert_eq!(
+            (e.kind(), e.description()),
+            (ErrorKind::InvalidArgument, message),
+            "{options}"
+        );
+    }
+}
+
+#[test]
+fn a_max_age_is_recorded_in_the_transaction() {
+    let w = web(json!({}));
+    let r = w
+        .authorize(&json!({"responseType": "token", "maxAge": "60"}))
+        .unwrap();
+    assert_eq!(
+        w.take_transaction(&r.state).unwrap().unwrap().max_age,
+        Some(60)
+    );
+}
+
+#[test]
+fn domain_and_client_id_have_length_limits() {
+    let long_domain = format!("{}.auth0.com", "a".repeat(300));
+    let e = WebAuth::new(&json!({"domain": long_domain, "clientID": "a"})).unwrap_err();
+    assert!(
+        e.description().starts_with("domain option is not valid"),
+        "{e}"
+    );
+    let e =
+        WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "c".repeat(129)})).unwrap_err();
+    assert!(
+        e.description().starts_with("clientID option is not valid"),
+        "{e}"
+    );
+    assert!(WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "c".repeat(128)})).is_ok());
 }
 
 #[test]
@@ -290,11 +434,42 @@ fn a_file_store_hands_a_transaction_to_another_handle() {
     assert!(second.take_transaction(&r.state).unwrap().is_none());
 }
 
+fn file_store_error(path: &std::path::Path) -> auth0_native::Error {
+    let o = json!({"domain": "me.auth0.com", "clientID": "abc123",
+        "transaction": {"store": "file", "path": path.to_str().unwrap()}});
+    WebAuth::new(&o).expect_err("refused at construction")
+}
+
 #[test]
-fn an_unwritable_file_store_is_a_storage_error() {
-    let w = web(json!({"transaction": {"store": "file", "path": "/proc/auth0-native/tx.json"}}));
-    let e = w.authorize(&json!({})).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Storage);
+fn a_transaction_path_that_cannot_work_is_refused_at_construction() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "").unwrap();
+    for path in [
+        dir.path().to_path_buf(),
+        file.join("tx.json"),
+        std::path::PathBuf::from("/proc/auth0-native/tx.json"),
+    ] {
+        let e = file_store_error(&path);
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{path:?}: {e}");
+        assert!(
+            e.description()
+                .starts_with("transaction.path option is not valid"),
+            "{e}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_transaction_directory_others_can_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let e = file_store_error(&shared.join("tx.json"));
+    assert!(e.description().contains("can be written by others"), "{e}");
 }
 
 #[test]

@@ -387,3 +387,50 @@ fn bad_popup_options_are_invalid_arguments() {
         assert!(e.description().starts_with(message), "{}", e.description());
     }
 }
+
+// ---- issue 11: the loopback callback is bound to the transaction --------
+
+#[test]
+fn a_token_injected_into_the_listener_of_a_code_login_is_invalid_token() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    // The "browser" knows the state (it is in the URL) and answers with an
+    // access token of its choosing instead of a code.
+    let o = opener(|url| {
+        let state = query_param(&url, "state").unwrap();
+        let listener = redirect_uri_of(&url);
+        PlainBrowser::new().get(&format!("{listener}?state={state}&access_token=X"))
+    });
+    let e = web
+        .popup_authorize(&loopback_options(), &o.interaction)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidToken, "{e:?}");
+    assert!(e.description().contains("`access_token`"), "{e:?}");
+    assert_eq!(o.page().status, 400);
+    assert!(
+        t.dev_get("requests?path=/oauth/token")
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing was exchanged"
+    );
+}
+
+#[test]
+fn a_popup_login_sends_pkce_and_a_nonce_unless_pkce_is_turned_off() {
+    let t = Tenant::start();
+    let web = t.web(json!({}));
+    let seen = std::sync::Arc::new(Mutex::new(String::new()));
+    let s = seen.clone();
+    let o = opener(move |url| {
+        *s.lock().unwrap() = url.clone();
+        PlainBrowser::new().log_in(&url, TEST_USER_EMAIL, TEST_USER_PASSWORD)
+    });
+    let mut options = loopback_options();
+    options["pkce"] = json!(false);
+    let r = web.popup_authorize(&options, &o.interaction).unwrap();
+    let url = seen.lock().unwrap().clone();
+    assert!(query_param(&url, "code_challenge").is_none(), "{url}");
+    let nonce = query_param(&url, "nonce").expect("a nonce for openid");
+    assert_eq!(r.id_token_payload.unwrap()["nonce"], json!(nonce));
+}

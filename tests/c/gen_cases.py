@@ -12,6 +12,7 @@ trigraph can form.
 
 import json
 import sys
+import urllib.parse
 
 
 def c_str(s):
@@ -69,6 +70,16 @@ def main():
         "    const char *error_description;",
         "} url_case;",
         "",
+        "/* One `authorize_key_orders` entry: `keys` is the comma-separated list",
+        " * of the URL's parameter names, percent-encoded as in the URL. */",
+        "typedef struct {",
+        "    const char *name;",
+        "    const char *webauth_json;",
+        "    const char *options_json;",
+        "    const char *url_base;",
+        "    const char *keys;",
+        "} key_order_case;",
+        "",
         "/* One `constructor_errors` entry. */",
         "typedef struct {",
         "    const char *name;",
@@ -98,6 +109,21 @@ def main():
                 c_str(error.get("description")),
             )
         )
+    lines += ["};", "", "static const key_order_case KEY_ORDER_CASES[] = {"]
+    for case in fixture.get("authorize_key_orders", []):
+        if case["op"] != "authorize":
+            sys.exit("unknown op %r in case %r" % (case["op"], case["name"]))
+        keys = ",".join(urllib.parse.quote(k, safe="-._~") for k in case["keys"])
+        lines.append(
+            "    {%s,\n     %s,\n     %s,\n     %s,\n     %s},"
+            % (
+                c_str(case["name"]),
+                c_str(compact(case["webauth"])),
+                c_str(compact(case.get("options", {}))),
+                c_str(case["url_base"]),
+                c_str(keys),
+            )
+        )
     lines += ["};", "", "static const constructor_case CONSTRUCTOR_CASES[] = {"]
     for case in fixture["constructor_errors"]:
         error = case["error"]
@@ -114,6 +140,7 @@ def main():
         "};",
         "",
         "#define URL_CASE_COUNT (sizeof URL_CASES / sizeof URL_CASES[0])",
+        "#define KEY_ORDER_CASE_COUNT (sizeof KEY_ORDER_CASES / sizeof KEY_ORDER_CASES[0])",
         "#define CONSTRUCTOR_CASE_COUNT (sizeof CONSTRUCTOR_CASES / sizeof CONSTRUCTOR_CASES[0])",
         "",
         "#endif /* AUTH0_C_TEST_CASES_H */",

@@ -254,9 +254,17 @@ TEST(authorize_pkce_without_code_in_the_response_type_adds_no_challenge) {
     auth0_webauth_free(web);
 }
 
-TEST(authorize_without_pkce_adds_no_challenge) {
+TEST(authorize_adds_an_s256_challenge_to_a_code_flow_by_default) {
     auth0_webauth *web = new_handle(CODE_HANDLE);
     char *out = web ? authorize_ok(web, "{\"responseType\":\"code\"}") : NULL;
+    check_challenge(out, 1);
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(authorize_with_pkce_false_adds_no_challenge) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out = web ? authorize_ok(web, "{\"responseType\":\"code\",\"pkce\":false}") : NULL;
     check_challenge(out, 0);
     auth0_string_free(out);
     auth0_webauth_free(web);
@@ -381,24 +389,197 @@ TEST(authorize_with_a_file_store_keeps_working_on_later_calls) {
     remove_tree(dir);
 }
 
-TEST(authorize_with_an_unwritable_store_path_is_a_storage_error) {
-    auth0_webauth *web = new_file_handle("/proc/auth0-native-c-test/tx.json");
+/* Expects `auth0_webauth_new` to refuse the store at `path`, naming it. */
+static void check_store_path_refused(const char *path) {
+    char options[4096];
+    auth0_webauth *web = NULL;
+    char *error = NULL;
+    snprintf(options, sizeof options,
+             "{\"domain\":\"me.auth0.com\",\"clientID\":\"abc123\","
+             "\"transaction\":{\"store\":\"file\",\"path\":\"%s\"}}",
+             path);
+    CHECK_STATUS(auth0_webauth_new(options, &web, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK(web == NULL);
+    CHECK_ERROR_JSON(error, "invalid_argument");
+    if (error == NULL || strstr(error, "transaction.path option is not valid") == NULL)
+        h_fail_at(__FILE__, __LINE__, "%s: %s", path, error ? error : "(NULL)");
+    auth0_string_free(error);
+    auth0_webauth_free(web);
+}
+
+TEST(new_refuses_an_unwritable_store_path) {
+    check_store_path_refused("/proc/auth0-native-c-test/tx.json");
+}
+
+TEST(new_refuses_a_store_path_that_is_a_directory_or_under_a_file) {
+    char dir[1024], file[1100], under[1200];
+    FILE *f;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    check_store_path_refused(dir);
+    snprintf(file, sizeof file, "%s/plain", dir);
+    f = fopen(file, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    snprintf(under, sizeof under, "%s/tx.json", file);
+    check_store_path_refused(under);
+    remove_tree(dir);
+}
+
+TEST(new_refuses_a_store_directory_others_can_write) {
+    char dir[1024], shared[1100], path[1200];
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(shared, sizeof shared, "%s/shared", dir);
+    CHECK(mkdir(shared, 0700) == 0);
+    CHECK(chmod(shared, 0777) == 0);
+    snprintf(path, sizeof path, "%s/tx.json", shared);
+    check_store_path_refused(path);
+    remove_tree(dir);
+}
+
+TEST(a_symlinked_store_file_is_a_storage_error) {
+    char dir[1024], path[1100], target[1100];
+    auth0_webauth *web;
     char *out = NULL;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(path, sizeof path, "%s/tx.json", dir);
+    snprintf(target, sizeof target, "%s/elsewhere.json", dir);
+    CHECK(symlink(target, path) == 0);
+    web = new_file_handle(path);
+    if (web) {
+        CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
+        CHECK_ERROR_JSON(out, "storage_error");
+        CHECK_CONTAINS(out, "symlink");
+    }
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+    remove_tree(dir);
+}
+
+TEST(a_corrupt_store_file_is_a_storage_error) {
+    char dir[1024], path[1100];
+    auth0_webauth *web;
+    char *out = NULL;
+    FILE *f;
+    if (!make_temp_dir(dir, sizeof dir)) return;
+    snprintf(path, sizeof path, "%s/tx.json", dir);
+    web = new_file_handle(path);
+    if (web) auth0_string_free(authorize_ok(web, NULL));
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("{not json", f);
+        fclose(f);
+    }
+    if (web) {
+        CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
+        CHECK_CONTAINS(out, "corrupt");
+    }
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+    remove_tree(dir);
+}
+
+/* ---- the callback must answer what the transaction asked for ------------- */
+
+/* parseHash of `fmt` (with the state of a fresh code + PKCE transaction put
+ * in for %s) must give `want`; returns the error JSON (free it). */
+static char *parse_callback_of_code_login(auth0_webauth *web, const char *fmt,
+                                          auth0_status want) {
+    char *req = authorize_ok(web, "{\"scope\":\"openid\"}");
+    char *state = json_get_string(req, "state");
+    char hash[1024], options[1200];
+    char *out = NULL;
+    snprintf(hash, sizeof hash, fmt, state ? state : "");
+    snprintf(options, sizeof options, "{\"hash\":\"%s\"}", hash);
+    CHECK_STATUS(auth0_webauth_parse_hash(web, options, &out), want);
+    free(state);
+    auth0_string_free(req);
+    return out;
+}
+
+TEST(parse_hash_refuses_a_token_injected_into_a_code_login) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out;
     if (!web) return;
-    CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
-    CHECK_ERROR_JSON(out, "storage_error");
-    CHECK(!json_has(out, "url"));
+    out = parse_callback_of_code_login(web, "#access_token=X&state=%s",
+                                       AUTH0_ERROR_INVALID_TOKEN);
+    CHECK_ERROR_JSON(out, "invalid_token");
+    CHECK_CONTAINS(out, "access_token");
+    CHECK(!json_has(out, "accessToken"));
+    auth0_string_free(out);
+    out = parse_callback_of_code_login(web, "#id_token=a.b.c&state=%s",
+                                       AUTH0_ERROR_INVALID_TOKEN);
     auth0_string_free(out);
     auth0_webauth_free(web);
 }
 
-TEST(authorize_with_an_unwritable_store_file_is_a_storage_error) {
-    auth0_webauth *web = new_file_handle("/proc/auth0-native-c-test.json");
+TEST(parse_hash_refuses_a_duplicated_parameter) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out;
+    if (!web) return;
+    out = parse_callback_of_code_login(web, "?code=c&state=%s&code=d", AUTH0_ERROR_INVALID_TOKEN);
+    CHECK_CONTAINS(out, "repeats the `code` parameter");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(parse_hash_refuses_an_error_answer_of_an_unknown_state) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
     char *out = NULL;
     if (!web) return;
-    CHECK_STATUS(auth0_webauth_authorize(web, NULL, &out), AUTH0_ERROR_STORAGE);
-    CHECK_ERROR_JSON(out, "storage_error");
+    CHECK_STATUS(
+        auth0_webauth_parse_hash(web, "{\"hash\":\"#error=access_denied&state=forged\"}", &out),
+        AUTH0_ERROR_INVALID_TOKEN);
+    CHECK_JSON_STR(out, "description", "`state` does not match.");
     auth0_string_free(out);
+    out = parse_callback_of_code_login(web, "#error=access_denied&error_description=No&state=%s",
+                                       AUTH0_ERROR_AUTHORIZATION);
+    CHECK_ERROR_JSON(out, "access_denied");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+TEST(parse_hash_refuses_a_foreign_iss) {
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    char *out;
+    if (!web) return;
+    out = parse_callback_of_code_login(web, "?code=c&state=%s&iss=https%%3A%%2F%%2Fevil.example%%2F",
+                                       AUTH0_ERROR_INVALID_TOKEN);
+    CHECK_CONTAINS(out, "`iss`");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+/* ---- options are checked by type ------------------------------------------ */
+
+TEST(wrong_typed_url_options_are_invalid_arguments_naming_them) {
+    static const char *const cases[][2] = {
+        {"{\"state\":[1]}", "state option is not valid"},
+        {"{\"nonce\":{\"a\":1}}", "nonce option is not valid"},
+        {"{\"maxAge\":\"soon\"}", "maxAge option is not valid"},
+        {"{\"clientID\":5}", "clientID option is not valid"},
+    };
+    auth0_webauth *web = new_handle(CODE_HANDLE);
+    size_t i;
+    for (i = 0; web && i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL;
+        CHECK_STATUS(auth0_webauth_build_authorize_url(web, cases[i][0], &out),
+                     AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_JSON_STR(out, "description", cases[i][1]);
+        auth0_string_free(out);
+        out = NULL;
+        CHECK_STATUS(auth0_webauth_authorize(web, cases[i][0], &out),
+                     AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_JSON_STR(out, "description", cases[i][1]);
+        auth0_string_free(out);
+    }
+    if (web) {
+        char *out = NULL;
+        CHECK_STATUS(auth0_webauth_logout(web, "{\"federated\":1}", &out),
+                     AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_JSON_STR(out, "description", "federated option is not valid");
+        auth0_string_free(out);
+    }
     auth0_webauth_free(web);
 }
 
@@ -413,12 +594,21 @@ HARNESS_MAIN(TEST_ENTRY(authorize_returns_a_state_of_at_least_32_characters),
              TEST_ENTRY(authorize_pkce_with_a_code_response_type_adds_an_s256_challenge),
              TEST_ENTRY(authorize_pkce_set_on_the_handle_adds_an_s256_challenge),
              TEST_ENTRY(authorize_pkce_without_code_in_the_response_type_adds_no_challenge),
-             TEST_ENTRY(authorize_without_pkce_adds_no_challenge),
+             TEST_ENTRY(authorize_adds_an_s256_challenge_to_a_code_flow_by_default),
+             TEST_ENTRY(authorize_with_pkce_false_adds_no_challenge),
              TEST_ENTRY(authorize_pkce_gives_a_different_challenge_on_each_call),
              TEST_ENTRY(authorize_rejects_a_pkce_flag_that_is_not_a_boolean),
              TEST_ENTRY(build_authorize_url_generates_no_state_or_nonce),
              TEST_ENTRY(authorize_with_a_file_store_creates_the_file_with_mode_0600),
              TEST_ENTRY(authorize_with_a_file_store_creates_a_missing_directory_with_mode_0700),
              TEST_ENTRY(authorize_with_a_file_store_keeps_working_on_later_calls),
-             TEST_ENTRY(authorize_with_an_unwritable_store_path_is_a_storage_error),
-             TEST_ENTRY(authorize_with_an_unwritable_store_file_is_a_storage_error))
+             TEST_ENTRY(new_refuses_an_unwritable_store_path),
+             TEST_ENTRY(new_refuses_a_store_path_that_is_a_directory_or_under_a_file),
+             TEST_ENTRY(new_refuses_a_store_directory_others_can_write),
+             TEST_ENTRY(a_symlinked_store_file_is_a_storage_error),
+             TEST_ENTRY(a_corrupt_store_file_is_a_storage_error),
+             TEST_ENTRY(parse_hash_refuses_a_token_injected_into_a_code_login),
+             TEST_ENTRY(parse_hash_refuses_a_duplicated_parameter),
+             TEST_ENTRY(parse_hash_refuses_an_error_answer_of_an_unknown_state),
+             TEST_ENTRY(parse_hash_refuses_a_foreign_iss),
+             TEST_ENTRY(wrong_typed_url_options_are_invalid_arguments_naming_them))

@@ -1,7 +1,8 @@
 /*
  * Every case of the shared fixture tests/fixtures/authorize_urls.json,
  * checked through the C ABI: the exact URLs of auth0.js v8 for
- * buildAuthorizeUrl and logout, and the error of every refused option set.
+ * buildAuthorizeUrl and logout, the parameter order of authorize, and the
+ * error of every refused option set.
  *
  * cases.h is generated from the fixture by gen_cases.py (run.sh does it).
  */
@@ -48,6 +49,42 @@ static void check_url_case(const url_case *c) {
     auth0_webauth_free(web);
 }
 
+/* The parameter names of the query of `url`, comma-separated, in `buf`. */
+static void query_keys(const char *url, char *buf, size_t cap) {
+    const char *p = strchr(url, '?');
+    size_t n = 0;
+    buf[0] = '\0';
+    if (p == NULL) return;
+    for (p++; *p && n + 1 < cap;) {
+        if (n > 0) buf[n++] = ',';
+        while (*p && *p != '=' && *p != '&' && n + 1 < cap) buf[n++] = *p++;
+        while (*p && *p != '&') p++;
+        if (*p == '&') p++;
+    }
+    buf[n] = '\0';
+}
+
+static void check_key_order_case(const key_order_case *c) {
+    auth0_webauth *web = new_webauth(c->webauth_json);
+    char *out = NULL;
+    char *url;
+    char keys[2048];
+    if (web == NULL) return;
+    if (CHECK_STATUS(auth0_webauth_authorize(web, c->options_json, &out), AUTH0_OK)) {
+        url = json_get_string(out, "url");
+        CHECK(url != NULL && strncmp(url, c->url_base, strlen(c->url_base)) == 0);
+        if (url != NULL) {
+            query_keys(url, keys, sizeof keys);
+            CHECK_STREQ(keys, c->keys);
+        }
+        free(url);
+    } else {
+        h_fail_at(__FILE__, __LINE__, "error: %s", out ? out : "(NULL)");
+    }
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
 static void check_constructor_case(const constructor_case *c) {
     auth0_webauth *web = (auth0_webauth *)&web; /* any non-NULL value */
     char *error = NULL;
@@ -68,6 +105,14 @@ int main(int argc, char **argv) {
         if (!h_selected(argc, argv, name)) continue;
         h_begin(name);
         check_url_case(&URL_CASES[i]);
+        h_end();
+    }
+    for (i = 0; i < KEY_ORDER_CASE_COUNT; i++) {
+        snprintf(name, sizeof name, "fixture authorize_key_orders[%u]: %s", (unsigned)i,
+                 KEY_ORDER_CASES[i].name);
+        if (!h_selected(argc, argv, name)) continue;
+        h_begin(name);
+        check_key_order_case(&KEY_ORDER_CASES[i]);
         h_end();
     }
     for (i = 0; i < CONSTRUCTOR_CASE_COUNT; i++) {

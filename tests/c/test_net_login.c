@@ -148,6 +148,32 @@ TEST(user_info_returns_the_profile_of_the_access_token) {
     auth0_webauth_free(web);
 }
 
+TEST(user_info_with_the_sub_of_another_user_is_invalid_token) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char *login = dt_login(web, "\"scope\":\"openid\"");
+    char *access = login ? dt_result_string(login, "accessToken") : NULL;
+    char *quoted = access ? json_quote(access) : NULL;
+    char options[4096];
+    char *out = NULL;
+    if (quoted) {
+        snprintf(options, sizeof options, "{\"accessToken\":%s,\"sub\":\"" DT_USER_ID "\"}",
+                 quoted);
+        CHECK_STATUS(auth0_webauth_user_info(web, options, &out), AUTH0_OK);
+        CHECK_JSON_STR(out, "sub", DT_USER_ID);
+        auth0_string_free(out);
+        out = NULL;
+        snprintf(options, sizeof options, "{\"accessToken\":%s,\"sub\":\"auth0|other\"}",
+                 quoted);
+        CHECK_STATUS(auth0_webauth_user_info(web, options, &out), AUTH0_ERROR_INVALID_TOKEN);
+        CHECK_CONTAINS(out, "`sub`");
+    }
+    auth0_string_free(out);
+    free(quoted);
+    free(access);
+    auth0_string_free(login);
+    auth0_webauth_free(web);
+}
+
 TEST(user_info_with_a_rejected_token_is_a_server_error_401) {
     auth0_webauth *web = dt_webauth(NULL);
     char *out = NULL;
@@ -242,6 +268,10 @@ TEST(parse_hash_of_an_error_fragment_is_an_authorization_error_with_the_state) {
     auth0_webauth *web = dt_webauth(NULL);
     char *out = NULL;
     if (!web) return;
+    /* An error answer is matched against the transaction, too. */
+    CHECK_STATUS(auth0_webauth_authorize(web, "{\"state\":\"s\"}", &out), AUTH0_OK);
+    auth0_string_free(out);
+    out = NULL;
     CHECK_STATUS(auth0_webauth_parse_hash(
                      web, "{\"hash\":\"#error=login_required&error_description=x&state=s\"}",
                      &out),
@@ -319,15 +349,16 @@ TEST(parse_hash_of_a_code_answer_exchanges_the_code_with_the_pkce_verifier) {
     dt_response r = {0, NULL, NULL};
     size_t prefix;
     if (!web || !t) goto done;
-    if (!CHECK_STATUS(auth0_webauth_authorize(web, "{\"responseType\":\"code\",\"pkce\":true}",
-                                              &tx),
-                      AUTH0_OK))
+    /* PKCE and, with openid, a nonce, without asking for them. */
+    if (!CHECK_STATUS(auth0_webauth_authorize(web, "{\"responseType\":\"code\"}", &tx), AUTH0_OK))
         goto done;
     url = dt_result_string(tx, "url");
     prefix = strlen(t->domain);
     CHECK(url != NULL && strncmp(url, t->domain, prefix) == 0);
     if (!url || strncmp(url, t->domain, prefix) != 0) goto done;
-    CHECK_CONTAINS(url, "code_challenge=");
+    CHECK_CONTAINS(url, "&code_challenge=");
+    CHECK_CONTAINS(url, "&code_challenge_method=S256");
+    CHECK_CONTAINS(url, "&nonce=");
     snprintf(body, sizeof body,
              "{\"client_id\":\"%s\",\"username\":\"%s\",\"password\":\"%s\",\"realm\":\"%s\","
              "\"credential_type\":\"http://auth0.com/oauth/grant-type/password-realm\"}",
@@ -368,6 +399,7 @@ HARNESS_MAIN(TEST_ENTRY(login_returns_an_access_token_and_a_validated_id_token_p
              TEST_ENTRY(login_with_an_unknown_user_is_the_same_403_invalid_grant),
              TEST_ENTRY(login_to_a_closed_loopback_port_is_a_network_error),
              TEST_ENTRY(user_info_returns_the_profile_of_the_access_token),
+             TEST_ENTRY(user_info_with_the_sub_of_another_user_is_invalid_token),
              TEST_ENTRY(user_info_with_a_rejected_token_is_a_server_error_401),
              TEST_ENTRY(validate_id_token_returns_the_payload_of_a_token_from_login),
              TEST_ENTRY(validate_id_token_of_a_garbage_token_is_invalid_token_malformed_jwt),

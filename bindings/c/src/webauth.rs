@@ -98,9 +98,10 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
 }
 
 /// auth0.js's `webAuth.authorize(options)` in redirect mode: records a
-/// transaction (state; nonce when `responseType` has `id_token`; a PKCE
-/// verifier when `"pkce": true` and the response type has `code`; `appState`)
-/// and returns the URL for the app to open.
+/// transaction (state; the response type and redirect URI; nonce when
+/// `responseType` has `id_token` or is a code flow with `openid` in its
+/// scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
+/// which is unsafe; `appState`) and returns the URL for the app to open.
 ///
 /// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
 /// `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
@@ -171,7 +172,9 @@ pub unsafe extern "C" fn auth0_webauth_login(
 
 /// auth0.js's `client.userInfo(accessToken)`: `GET /userinfo`.
 ///
-/// `options_json`: `{"accessToken":"…"}`. On `AUTH0_OK` `*out_json` is the
+/// `options_json`: `{"accessToken":"…"}`, optionally with `"sub"` (the
+/// id_token's): a profile of another user is then
+/// `AUTH0_ERROR_INVALID_TOKEN`. On `AUTH0_OK` `*out_json` is the
 /// profile JSON exactly as the server sent it. A rejected token is
 /// `AUTH0_ERROR_SERVER` with `statusCode` 401. Release `*out_json` with
 /// `auth0_string_free`. Thread-safe.
@@ -186,7 +189,7 @@ pub unsafe extern "C" fn auth0_webauth_user_info(
         with_webauth(webauth, options_json, out_json, |web, options| {
             let o = as_object(options, "options parameter is not valid")?;
             let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
-            web.client().user_info(token)
+            web.client().user_info_with(token, options)
         })
     }
 }

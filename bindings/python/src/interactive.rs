@@ -133,7 +133,7 @@ pub(crate) struct PyPopup {
 #[pymethods]
 impl PyPopup {
     /// `popup.authorize(options)`: binds a loopback listener, opens the
-    /// `/authorize` URL (PKCE always on) with `opener` or the system
+    /// `/authorize` URL (PKCE unless `pkce=False`) with `opener` or the system
     /// browser, waits for the browser to come back (`timeout` ms, default
     /// five minutes), and returns the checked authResult.
     #[pyo3(signature = (*, opener = None, cancel = None, **options))]

@@ -302,15 +302,22 @@ impl PyClient {
         auth_result_to_py(py, &result)
     }
 
-    /// `client.userInfo(accessToken)`: the profile as the server sent it.
+    /// `client.userInfo(accessToken)`: the profile as the server sent it;
+    /// with `sub`, a profile of another user raises `InvalidTokenError`.
+    #[pyo3(signature = (access_token, *, sub=None))]
     fn user_info<'py>(
         &self,
         py: Python<'py>,
         access_token: &Bound<'py, PyString>,
+        sub: Option<&Bound<'py, PyString>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let access_token = str_argument(access_token, "access_token")?;
+        let checks = match sub {
+            Some(s) => serde_json::json!({ "sub": str_argument(s, "sub")? }),
+            None => serde_json::json!({}),
+        };
         let web = &self.web;
-        let profile = detached(py, || web.client().user_info(&access_token))?;
+        let profile = detached(py, || web.client().user_info_with(&access_token, &checks))?;
         json_to_py(py, &profile)
     }
 

@@ -150,9 +150,10 @@ def test_error_messages_never_echo_option_values() -> None:
 
 
 def test_storage_failure_raises_storage_error(tmp_path: pathlib.Path) -> None:
-    blocker = tmp_path / "not-a-directory"
-    blocker.write_text("")
-    web = make(transaction={"store": "file", "path": str(blocker / "tx.json")})
+    path = tmp_path / "tx.json"
+    web = make(transaction={"store": "file", "path": str(path)})
+    path.write_text("{corrupt")  # a path that cannot work is refused at construction
+    path.chmod(0o600)
     with pytest.raises(StorageError) as caught:
         web.authorize()
     assert caught.value.code == "storage_error"

@@ -16,6 +16,7 @@ FIXTURE = load_fixture("authorize_urls.json")
 URL_CASES: List[Dict[str, Any]] = [c for c in FIXTURE["url_cases"] if "error" not in c]
 REFUSED_CASES: List[Dict[str, Any]] = [c for c in FIXTURE["url_cases"] if "error" in c]
 CONSTRUCTOR_ERRORS: List[Dict[str, Any]] = FIXTURE["constructor_errors"]
+KEY_ORDERS: List[Dict[str, Any]] = FIXTURE["authorize_key_orders"]
 
 
 def run_case(case: Dict[str, Any]) -> str:
@@ -54,6 +55,14 @@ def test_refused_case_raises_invalid_argument_with_its_description(case: Dict[st
         run_case(case)
     assert caught.value.code == case["error"]["code"]
     assert caught.value.description == case["error"]["description"]
+
+
+@pytest.mark.parametrize("case", KEY_ORDERS, ids=ids(KEY_ORDERS))
+def test_authorize_writes_its_parameters_in_the_fixture_order(case: Dict[str, Any]) -> None:
+    web = auth0_native.WebAuth(**case["webauth"])
+    url = web.authorize(**case["options"])
+    assert url.startswith(case["url_base"] + "?")
+    assert [k for k, _ in query_pairs(url)] == case["keys"]
 
 
 @pytest.mark.parametrize("case", CONSTRUCTOR_ERRORS, ids=ids(CONSTRUCTOR_ERRORS))

@@ -49,8 +49,10 @@ def test_parse_hash_without_tokens_or_code_is_none(web_of: WebFor) -> None:
 
 
 def test_an_error_fragment_is_an_authorization_error_with_its_state(web_of: WebFor) -> None:
+    web = web_of()
+    web.authorize_request(state="st4te")
     with pytest.raises(auth0_native.AuthorizationError) as caught:
-        web_of().parse_hash("#error=access_denied&error_description=User%20cancelled&state=st4te")
+        web.parse_hash("#error=access_denied&error_description=User%20cancelled&state=st4te")
     e = caught.value
     assert (e.code, e.description, e.state) == ("access_denied", "User cancelled", "st4te")
     assert (e.error, e.error_description) == ("access_denied", "User cancelled")
@@ -103,3 +105,75 @@ def test_a_token_for_another_audience_is_refused(tenant: DevTenant, web_of: WebF
     token = tenant.sign({"aud": "someone-else"})
     with pytest.raises(auth0_native.InvalidTokenError):
         web_of().validate_id_token(token)
+
+
+# ---- issue 11: the callback is bound to its transaction ------------------
+
+
+def test_a_token_injected_into_a_code_pkce_login_is_refused(web_of: WebFor) -> None:
+    web = web_of()
+    request = web.authorize_request()
+    assert "code_challenge" in request["url"]
+    with pytest.raises(auth0_native.InvalidTokenError, match="`access_token`"):
+        web.parse_hash(f"#access_token=X&state={request['state']}")
+
+
+def test_an_id_token_injected_into_a_code_login_is_refused(
+    tenant: DevTenant, web_of: WebFor
+) -> None:
+    web = web_of()
+    request = web.authorize_request()
+    forged = tenant.sign({"sub": "auth0|attacker"})
+    with pytest.raises(auth0_native.InvalidTokenError):
+        web.parse_hash(f"#id_token={forged}&state={request['state']}")
+
+
+def test_an_error_answer_of_an_unknown_state_is_invalid_token(web_of: WebFor) -> None:
+    with pytest.raises(auth0_native.InvalidTokenError, match="^`state` does not match.$"):
+        web_of().parse_hash("#error=access_denied&state=forged")
+
+
+def test_a_duplicated_parameter_is_refused(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    callback = callback_of(tenant, web.authorize())
+    with pytest.raises(auth0_native.InvalidTokenError, match="repeats the `code` parameter"):
+        web.parse_hash(callback + "&code=other")
+
+
+def test_a_foreign_iss_is_refused(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    callback = callback_of(tenant, web.authorize())
+    with pytest.raises(auth0_native.InvalidTokenError, match="`iss`"):
+        web.parse_hash(callback + "&iss=https%3A%2F%2Fevil.example%2F")
+
+
+def test_error_text_is_bounded_and_free_of_control_characters(web_of: WebFor) -> None:
+    web = web_of()
+    state = web.authorize_request()["state"]
+    with pytest.raises(auth0_native.AuthorizationError) as caught:
+        web.parse_hash(f"#error=x&error_description=a%0Ab%1B{'y' * 3000}&state={state}")
+    assert "\n" not in caught.value.description and "\x1b" not in caught.value.description
+    assert len(caught.value.description) <= 513
+
+
+def test_a_dropped_code_exchange_can_be_retried(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    callback = callback_of(tenant, web.authorize())
+    tenant.fault(path="/oauth/token", drop=True)
+    with pytest.raises(auth0_native.NetworkError):
+        web.parse_hash(callback)
+    result = web.parse_hash(callback)
+    assert result is not None and result["access_token"]
+
+
+def test_user_info_checks_the_sub_when_asked(tenant: DevTenant, web_of: WebFor) -> None:
+    web = web_of()
+    r = web.client.login(
+        username=tenant.username, password=tenant.password, realm=tenant.connection
+    )
+    payload, access_token = r["id_token_payload"], r["access_token"]
+    assert payload is not None and access_token is not None
+    sub = payload["sub"]
+    assert web.client.user_info(access_token, sub=sub)["sub"] == sub
+    with pytest.raises(auth0_native.InvalidTokenError, match="`sub`"):
+        web.client.user_info(access_token, sub="auth0|someone-else")

@@ -184,3 +184,19 @@ def test_interactive_helpers_need_the_web_handle() -> None:
     for cls in (auth0_native.Popup, auth0_native.Redirect, auth0_native.Device):
         with pytest.raises(TypeError):
             cls()
+
+
+def test_a_token_injected_into_the_listener_of_a_code_login_is_refused(web_of: WebFor) -> None:
+    pages: List[Page] = []
+    threads: List[threading.Thread] = []
+
+    def inject(url: str) -> None:
+        q = query_dict(url)
+        callback = f"{q['redirect_uri']}?state={q['state']}&access_token=X"
+        threads.append(threading.Thread(target=lambda: pages.append(Browser().open(callback))))
+        threads[0].start()
+
+    with pytest.raises(auth0_native.InvalidTokenError, match="`access_token`"):
+        web_of().popup.authorize(opener=inject, redirect_uri=LOOPBACK)
+    threads[0].join(30)
+    assert pages and pages[0].status == 400

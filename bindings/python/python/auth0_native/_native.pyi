@@ -43,8 +43,9 @@ class WebAuth:
     ``domain`` is ``"tenant.auth0.com"`` (``https://`` is implied) or, for a
     local dev tenant only, ``"http://127.0.0.1:PORT"``. Besides auth0.js's
     options: ``leeway`` (0 to 300 seconds of clock skew for token checks),
-    ``transaction`` (see ``TransactionOptions``), ``pkce`` (add PKCE to
-    ``authorize`` for ``code`` response types).
+    ``transaction`` (see ``TransactionOptions``; a file path is checked
+    here), ``pkce`` (on by default for ``code`` response types; ``False``
+    turns it off, which is unsafe for a native app).
     """
 
     def __new__(
@@ -104,9 +105,10 @@ class WebAuth:
         """auth0.js's ``webAuth.authorize(options)``: the ``/authorize`` URL to open.
 
         Records a transaction in the handle's store: the state (generated
-        unless given), a nonce when the response type has ``id_token``, the
-        ``app_state``, and a PKCE verifier when ``pkce`` is true and the
-        response type has ``code``. Open the URL in the system browser or a
+        unless given), the response type and redirect URI asked for, a nonce
+        when the response type has ``id_token`` or is a code flow with
+        ``openid`` in its scope, the ``app_state``, and a PKCE verifier for
+        every code flow unless ``pkce=False``. Open the URL in the system browser or a
         web view; the URL the user is sent back to completes the login.
         """
     def authorize_request(
@@ -333,9 +335,10 @@ class Client:
         raises ``ServerError`` with ``status_code`` 403 and ``code``
         ``"invalid_grant"``; the password never appears in an error.
         """
-    def user_info(self, access_token: str) -> Dict[str, Any]:
+    def user_info(self, access_token: str, *, sub: str | None = ...) -> Dict[str, Any]:
         """auth0.js's ``client.userInfo(accessToken)``: the user's profile,
-        exactly as the server sent it (keys untouched)."""
+        exactly as the server sent it (keys untouched). With ``sub`` (the
+        id_token's), a profile of another user raises ``InvalidTokenError``."""
     def passwordless_login(
         self,
         *,
