@@ -4,9 +4,9 @@
 # 1. `cargo install --locked --path tests/devtenant` (a debug build into
 #    target/devtenant-install, so the test reuses the test build's
 #    dependencies) and the installed binary serves;
-# 2. the `auth0-devtenant` wheel (this directory: maturin `bindings = "bin"`,
-#    built once, manylinux_2_17 via zig as the auth0-native wheel), checked
-#    by `auditwheel show`;
+# 2. the `auth0-devtenant` sdist (this directory: maturin `bindings = "bin"`)
+#    and the wheel built once from it, manylinux_2_17 via zig as the
+#    auth0-native wheel, checked by `auditwheel show`;
 # 3. installed into the venv bindings/python/run_tests.sh made (which holds
 #    the auth0-native wheel and pytest), then pytest runs, from outside the
 #    source tree, this package's own tests (tests/) and the sample of an
@@ -54,9 +54,12 @@ finally:
     p.wait(10)
 PY
 
-step "the auth0-devtenant wheel ($profile profile, manylinux_2_17 via zig)"
-rm -f "$out"/auth0_devtenant-*.whl
-(cd tests/devtenant/python &&
+step "the auth0-devtenant sdist, and the wheel built from it ($profile profile, manylinux_2_17 via zig)"
+rm -rf "$out"/auth0_devtenant-* "$target/py-devtenant-sdist"
+mkdir -p "$out" "$target/py-devtenant-sdist"
+(cd tests/devtenant/python && maturin sdist --out "$out")
+tar -xzf "$out"/auth0_devtenant-*.tar.gz -C "$target/py-devtenant-sdist"
+(cd "$target"/py-devtenant-sdist/auth0_devtenant-* &&
     nice -n 5 maturin build --profile "$profile" --strip \
         --compatibility manylinux_2_17 --zig --out "$out")
 wheel=$(ls "$out"/auth0_devtenant-*.whl)

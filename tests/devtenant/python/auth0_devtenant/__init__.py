@@ -26,7 +26,7 @@ import threading
 import urllib.parse
 import urllib.request
 from types import TracebackType
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Type, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Type, Union
 
 __all__ = ["DevTenant", "DevTenantError", "binary"]
 
@@ -101,6 +101,7 @@ class DevTenant:
         """Use :meth:`start`."""
         self._process = process
         self._config_file = config_file
+        self._errors: Optional[IO[str]] = None
 
     @classmethod
     def start(
@@ -125,14 +126,19 @@ class DevTenant:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(dict(config), f)
             args += ["--config", config_file]
+        # The server's stderr goes to a file: its complaint, if it cannot
+        # start, becomes the error's message.
+        errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         try:
             process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True
             )
         except OSError as e:
+            errors.close()
             _remove(config_file)
             raise DevTenantError(f"cannot run {exe}: {e}") from e
         tenant = cls(process, config_file)
+        tenant._errors = errors
         line: List[str] = []
         assert process.stdout is not None
         out = process.stdout
@@ -140,11 +146,16 @@ class DevTenant:
         reader.start()
         reader.join(START_TIMEOUT)
         if not line or not line[0].strip():
-            code = process.poll()
+            try:
+                code: Optional[int] = process.wait(5 if line else 0.1)
+            except subprocess.TimeoutExpired:
+                code = None
+            errors.seek(0)
+            said = errors.read().strip()
             tenant.stop()
             why = f"exited with status {code}" if code is not None else "printed nothing"
             raise DevTenantError(
-                f"{exe} {why} within {START_TIMEOUT:g} s (its error, if any, is on stderr)"
+                f"{exe} {why} within {START_TIMEOUT:g} s" + (f": {said}" if said else "")
             )
         info: Dict[str, str] = json.loads(line[0])
         tenant.domain = info["domain"]
@@ -167,6 +178,9 @@ class DevTenant:
             self._process.stdout.close()
         _remove(self._config_file)
         self._config_file = None
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
 
     def __enter__(self) -> "DevTenant":
         return self

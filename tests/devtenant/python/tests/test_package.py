@@ -30,7 +30,7 @@ def test_a_server_that_cannot_run_is_a_clear_error(tmp_path: pathlib.Path) -> No
 
 
 def test_a_config_the_server_refuses_is_a_clear_error() -> None:
-    with pytest.raises(DevTenantError, match="exited with status 2"):
+    with pytest.raises(DevTenantError, match="exited with status 2 within 30 s: .*invalid config"):
         DevTenant.start({"code_lifetime_secs": "not a number"})
 
 
