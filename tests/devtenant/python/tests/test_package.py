@@ -3,6 +3,8 @@ fails, and the pytest plugin's fixtures seen from a test run of their own
 (pytester)."""
 
 import pathlib
+import subprocess
+import sys
 import sysconfig
 import urllib.error
 import urllib.request
@@ -87,3 +89,20 @@ def test_the_outbox_holds_the_codes_sent(devtenant: DevTenant) -> None:
     assert code.isdigit() and len(code) == 6
     devtenant.clear_outbox()
     assert devtenant.outbox() == []
+
+
+def test_the_installed_package_and_the_sample_suite_type_check_under_strict_mypy(
+    tmp_path: pathlib.Path,
+) -> None:
+    # `-p`: the installed package (found through its py.typed), not a path;
+    # mypy takes packages and files in separate runs.
+    sample = pathlib.Path(__file__).resolve().parents[1] / "sample_tests"
+    for target in (["-p", "auth0_devtenant"], [str(sample)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", *target],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
