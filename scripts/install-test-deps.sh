@@ -15,6 +15,8 @@ command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# The Python suites make venvs (Debian's python3 needs python3-venv for that).
+if command -v python3 >/dev/null 2>&1; then python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv); fi
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

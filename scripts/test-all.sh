@@ -63,14 +63,21 @@ read -r kp kf < <(tail -n 5 "$logdir/consumer.log" | awk '/^[0-9]+ passed, [0-9]
 if [ "$consumer_rc" -ne 0 ] && [ "$kf" -eq 0 ]; then kf=1; fi
 add "$kp" "$kf"
 
-section "python: bindings/python (pytest, stubtest)"
+section "python: the manylinux wheel from the sdist, auditwheel, pytest + stubtest on the installed wheel"
 bash bindings/python/run_tests.sh 2>&1 | tee "$logdir/python.log"
 py_rc=${PIPESTATUS[0]}
 read -r pp pf < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/python.log")
 if [ "$py_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
 add "$pp" "$pf"
 
+section "dev tenant for users: cargo install, the auth0-devtenant wheel, its pytest plugin and a sample app suite"
+bash tests/devtenant/python/run_tests.sh 2>&1 | tee "$logdir/devtenant-python.log"
+dt_rc=${PIPESTATUS[0]}
+read -r dp df < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/devtenant-python.log")
+if [ "$dt_rc" -ne 0 ] && [ "$df" -eq 0 ]; then df=1; fi
+add "$dp" "$df"
+
 section "summary"
-echo "rust $rp/$rf, c $cp/$cf, c++ $xp/$xf, consumer $kp/$kf, python $pp/$pf (passed/failed; logs in $logdir)"
+echo "rust $rp/$rf, c $cp/$cf, c++ $xp/$xf, consumer $kp/$kf, python $pp/$pf, devtenant-python $dp/$df (passed/failed; logs in $logdir)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

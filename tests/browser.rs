@@ -2,9 +2,13 @@
 //! over WebDriver, fills in the dev tenant's hosted login page and device
 //! activation page; the library's loopback listener receives the redirect.
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (`bash
-//! scripts/install-test-deps.sh`); without them these tests fail, they are
-//! never skipped. The tests run one at a time (two Chromiums on a small CI
+//! Needs Debian's `chromium` and `chromium-driver` (`apt-get install
+//! chromium chromium-driver`, or `bash scripts/install-test-deps.sh`;
+//! `AUTH0_TEST_CHROMIUM` and `AUTH0_TEST_CHROMEDRIVER` name other
+//! binaries). Without them each test fails with that instruction as its
+//! only message: they are never skipped, so that a machine without a
+//! browser cannot pass them, and a cargo feature to gate them would be one
+//! more thing for the test command to remember. The tests run one at a time (two Chromiums on a small CI
 //! machine make timing bounds flaky). Screenshots of the hosted login page
 //! and of the listener's success page are kept under
 //! `target/tmp/browser-artifacts/` (not committed).
@@ -26,7 +30,7 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::{mpsc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use webdriver::{Driver, Session};
+use webdriver::{missing_browser, Driver, Session};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -281,4 +285,22 @@ fn the_device_activation_page_completed_in_chromium_ends_the_poll() {
         poll.join().unwrap()
     });
     assert_eq!(r.unwrap().id_token_payload.unwrap()["sub"], TEST_USER_ID);
+}
+
+#[test]
+fn a_missing_browser_fails_with_what_to_install() {
+    let why = missing_browser(&[PathBuf::from("/nonexistent/chromium"), chromium_here()])
+        .expect("a missing binary is reported");
+    assert!(why.contains("/nonexistent/chromium is missing"), "{why}");
+    assert!(
+        why.contains("apt-get install chromium chromium-driver"),
+        "{why}"
+    );
+    assert!(why.contains("scripts/install-test-deps.sh"), "{why}");
+    assert_eq!(missing_browser(&[chromium_here()]), None);
+}
+
+/// A file that exists on every machine that runs these tests.
+fn chromium_here() -> PathBuf {
+    std::env::current_exe().unwrap()
 }

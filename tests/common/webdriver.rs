@@ -5,12 +5,44 @@
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's Chromium, unless `AUTH0_TEST_CHROMIUM` names another.
+pub fn chromium() -> PathBuf {
+    binary("AUTH0_TEST_CHROMIUM", "/usr/bin/chromium")
+}
+
+/// Debian's chromedriver, unless `AUTH0_TEST_CHROMEDRIVER` names another.
+pub fn chromedriver() -> PathBuf {
+    binary("AUTH0_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
+}
+
+fn binary(variable: &str, debian: &str) -> PathBuf {
+    std::env::var_os(variable).map_or_else(|| debian.into(), PathBuf::from)
+}
+
+/// Why the browser tests cannot run, and what to install, when one of
+/// `binaries` is missing; `None` when all are there.
+pub fn missing_browser(binaries: &[PathBuf]) -> Option<String> {
+    let missing: Vec<String> = binaries
+        .iter()
+        .filter(|b| !b.exists())
+        .map(|b| b.display().to_string())
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the browser tests drive a real headless Chromium over WebDriver, and {} {} missing. \
+             Install Chromium and its WebDriver: `apt-get install chromium chromium-driver` \
+             (Debian, Ubuntu), or `bash scripts/install-test-deps.sh`; elsewhere set \
+             AUTH0_TEST_CHROMIUM and AUTH0_TEST_CHROMEDRIVER to a Chromium and its chromedriver. \
+             These tests fail rather than skip, so that a run without a browser never passes",
+            missing.join(" and "),
+            if missing.len() == 1 { "is" } else { "are" }
+        )
+    })
+}
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A running chromedriver.
@@ -21,21 +53,18 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Spawns chromedriver; fails the test (never skips) when Chromium or
-    /// chromedriver is missing.
+    /// Spawns chromedriver; fails the test (never skips) with what to
+    /// install when Chromium or chromedriver is missing.
     pub fn start() -> Driver {
-        for bin in [CHROMIUM, CHROMEDRIVER] {
-            assert!(
-                Path::new(bin).exists(),
-                "{bin} is missing: the browser tests need Debian's chromium and chromium-driver; run `bash scripts/install-test-deps.sh`"
-            );
+        if let Some(why) = missing_browser(&[chromium(), chromedriver()]) {
+            panic!("{why}");
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdin(Stdio::null())
@@ -103,7 +132,7 @@ impl Driver {
             Some(json!({"capabilities": {"alwaysMatch": {
                 "browserName": "chrome",
                 "pageLoadStrategy": "normal",
-                "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+                "goog:chromeOptions": {"binary": chromium(), "args": args},
             }}})),
         );
         let id = v["sessionId"].as_str().expect("a session id").to_owned();
