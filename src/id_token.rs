@@ -273,7 +273,9 @@ mod provider {
 
     impl Verifier<Vec<u8>> for Parsed {
         fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> Result<(), SigError> {
-            self.0.verify_sig(msg, signature).map_err(|_| SigError::new())
+            self.0
+                .verify_sig(msg, signature)
+                .map_err(|_| SigError::new())
         }
     }
 
@@ -431,9 +433,8 @@ impl Verifier<'_> {
         let decoded = decode(token)?;
         self.check_signature(&decoded)?;
         let payload = Value::Object(decoded.payload);
-        let claims = Claims::deserialize(&payload).map_err(|_| {
-            Error::invalid_token("Token header or payload is not valid JSON")
-        })?;
+        let claims = Claims::deserialize(&payload)
+            .map_err(|_| Error::invalid_token("Token header or payload is not valid JSON"))?;
         self.check_claims(&claims, &payload, expect, now)?;
         Ok(payload)
     }

@@ -252,7 +252,9 @@ fn the_payload_is_returned_whole_and_in_its_order() {
         .web(json!({}))
         .validate_id_token(&token, &json!({}))
         .unwrap();
-    let signed = URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap();
+    let signed = URL_SAFE_NO_PAD
+        .decode(token.split('.').nth(1).unwrap())
+        .unwrap();
     let signed: Value = serde_json::from_slice(&signed).unwrap();
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&p), keys(&signed));
