@@ -61,14 +61,12 @@ pub(crate) struct Verifier<'a> {
 /// dropped, at most [`MAX_SHOWN_CHARS`] characters.
 pub(crate) fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS + 3));
-    let mut kept = 0;
-    for c in text.chars().filter(|c| !c.is_control()) {
+    for (kept, c) in text.chars().filter(|c| !c.is_control()).enumerate() {
         if kept == MAX_SHOWN_CHARS {
             out.push('…');
             break;
         }
         out.push(c);
-        kept += 1;
     }
     out
 }
@@ -493,7 +491,7 @@ impl Verifier<'_> {
                 shown_claim("iss")
             )));
         }
-        if !c.sub.present().is_some_and(|s| !s.is_empty()) {
+        if c.sub.present().is_none_or(|s| s.is_empty()) {
             return Err(Error::invalid_token(
                 "Subject (sub) claim must be a string present in the ID token",
             ));
@@ -559,13 +557,14 @@ impl Verifier<'_> {
             return Err(Error::invalid_token("Nonce does not match."));
         }
         match (&c.auth_time, expect.max_age) {
-            (Claim::Present(auth_time), Some(max_age)) => {
-                if now > auth_time + max_age as f64 + leeway {
-                    return Err(Error::invalid_token(
-                        "Authentication Time (auth_time) claim indicates that too much time has passed since the last end-user authentication.",
-                    ));
-                }
+            (Claim::Present(auth_time), Some(max_age))
+                if now > auth_time + max_age as f64 + leeway =>
+            {
+                return Err(Error::invalid_token(
+                    "Authentication Time (auth_time) claim indicates that too much time has passed since the last end-user authentication.",
+                ))
             }
+            (Claim::Present(_), Some(_)) => {}
             (_, Some(_)) => {
                 return Err(Error::invalid_token(
                     "Authentication Time (auth_time) claim must be a number present in the ID token when Max Age (max_age) is specified",
