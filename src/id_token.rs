@@ -24,7 +24,9 @@ use base64::Engine;
 use jsonwebtoken::Algorithm;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The largest id_token accepted, checked before anything is decoded.
@@ -98,6 +100,28 @@ pub(crate) fn at_hash(access_token: &str) -> String {
 
 // ---------------------------------------------------------------- decode
 
+/// A member name, borrowed from the token when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// The header fields the checks read. `alg` and `kid` keep their JSON type
 /// so the messages can show it; every other member is only counted.
 #[derive(Default)]
@@ -118,9 +142,9 @@ impl<'de> Deserialize<'de> for Header {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
                 let mut h = Header::default();
-                let mut seen: Vec<String> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
+                let mut seen: Vec<Cow<'de, str>> = Vec::with_capacity(4);
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    match &*key {
                         "alg" => h.alg = Some(map.next_value()?),
                         "kid" => h.kid = Some(map.next_value()?),
                         "crit" => {
@@ -132,7 +156,7 @@ impl<'de> Deserialize<'de> for Header {
                         }
                     }
                     if seen.contains(&key) {
-                        h.duplicate.get_or_insert(key);
+                        h.duplicate.get_or_insert(key.into_owned());
                     } else {
                         seen.push(key);
                     }
@@ -166,10 +190,13 @@ impl<'de> Deserialize<'de> for Payload {
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     let value: Value = map.next_value()?;
-                    if p.claims.contains_key(&key) {
-                        p.duplicate.get_or_insert(key);
-                    } else {
-                        p.claims.insert(key, value);
+                    match p.claims.entry(key) {
+                        Entry::Vacant(v) => {
+                            v.insert(value);
+                        }
+                        Entry::Occupied(o) => {
+                            p.duplicate.get_or_insert_with(|| o.key().clone());
+                        }
                     }
                 }
                 Ok(p)
@@ -193,14 +220,6 @@ fn malformed() -> Error {
     Error::invalid_token("Cannot decode a malformed JWT")
 }
 
-fn is_base64url(segment: &str) -> bool {
-    // Unpadded only (RFC 7515 §2): `=` is not in the alphabet.
-    segment.len() % 4 != 1
-        && segment
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// Step 1 of Part A: the size cap, the three segments, JSON objects
 /// without duplicate members.
 fn decode(token: &str) -> Result<Decoded<'_>> {
@@ -216,7 +235,10 @@ fn decode(token: &str) -> Result<Decoded<'_>> {
     else {
         return Err(malformed());
     };
-    if head.is_empty() || body.is_empty() || !is_base64url(signature) {
+    // Unpadded base64url only (RFC 7515 §2). The header and payload
+    // decoders refuse `=`; the signature is decoded by jsonwebtoken, which
+    // refuses any other character outside the alphabet.
+    if head.is_empty() || body.is_empty() || memchr::memchr(b'=', signature.as_bytes()).is_some() {
         return Err(malformed());
     }
     let head_json = URL_SAFE_NO_PAD.decode(head).map_err(|_| malformed())?;
@@ -256,6 +278,7 @@ mod provider {
     use crate::jwks::SigningKey;
     use aws_lc_rs::signature::ParsedPublicKey;
     use jsonwebtoken::crypto::{aws_lc, CryptoProvider, JwtVerifier};
+    use jsonwebtoken::errors::ErrorKind;
     use jsonwebtoken::signature::{Error as SigError, Verifier};
     use jsonwebtoken::{Algorithm, DecodingKey};
     use std::cell::RefCell;
@@ -321,8 +344,13 @@ mod provider {
     }
 
     /// Verifies an RS256 JWS signature (`signature` base64url) over
-    /// `signed` with `key`, through jsonwebtoken.
-    pub(super) fn verify_rs256(key: &SigningKey, signed: &[u8], signature: &str) -> bool {
+    /// `signed` with `key`, through jsonwebtoken; `Err` when `signature` is
+    /// not base64url.
+    pub(super) fn verify_rs256(
+        key: &SigningKey,
+        signed: &[u8],
+        signature: &str,
+    ) -> Result<bool, ()> {
         install();
         struct Reset;
         impl Drop for Reset {
@@ -332,8 +360,11 @@ mod provider {
         }
         PARSED.with_borrow_mut(|p| *p = Some((address(&key.decoding), key.parsed.clone())));
         let _reset = Reset;
-        jsonwebtoken::crypto::verify(signature, signed, &key.decoding, Algorithm::RS256)
-            .unwrap_or(false)
+        match jsonwebtoken::crypto::verify(signature, signed, &key.decoding, Algorithm::RS256) {
+            Ok(valid) => Ok(valid),
+            Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => Err(()),
+            Err(_) => Ok(false),
+        }
     }
 }
 
@@ -466,9 +497,16 @@ impl Verifier<'_> {
                 )))
             }
         };
+        let mut not_base64 = false;
         let valid = self.jwks.verify_with(self.http, kid, |key: &SigningKey| {
-            provider::verify_rs256(key, d.signed, d.signature)
+            provider::verify_rs256(key, d.signed, d.signature).unwrap_or_else(|()| {
+                not_base64 = true;
+                false
+            })
         })?;
+        if not_base64 {
+            return Err(malformed());
+        }
         if !valid {
             return Err(Error::invalid_token("Invalid signature."));
         }

@@ -135,7 +135,7 @@ impl Jwks {
         &self,
         http: &Http,
         kid: Option<&str>,
-        check: impl Fn(&SigningKey) -> bool,
+        check: impl FnMut(&SigningKey) -> bool,
     ) -> Result<bool> {
         let pick = |keys: &[SigningKey]| -> std::ops::Range<usize> {
             match kid {
