@@ -1,14 +1,17 @@
 //! The tenant's signing keys: fetched from the configured domain's
-//! `/.well-known/jwks.json` (never from a URL a token names), parsed once,
-//! and cached with a TTL. An unknown `kid` triggers one re-fetch, at most
-//! once per [`REFETCH_INTERVAL`], so a flood of forged tokens cannot turn
-//! into a flood of requests.
+//! `/.well-known/jwks.json` (never from a URL a token names), turned once
+//! into ready keys, and cached with a TTL. An unknown `kid` triggers one
+//! re-fetch, at most once per [`REFETCH_INTERVAL`], so a flood of forged
+//! tokens cannot turn into a flood of requests; a failed fetch is
+//! remembered for [`FAILURE_TTL`], so a tenant outage cannot either.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::Http;
+use crate::id_token::shown;
 use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use jsonwebtoken::DecodingKey;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -17,13 +20,21 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_TTL: Duration = Duration::from_secs(600);
 /// The least time between two re-fetches caused by unknown key ids.
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// How long a failed fetch (network, timeout, HTTP error) is answered with
+/// its error instead of asking again.
+pub const FAILURE_TTL: Duration = Duration::from_secs(5);
 /// Keys tried for a token without `kid`.
 const MAX_KEYS_WITHOUT_KID: usize = 5;
 
-/// A parsed RSA signing key.
+/// One RSA signing key of the JWKS, ready for jsonwebtoken.
 pub(crate) struct SigningKey {
     pub kid: Option<String>,
-    pub key: ParsedPublicKey,
+    /// The key as jsonwebtoken's verifiers take it.
+    pub decoding: DecodingKey,
+    /// The same key parsed once by aws-lc, which the signature check plugs
+    /// into jsonwebtoken (`id_token`'s crypto provider) so that no verify
+    /// parses the modulus again.
+    pub parsed: Arc<ParsedPublicKey>,
 }
 
 struct Cached {
@@ -31,13 +42,19 @@ struct Cached {
     fetched_at: Instant,
 }
 
+#[derive(Default)]
+struct FetchState {
+    last_forced: Option<Instant>,
+    failed: Option<(Instant, Error)>,
+}
+
 /// The JWKS cache of one handle.
 pub(crate) struct Jwks {
     url: String,
     ttl: Duration,
     cached: RwLock<Option<Cached>>,
-    // Serialises fetches and remembers the last forced one.
-    fetch: Mutex<Option<Instant>>,
+    // Serialises fetches; remembers the last forced one and the last failure.
+    fetch: Mutex<FetchState>,
 }
 
 impl Jwks {
@@ -46,15 +63,15 @@ impl Jwks {
             url,
             ttl,
             cached: RwLock::new(None),
-            fetch: Mutex::new(None),
+            fetch: Mutex::new(FetchState::default()),
         }
     }
 
-    fn fresh(&self) -> Option<Arc<Vec<SigningKey>>> {
+    fn cached(&self, fresh_only: bool) -> Option<Arc<Vec<SigningKey>>> {
         let guard = self.cached.read().unwrap_or_else(|p| p.into_inner());
         guard
             .as_ref()
-            .filter(|c| c.fetched_at.elapsed() < self.ttl)
+            .filter(|c| !fresh_only || c.fetched_at.elapsed() < self.ttl)
             .map(|c| c.keys.clone())
     }
 
@@ -62,29 +79,47 @@ impl Jwks {
     /// and the re-fetch interval has passed.
     fn keys(&self, http: &Http, force: bool) -> Result<Arc<Vec<SigningKey>>> {
         if !force {
-            if let Some(k) = self.fresh() {
+            if let Some(k) = self.cached(true) {
                 return Ok(k);
             }
         }
-        let mut last_forced = self.fetch.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.fetch.lock().unwrap_or_else(|p| p.into_inner());
         if force {
-            if last_forced.is_some_and(|t| t.elapsed() < REFETCH_INTERVAL) {
+            if state
+                .last_forced
+                .is_some_and(|t| t.elapsed() < REFETCH_INTERVAL)
+            {
                 // Rate-limited: answer from what we have.
-                if let Some(k) = self
-                    .cached
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .as_ref()
-                {
-                    return Ok(k.keys.clone());
+                if let Some(k) = self.cached(false) {
+                    return Ok(k);
                 }
             }
-            *last_forced = Some(Instant::now());
-        } else if let Some(k) = self.fresh() {
+        } else if let Some(k) = self.cached(true) {
             // Another thread fetched while we waited.
             return Ok(k);
         }
-        let doc = http.api(reqwest::Method::GET, &self.url, None, None)?;
+        if let Some((at, e)) = &state.failed {
+            if at.elapsed() < FAILURE_TTL {
+                return Err(e.clone());
+            }
+        }
+        if force {
+            state.last_forced = Some(Instant::now());
+        }
+        let doc = match http.api(reqwest::Method::GET, &self.url, None, None) {
+            Ok(doc) => doc,
+            Err(e) => {
+                // A cancelled call says nothing about the tenant.
+                if matches!(
+                    e.kind(),
+                    ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
+                ) {
+                    state.failed = Some((Instant::now(), e.clone()));
+                }
+                return Err(e);
+            }
+        };
+        state.failed = None;
         let keys = Arc::new(parse_jwks(&doc));
         *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
             keys: keys.clone(),
@@ -100,22 +135,15 @@ impl Jwks {
         &self,
         http: &Http,
         kid: Option<&str>,
-        check: impl Fn(&ParsedPublicKey) -> bool,
+        check: impl FnMut(&SigningKey) -> bool,
     ) -> Result<bool> {
-        let no_key = || {
+        let pick = |keys: &[SigningKey]| -> std::ops::Range<usize> {
             match kid {
-            Some(k) => Error::invalid_token(format!("Could not find a public key for Key ID (kid) \"{k}\"")),
-            None => Error::invalid_token("Could not find a public key to verify the ID token (no kid, and the JWKS has no RSA signing key)"),
-        }
-        };
-        let pick = |keys: &[SigningKey]| -> Vec<usize> {
-            match kid {
-                Some(k) => keys
-                    .iter()
-                    .position(|s| s.kid.as_deref() == Some(k))
-                    .into_iter()
-                    .collect(),
-                None => (0..keys.len().min(MAX_KEYS_WITHOUT_KID)).collect(),
+                Some(k) => match keys.iter().position(|s| s.kid.as_deref() == Some(k)) {
+                    Some(i) => i..i + 1,
+                    None => 0..0,
+                },
+                None => 0..keys.len().min(MAX_KEYS_WITHOUT_KID),
             }
         };
         let mut keys = self.keys(http, false)?;
@@ -125,9 +153,17 @@ impl Jwks {
             candidates = pick(&keys);
         }
         if candidates.is_empty() {
-            return Err(no_key());
+            return Err(match kid {
+                Some(k) => Error::invalid_token(format!(
+                    "Could not find a public key for Key ID (kid) \"{}\"",
+                    shown(k)
+                )),
+                None => Error::invalid_token(
+                    "Could not find a public key to verify the ID token (no kid, and the JWKS has no RSA signing key)",
+                ),
+            });
         }
-        Ok(candidates.into_iter().any(|i| check(&keys[i].key)))
+        Ok(keys[candidates].iter().any(check))
     }
 }
 
@@ -159,7 +195,9 @@ pub(crate) fn parse_jwks(doc: &Value) -> Vec<SigningKey> {
                 v[first..].to_vec()
             };
             let (n, e) = (strip(b64("n")?), strip(b64("e")?));
-            let key = RsaPublicKeyComponents {
+            // Parsing here also refuses what aws-lc would refuse at verify
+            // time (a short modulus, a bad exponent): such keys are skipped.
+            let parsed = RsaPublicKeyComponents {
                 n: n.as_slice(),
                 e: e.as_slice(),
             }
@@ -167,7 +205,8 @@ pub(crate) fn parse_jwks(doc: &Value) -> Vec<SigningKey> {
             .ok()?;
             Some(SigningKey {
                 kid: k.get("kid").and_then(Value::as_str).map(str::to_owned),
-                key,
+                decoding: DecodingKey::from_rsa_raw_components(&n, &e),
+                parsed: Arc::new(parsed),
             })
         })
         .collect()

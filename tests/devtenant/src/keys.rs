@@ -203,6 +203,12 @@ pub fn sign_with(key: &SigningKey, header: Map<String, Value>, claims: &Value) -
     Some(format!("{msg}.{}", b64url(&sig)))
 }
 
+/// RS256 over a signing input given as it is (`header.payload`).
+pub fn sign_raw_input(key: &SigningKey, input: &str) -> Option<String> {
+    let sig = key.sign_raw(input.as_bytes())?;
+    Some(format!("{input}.{}", b64url(&sig)))
+}
+
 /// HS256 JWT (for negative tests of the library).
 pub fn sign_hs256(secret: &[u8], header: Map<String, Value>, claims: &Value) -> String {
     let msg = format!(
