@@ -32,10 +32,11 @@ use std::time::{Duration, Instant};
 /// The redirect URI of a popup login when none is configured.
 pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
-/// How long one connection may take, from its accept, to send its whole
-/// request (a browser sends it at once; a socket that drips bytes is not
-/// kept alive by them).
-const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+/// How long one connection may take to send its whole request, counted
+/// from when its thread starts reading (a browser sends it at once; a
+/// socket that drips bytes is not kept alive by them). Generous, because a
+/// loaded machine (or valgrind) may run the browser side slowly.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 /// How long writing an answer may take.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Cap on a request's head and on a posted body.
@@ -419,7 +420,6 @@ fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        let accepted = Instant::now();
         let Some((id, preferred)) = conn.admit(&stream) else {
             continue;
         };
@@ -427,7 +427,7 @@ fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
         let spawned = std::thread::Builder::new()
             .name("auth0-loopback-conn".into())
             .spawn(move || {
-                handle(stream, &c, accepted + REQUEST_DEADLINE, &preferred);
+                handle(stream, &c, Instant::now() + REQUEST_DEADLINE, &preferred);
                 c.release(id);
             });
         if spawned.is_err() {
