@@ -25,17 +25,18 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The redirect URI of a popup login when none is configured.
 pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
-/// How long one connection may take, from its accept, to send its whole
-/// request (a browser sends it at once; a socket that drips bytes is not
-/// kept alive by them).
-const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+/// How long one connection may take to send its whole request, counted
+/// from when its thread starts reading (a browser sends it at once; a
+/// socket that drips bytes is not kept alive by them). Generous, because a
+/// loaded machine (or valgrind) may run the browser side slowly.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 /// How long writing an answer may take.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Cap on a request's head and on a posted body.
@@ -231,6 +232,8 @@ impl Bound {
             delivered: AtomicBool::new(false),
             open: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(0),
+            threads: Mutex::new(0),
+            threads_done: Condvar::new(),
             tx: tx.clone(),
         });
         let threads = self
@@ -250,6 +253,7 @@ impl Bound {
             tx,
             stop,
             threads,
+            conn: shared,
         }
     }
 }
@@ -291,6 +295,7 @@ pub(crate) struct Serving {
     tx: mpsc::Sender<Event>,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
+    conn: Arc<Conn>,
 }
 
 impl Serving {
@@ -329,6 +334,16 @@ impl Drop for Serving {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
+        // Close the connections still being read and wait (briefly) for
+        // their threads, so that none outlives the login.
+        for o in self.conn.open().iter() {
+            let _ = o.stream.shutdown(std::net::Shutdown::Both);
+        }
+        let threads = self.conn.threads.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = self
+            .conn
+            .threads_done
+            .wait_timeout_while(threads, Duration::from_secs(2), |n| *n > 0);
     }
 }
 
@@ -342,6 +357,9 @@ struct Conn {
     /// The connections being read, oldest first.
     open: Mutex<VecDeque<Open>>,
     next_id: AtomicU64,
+    /// Connection threads running, and the signal of the last one ending.
+    threads: Mutex<usize>,
+    threads_done: Condvar,
     tx: mpsc::Sender<Event>,
 }
 
@@ -383,8 +401,19 @@ impl Conn {
         Some((id, preferred))
     }
 
-    fn release(&self, id: u64) {
+    /// Takes a connection out of the ones that may be closed to make room
+    /// or at the end (its callback is handed to the waiting thread).
+    fn detach(&self, id: u64) {
         self.open().retain(|o| o.id != id);
+    }
+
+    fn release(&self, id: u64) {
+        self.detach(id);
+        let mut n = self.threads.lock().unwrap_or_else(|e| e.into_inner());
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            self.threads_done.notify_all();
+        }
     }
 
     /// Whether `params` (a query or a form body) carry the expected state.
@@ -419,15 +448,21 @@ fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        let accepted = Instant::now();
         let Some((id, preferred)) = conn.admit(&stream) else {
             continue;
         };
+        *conn.threads.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         let c = conn.clone();
         let spawned = std::thread::Builder::new()
             .name("auth0-loopback-conn".into())
             .spawn(move || {
-                handle(stream, &c, accepted + REQUEST_DEADLINE, &preferred);
+                handle(
+                    stream,
+                    &c,
+                    id,
+                    Instant::now() + REQUEST_DEADLINE,
+                    &preferred,
+                );
                 c.release(id);
             });
         if spawned.is_err() {
@@ -532,7 +567,7 @@ fn read_request(
     })
 }
 
-fn handle(mut stream: TcpStream, conn: &Conn, deadline: Instant, preferred: &AtomicBool) {
+fn handle(mut stream: TcpStream, conn: &Conn, id: u64, deadline: Instant, preferred: &AtomicBool) {
     let Some(req) = read_request(&mut stream, deadline, |method, path, query| {
         if method == "GET" && path == conn.path && conn.has_state(query) {
             preferred.store(true, Ordering::SeqCst);
@@ -577,6 +612,9 @@ fn handle(mut stream: TcpStream, conn: &Conn, deadline: Instant, preferred: &Ato
         respond(&mut stream, 400, "Bad Request", &page);
         return;
     }
+    // From here the waiting thread owns the connection: nothing else may
+    // close it.
+    conn.detach(id);
     let callback = Callback {
         params,
         stream,
