@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (idempotently) and runs every
-# suite — Rust (core, header, dev tenant), C (with valgrind), C++ (with
-# valgrind), the C/C++ consumer builds (install, pkg-config, CMake), Python — then
+# suite — Rust (core, header, dev tenant, browser), C (with valgrind), C++
+# (with valgrind), the C/C++ consumer builds (install, pkg-config, CMake),
+# Python (on the installed wheel), the dev tenant's pytest plugin — then
 # prints one closing line "N passed, N failed" summed over all of them.
 #
 #   bash scripts/test-all.sh            # everything
@@ -28,7 +29,7 @@ if cargo fmt --all -- --check >"$logdir/fmt.log" 2>&1; then add 1 0; echo "fmt: 
 if cargo clippy --workspace --all-targets -- -D warnings >"$logdir/clippy.log" 2>&1; then add 1 0; echo "clippy: ok"; else add 0 1; echo "clippy: FAILED"; grep -E '^(error|warning)' -A8 "$logdir/clippy.log" | head -60; fi
 
 section "rust: cargo test (core, header, dev tenant)"
-cargo test --workspace --exclude auth0-native-python 2>&1 | tee "$logdir/rust.log" | grep -E '^(test result|failures:|---- )|panicked' 
+cargo test --no-fail-fast --workspace --exclude auth0-native-python 2>&1 | tee "$logdir/rust.log" | grep -E '^(test result|failures:|---- )|panicked' 
 rust_rc=${PIPESTATUS[0]}
 read -r rp rf < <(awk '/^test result:/ { for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed;?$/) p+=$i; if ($(i+1) ~ /^failed;?$/) f+=$i } } END { print p+0, f+0 }' "$logdir/rust.log")
 if [ "$rust_rc" -ne 0 ] && [ "$rf" -eq 0 ]; then rf=1; echo "cargo test failed to build or run (see $logdir/rust.log)"; tail -30 "$logdir/rust.log"; fi
@@ -42,42 +43,33 @@ else
   add 0 1; echo "quickstart: FAILED"; tail -20 "$logdir/quickstart.log"
 fi
 
-section "c: tests/c (shared + static, valgrind memcheck)"
-bash tests/c/run.sh 2>&1 | tee "$logdir/c.log"
-c_rc=${PIPESTATUS[0]}
-read -r cp cf < <(tail -n 5 "$logdir/c.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
-if [ "$c_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then cf=1; fi
-add "$cp" "$cf"
+# Runs one suite script, shows its output, and adds its counts to the total.
+#   suite NAME plain|pytest HEADING COMMAND...
+# plain: the suite ends with a line "N passed, N failed"; pytest: pytest's
+# closing line. A suite that fails without saying how many counts 1 failed.
+summary=""
+suite() {
+  local name=$1 format=$2 heading=$3; shift 3
+  section "$heading"
+  "$@" 2>&1 | tee "$logdir/$name.log"
+  local rc=${PIPESTATUS[0]} p f
+  if [ "$format" = plain ]; then
+    read -r p f < <(tail -n 5 "$logdir/$name.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
+  else
+    read -r p f < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/$name.log")
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  add "$p" "$f"
+  summary="$summary, $name $p/$f"
+}
 
-section "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)"
-bash tests/cpp/run.sh 2>&1 | tee "$logdir/cpp.log"
-cpp_rc=${PIPESTATUS[0]}
-read -r xp xf < <(tail -n 5 "$logdir/cpp.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
-if [ "$cpp_rc" -ne 0 ] && [ "$xf" -eq 0 ]; then xf=1; fi
-add "$xp" "$xf"
-
-section "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)"
-bash tests/consumer/run.sh 2>&1 | tee "$logdir/consumer.log"
-consumer_rc=${PIPESTATUS[0]}
-read -r kp kf < <(tail -n 5 "$logdir/consumer.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
-if [ "$consumer_rc" -ne 0 ] && [ "$kf" -eq 0 ]; then kf=1; fi
-add "$kp" "$kf"
-
-section "python: the manylinux wheel from the sdist, auditwheel, pytest + stubtest on the installed wheel"
-bash bindings/python/run_tests.sh 2>&1 | tee "$logdir/python.log"
-py_rc=${PIPESTATUS[0]}
-read -r pp pf < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/python.log")
-if [ "$py_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
-add "$pp" "$pf"
-
-section "dev tenant for users: cargo install, the auth0-devtenant wheel, its pytest plugin and a sample app suite"
-bash tests/devtenant/python/run_tests.sh 2>&1 | tee "$logdir/devtenant-python.log"
-dt_rc=${PIPESTATUS[0]}
-read -r dp df < <(awk '/ passed| failed| error/ && /[0-9]+ (passed|failed)/ { p=0; f=0; for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed/) p=$i; if ($(i+1) ~ /^(failed|errors?)/) f+=$i } } END { print p+0, f+0 }' "$logdir/devtenant-python.log")
-if [ "$dt_rc" -ne 0 ] && [ "$df" -eq 0 ]; then df=1; fi
-add "$dp" "$df"
+suite c plain "c: tests/c (shared + static, valgrind memcheck)" bash tests/c/run.sh
+suite c++ plain "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)" bash tests/cpp/run.sh
+suite consumer plain "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)" bash tests/consumer/run.sh
+suite python pytest "python: the manylinux wheel from the sdist, auditwheel, pytest + stubtest on the installed wheel" bash bindings/python/run_tests.sh
+suite devtenant-python pytest "dev tenant for users: cargo install, the auth0-devtenant wheel, its pytest plugin and a sample app suite" bash tests/devtenant/python/run_tests.sh
 
 section "summary"
-echo "rust $rp/$rf, c $cp/$cf, c++ $xp/$xf, consumer $kp/$kf, python $pp/$pf, devtenant-python $dp/$df (passed/failed; logs in $logdir)"
+echo "rust $rp/$rf$summary (passed/failed; logs in $logdir)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -769,7 +769,8 @@ fn a_503_of_the_code_exchange_can_be_retried() {
 #[test]
 fn a_jwks_failure_of_an_implicit_answer_can_be_retried() {
     let t = Tenant::start();
-    let web = t.web(json!({"scope": "openid"}));
+    // No retries, so one faulted answer fails the fetch.
+    let web = t.web(json!({"scope": "openid", "retry": false}));
     let req = web.authorize(&json!({"responseType": "id_token"})).unwrap();
     let callback = t.callback_for(&req.url);
     t.fault(json!({"path": "/.well-known/jwks.json", "status": 503}));
@@ -777,6 +778,16 @@ fn a_jwks_failure_of_an_implicit_answer_can_be_retried() {
         .parse_hash(&json!({"hash": callback.clone()}))
         .unwrap_err();
     assert_eq!(e.status_code(), Some(503));
+    // Within the JWKS cache's failure window the same error comes back
+    // without a request — and it is the 503 again, not "`state` does not
+    // match.": the transaction was given back.
+    let e = web
+        .parse_hash(&json!({"hash": callback.clone()}))
+        .unwrap_err();
+    assert_eq!(e.status_code(), Some(503), "{e:?}");
+    // Once the window is over the tenant is asked again, and the same
+    // callback logs the user in.
+    std::thread::sleep(std::time::Duration::from_millis(5_200));
     assert!(web
         .parse_hash(&json!({"hash": callback}))
         .unwrap()
