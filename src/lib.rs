@@ -22,6 +22,7 @@
 mod authentication;
 mod cancel;
 pub mod casing;
+pub mod credentials;
 mod dbconnection;
 mod device;
 mod domain;
