@@ -34,6 +34,13 @@ if [ "$rust_rc" -ne 0 ] && [ "$rf" -eq 0 ]; then rf=1; echo "cargo test failed t
 echo "rust: $rp passed, $rf failed"
 add "$rp" "$rf"
 
+section "keyring: tests/keyring (the keyring backend against a real Secret Service)"
+bash tests/keyring/run.sh 2>&1 | tee "$logdir/keyring.log"
+k_rc=${PIPESTATUS[0]}
+read -r kp kf < <(tail -n 5 "$logdir/keyring.log" | awk '/^[0-9]+ passed, [0-9]+ failed/ { p=$1; f=$3 } END { print p+0, f+0 }')
+if [ "$k_rc" -ne 0 ] && [ "$kf" -eq 0 ]; then kf=1; fi
+add "$kp" "$kf"
+
 section "main job: cargo run --example quickstart (README command 1)"
 if cargo run -q --example quickstart >"$logdir/quickstart.log" 2>&1 && grep -q "login end to end: ok" "$logdir/quickstart.log"; then
   add 1 0; echo "quickstart: ok"
