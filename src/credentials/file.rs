@@ -10,7 +10,7 @@
 //! sealed in memory, then written through [`private_file::write_atomic`].
 
 use super::private_file::{self, MAX_FILE_LEN};
-use super::{tampered, unavailable, CredentialStore, SecretBytes, StoreLock};
+use super::{tampered, CredentialStore, SecretBytes, StoreLock};
 use crate::error::{Error, Result};
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use std::fmt;
@@ -65,6 +65,8 @@ impl EncryptedFileStore {
                 "credentials file path option is not valid (a file name is required)",
             ));
         }
+        // Irrefutable without the `keyring` feature.
+        #[allow(irrefutable_let_patterns)]
         if let FileKey::Supplied(k) = &key {
             if k.len() != KEY_LEN {
                 return Err(Error::invalid_argument(format!(
@@ -115,11 +117,11 @@ impl EncryptedFileStore {
             #[cfg(feature = "keyring")]
             FileKey::Keyring(store) => match store.load()? {
                 Some(k) if k.len() == KEY_LEN => Ok(k),
-                Some(_) => Err(unavailable(format!(
+                Some(_) => Err(super::unavailable(format!(
                     "the keyring entry holding the key of {} is not a {KEY_LEN}-byte key",
                     self.path.display()
                 ))),
-                None => Err(unavailable(format!(
+                None => Err(super::unavailable(format!(
                     "the key of {} is not in the keyring",
                     self.path.display()
                 ))),

@@ -126,6 +126,7 @@ pub(crate) fn permissions(message: impl Into<String>) -> Error {
     Error::storage(message).with_code(STORAGE_PERMISSIONS)
 }
 
+#[cfg_attr(not(feature = "keyring"), allow(dead_code))]
 pub(crate) fn unavailable(message: impl Into<String>) -> Error {
     Error::storage(message).with_code(STORAGE_UNAVAILABLE)
 }
