@@ -17,6 +17,10 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 # The Python suites make venvs (Debian's python3 needs python3-venv for that).
 if command -v python3 >/dev/null 2>&1; then python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv); fi
+# A real Secret Service for the keyring tests (tests/keyring/run.sh).
+command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus-daemon)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -63,6 +63,7 @@ suite() {
   summary="$summary, $name $p/$f"
 }
 
+suite keyring plain "keyring: tests/keyring (the keyring backend against a real Secret Service)" bash tests/keyring/run.sh
 suite c plain "c: tests/c (shared + static, valgrind memcheck)" bash tests/c/run.sh
 suite c++ plain "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)" bash tests/cpp/run.sh
 suite consumer plain "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)" bash tests/consumer/run.sh

@@ -23,6 +23,7 @@ mod authentication;
 mod callback;
 mod cancel;
 pub mod casing;
+pub mod credentials;
 mod dbconnection;
 mod device;
 mod domain;

@@ -1,0 +1,47 @@
+//! The memory backend: the blob lives in the store, gone at exit.
+
+use super::lock::LocalLock;
+use super::{CredentialStore, SecretBytes, StoreLock};
+use crate::error::Result;
+use std::sync::{Arc, Mutex};
+
+/// A store in this process's memory. Its lock is its own (no other process
+/// can see the blob, so none needs to be excluded).
+#[derive(Default)]
+pub struct MemoryStore {
+    blob: Mutex<Option<SecretBytes>>,
+    lock: Arc<LocalLock>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryStore")
+    }
+}
+
+impl CredentialStore for MemoryStore {
+    fn load(&self) -> Result<Option<SecretBytes>> {
+        Ok(self.blob.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    fn save(&self, blob: &[u8]) -> Result<()> {
+        *self.blob.lock().unwrap_or_else(|p| p.into_inner()) = Some(SecretBytes::from(blob));
+        Ok(())
+    }
+
+    fn delete(&self) -> Result<()> {
+        *self.blob.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    fn lock(&self) -> Result<StoreLock> {
+        Ok(StoreLock::local_on(self.lock.clone()))
+    }
+}
