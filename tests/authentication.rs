@@ -99,7 +99,7 @@ fn login_requires_username_password_and_realm_before_sending_anything() {
         ("realm", "realm option is required"),
     ] {
         let mut o = login_options();
-        o.as_object_mut().unwrap().remove(missing);
+        o.as_object_mut().unwrap().shift_remove(missing);
         let e = web.client().login(&o).unwrap_err();
         assert_eq!(
             (e.kind(), e.description()),

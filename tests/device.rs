@@ -143,7 +143,7 @@ fn an_expired_device_code_ends_with_expired_token_from_the_server() {
     });
     let web = web(&t);
     let mut d = start(&web);
-    d.as_object_mut().unwrap().remove("expires_in");
+    d.as_object_mut().unwrap().shift_remove("expires_in");
     let e = web.device_poll(&d, &CancelToken::new()).unwrap_err();
     assert_eq!(
         (e.kind(), e.code()),
