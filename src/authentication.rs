@@ -20,14 +20,25 @@ use serde_json::{json, Value};
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResult {
+    /// The access token for the API (`audience`) or `/userinfo`. A secret:
+    /// `Debug` redacts it.
     pub access_token: Option<String>,
+    /// The id_token as received (a JWS). A secret: `Debug` redacts it.
     pub id_token: Option<String>,
+    /// The id_token's payload, present only after it was verified
+    /// (signature, issuer, audience, expiry, nonce, …).
     pub id_token_payload: Option<Value>,
+    /// The `appState` given to `authorize`, from the transaction.
     pub app_state: Option<Value>,
+    /// The refresh token (`offline_access`). A secret: `Debug` redacts it.
     pub refresh_token: Option<String>,
+    /// The `state` the answer carried (checked against the transaction).
     pub state: Option<String>,
+    /// Seconds until the access token expires, as the server said.
     pub expires_in: Option<i64>,
+    /// `Bearer` (or `DPoP`), as the server said.
     pub token_type: Option<String>,
+    /// The scopes granted, when the server says (space-separated).
     pub scope: Option<String>,
 }
 

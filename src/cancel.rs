@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 type Waker = Box<dyn Fn() + Send>;
 
 #[derive(Default)]
+#[cfg_attr(not(feature = "interactive"), allow(dead_code))]
 struct State {
     cancelled: bool,
     next_id: u64,
@@ -105,6 +106,8 @@ impl CancelToken {
 
     /// Runs `waker` once when the token is cancelled (at once when it
     /// already is), unless the returned guard is dropped first.
+    // The loopback listener is the one waiter that needs waking.
+    #[cfg_attr(not(feature = "interactive"), allow(dead_code))]
     pub(crate) fn on_cancel(&self, waker: impl Fn() + Send + 'static) -> CancelGuard {
         let mut s = self.lock();
         if s.cancelled {
@@ -126,6 +129,7 @@ impl CancelToken {
 }
 
 /// Unregisters a waker of [`CancelToken::on_cancel`] when dropped.
+#[cfg_attr(not(feature = "interactive"), allow(dead_code))]
 pub(crate) struct CancelGuard {
     token: CancelToken,
     id: Option<u64>,
@@ -143,6 +147,14 @@ const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<CancelToken>();
 };
+
+/// The error of an operation its caller cancelled.
+pub(crate) fn cancelled() -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::Cancelled,
+        "the operation was cancelled",
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,11 +4,11 @@
 //! bounded and cancellable) and the one-call `device.login`.
 
 use crate::authentication::AuthResult;
+use crate::cancel::cancelled;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
-use crate::loopback::cancelled;
+use crate::options::timeout_option;
 use crate::options::{as_object, merge, require_str};
-use crate::popup::timeout_option;
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -26,6 +26,7 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 /// A QR code of `text`: Unicode half blocks for terminals (light modules
 /// drawn, so it scans on dark backgrounds; print it on a dark background
 /// or invert it), and an SVG document for UIs.
+#[cfg(feature = "qr")]
 pub(crate) fn qr_code(text: &str) -> Result<Value> {
     use qrcode::render::{svg, unicode};
     let code = qrcode::QrCode::new(text.as_bytes())
@@ -95,13 +96,16 @@ impl WebAuth {
                 return Err(invalid(key));
             }
         }
-        let target = obj
-            .get("verification_uri_complete")
-            .and_then(Value::as_str)
-            .or_else(|| obj.get("verification_uri").and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_owned();
-        obj.insert("qr".into(), qr_code(&target)?);
+        #[cfg(feature = "qr")]
+        {
+            let target = obj
+                .get("verification_uri_complete")
+                .and_then(Value::as_str)
+                .or_else(|| obj.get("verification_uri").and_then(Value::as_str))
+                .unwrap_or_default()
+                .to_owned();
+            obj.insert("qr".into(), qr_code(&target)?);
+        }
         Ok(answer)
     }
 
@@ -250,6 +254,7 @@ fn as_authorization(e: Error) -> Error {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "qr")]
     #[test]
     fn qr_codes_come_as_half_blocks_and_svg() {
         let qr = qr_code("http://127.0.0.1:3850/activate?user_code=BCDF-GHJK").unwrap();

@@ -95,6 +95,7 @@ struct Inner {
     rate_limit_reset: Option<u64>,
 }
 
+/// The result of every fallible call of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
@@ -175,6 +176,7 @@ impl Error {
         self.0.rate_limit_reset
     }
 
+    /// The category (the C status and the Python exception class).
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
@@ -186,12 +188,17 @@ impl Error {
     pub fn description(&self) -> &str {
         &self.0.description
     }
+    /// The HTTP status of the server's answer, when one caused the error.
     pub fn status_code(&self) -> Option<u16> {
         self.0.status_code
     }
+    /// The server's error body, when there was one (never a 2xx body,
+    /// which may hold tokens).
     pub fn original(&self) -> Option<&Value> {
         self.0.original.as_ref()
     }
+    /// The `state` of an `error=` callback, so the app can tell which
+    /// login failed.
     pub fn state(&self) -> Option<&str> {
         self.0.state.as_deref()
     }

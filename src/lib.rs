@@ -19,6 +19,8 @@
 //! strings and the Python module builds from keyword arguments. A `null`
 //! value means "not given".
 
+#![warn(missing_docs)]
+
 mod authentication;
 mod callback;
 mod cancel;
@@ -33,11 +35,14 @@ mod html_form;
 mod http;
 mod id_token;
 mod jwks;
+#[cfg(feature = "interactive")]
 mod loopback;
 mod management;
+#[cfg(feature = "interactive")]
 mod opener;
 pub mod options;
 mod passwordless;
+#[cfg(feature = "interactive")]
 mod popup;
 mod query;
 mod random;
@@ -53,8 +58,10 @@ pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result};
 pub use id_token::Expectations;
 pub use management::Management;
+#[cfg(feature = "interactive")]
 pub use opener::{OpenUrlFn, Opener};
 pub use options::Options;
+#[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;
 pub use telemetry::Binding;

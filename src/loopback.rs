@@ -19,7 +19,7 @@
 //! right `state` is closed to make room. std::net only: one accept thread
 //! per address, one short-lived thread per connection, no async runtime.
 
-use crate::cancel::CancelToken;
+use crate::cancel::{cancelled, CancelToken};
 use crate::error::{Error, ErrorKind, Result};
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -318,10 +318,6 @@ impl Serving {
             )),
         }
     }
-}
-
-pub(crate) fn cancelled() -> Error {
-    Error::new(ErrorKind::Cancelled, "the operation was cancelled")
 }
 
 impl Drop for Serving {

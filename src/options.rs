@@ -11,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
+use std::time::Duration;
 
 /// An options object: JSON keys in the order they were given.
 pub type Options = Map<String, Value>;
@@ -108,6 +109,19 @@ pub fn merge(base: &Options, keys: &[&str], options: &Options) -> Options {
         out.insert(k.clone(), v.clone());
     }
     out
+}
+
+/// The largest `timeout` option: one day, in milliseconds.
+const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
+
+/// Reads a duration option in milliseconds (1 ms to one day).
+pub(crate) fn timeout_option(o: &Options, default: Duration) -> Result<Duration> {
+    let message = "timeout option is not valid (milliseconds, 1 to 86400000)";
+    match optional_f64(o, "timeout", message)? {
+        None => Ok(default),
+        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(Duration::from_millis(ms as u64)),
+        Some(_) => Err(Error::invalid_argument(message)),
+    }
 }
 
 #[cfg(test)]

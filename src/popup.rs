@@ -5,17 +5,15 @@
 use crate::authentication::AuthResult;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
-use crate::loopback::{self, Bound, Pages};
+use crate::loopback::{Bound, Pages};
 use crate::opener::Opener;
-use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::options::{as_object, merge, optional_str, require_str, timeout_option, Options};
 use crate::webauth::{strip_undefined, Flow, WebAuth, AUTHORIZE_BASE_KEYS};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// How long `popup_authorize` waits for the browser by default.
 pub const DEFAULT_POPUP_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-/// The longest `timeout` accepted (one day).
-const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
 /// How an interactive operation reaches the user and how it can be ended
 /// early: the [`Opener`] of the login URL and a [`CancelToken`].
@@ -69,16 +67,6 @@ impl Interaction {
     pub fn with_cancel(mut self, cancel: CancelToken) -> Interaction {
         self.cancel = cancel;
         self
-    }
-}
-
-/// Reads a duration option in milliseconds (1 ms to one day).
-pub(crate) fn timeout_option(o: &Options, default: Duration) -> Result<Duration> {
-    let message = "timeout option is not valid (milliseconds, 1 to 86400000)";
-    match optional_f64(o, "timeout", message)? {
-        None => Ok(default),
-        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(Duration::from_millis(ms as u64)),
-        Some(_) => Err(Error::invalid_argument(message)),
     }
 }
 
@@ -150,7 +138,7 @@ impl WebAuth {
             o.shift_remove(k);
         }
         if interaction.cancel.is_cancelled() {
-            return Err(loopback::cancelled());
+            return Err(crate::cancel::cancelled());
         }
 
         let redirect = match o.get("redirectUri") {

@@ -21,7 +21,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = no retry).
     pub max_attempts: u32,
+    /// The first backoff step (doubled per attempt, with full jitter).
     pub base_delay: Duration,
+    /// The longest wait between two attempts; a server asking for more
+    /// gets `rate_limited` back instead.
     pub max_delay: Duration,
     /// No retry starts after this much time since the first attempt.
     pub total: Duration,

@@ -9,8 +9,11 @@ use serde_json::{json, Value};
 /// the telemetry payload's `env`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Binding {
+    /// The Rust crate used directly.
     Rust,
+    /// The C library (`bindings/c`).
     C,
+    /// The Python module (`bindings/python`).
     Python,
 }
 

@@ -36,15 +36,19 @@ const MEMORY_CAP: usize = 1024;
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
+    /// The `state` sent to `/authorize`: the key of the entry.
     pub state: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The nonce sent, checked against the id_token.
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The caller's `appState`, handed back in the authResult.
     pub app_state: Option<Value>,
     /// The PKCE verifier, a secret: never printed (see the `Debug` impl).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The `redirect_uri` sent; the callback must come to it.
     pub redirect_uri: Option<String>,
     /// The `response_type` sent to `/authorize`: the callback must carry
     /// exactly what it asked for (a code flow only a `code`).
@@ -183,6 +187,7 @@ impl FileStore {
         Ok(store)
     }
 
+    /// Where the store file is.
     pub fn path(&self) -> &Path {
         &self.path
     }

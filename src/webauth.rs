@@ -100,8 +100,11 @@ pub(crate) const MAX_CLIENT_ID_LEN: usize = 128;
 /// (and nonce) recorded for it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuthorizeUrl {
+    /// The `/authorize` URL to open in a browser.
     pub url: String,
+    /// The `state` recorded for it.
     pub state: String,
+    /// The nonce recorded for it, when the flow uses one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
 }

@@ -24,6 +24,7 @@ impl HostError {
         }
     }
 
+    /// What the host said went wrong (it must not contain a secret).
     pub fn message(&self) -> &str {
         &self.message
     }

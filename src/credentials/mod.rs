@@ -69,10 +69,12 @@ impl SecretBytes {
         &self.0
     }
 
+    /// The number of bytes held.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether no bytes are held.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

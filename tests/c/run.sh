@@ -93,50 +93,10 @@ export TMPDIR="$OUT/tmp" # where the tests make their scratch directories
 # killed (EXIT trap). The binaries run three times against it (shared,
 # static, valgrind) and in parallel under valgrind, so they make their own
 # unique users and inject faults only on paths of their own.
-DEVTENANT_PID=""
-stop_devtenant() {
-    if [ -n "$DEVTENANT_PID" ]; then
-        kill "$DEVTENANT_PID" 2>/dev/null || true
-        wait "$DEVTENANT_PID" 2>/dev/null || true
-        DEVTENANT_PID=""
-    fi
-}
-trap stop_devtenant EXIT
-trap 'exit 130' INT TERM # so that the EXIT trap runs
+# shellcheck source=tests/lib/devtenant.sh
+. "$ROOT/tests/lib/devtenant.sh"
 phase "start the dev tenant"
-"$DEVTENANT" --json --port 0 >"$OUT/devtenant.out" 2>"$OUT/devtenant.log" &
-DEVTENANT_PID=$!
-TENANT_LINE=""
-for _ in $(seq 1 100); do # up to 10 s
-    TENANT_LINE="$(head -n 1 "$OUT/devtenant.out" 2>/dev/null || true)"
-    case "$TENANT_LINE" in *'}') break ;; esac
-    kill -0 "$DEVTENANT_PID" 2>/dev/null || break
-    sleep 0.1
-done
-case "$TENANT_LINE" in *'}') ;; *)
-    die "the dev tenant did not start: $(cat "$OUT/devtenant.log" 2>/dev/null)" ;;
-esac
-# domain, client_id, username, password, connection: one per line.
-TENANT_FIELDS="$(python3 -c 'import json, sys
-d = json.loads(sys.argv[1])
-for k in ("domain", "client_id", "username", "password", "connection"):
-    v = d[k]
-    assert isinstance(v, str) and v and "\n" not in v, k
-    print(v)' "$TENANT_LINE")" || die "the dev tenant printed an unexpected line: $TENANT_LINE"
-{
-    read -r AUTH0_TEST_DOMAIN
-    read -r AUTH0_TEST_CLIENT_ID
-    read -r AUTH0_TEST_USERNAME
-    read -r AUTH0_TEST_PASSWORD
-    read -r AUTH0_TEST_CONNECTION
-} <<<"$TENANT_FIELDS"
-export AUTH0_TEST_DOMAIN AUTH0_TEST_CLIENT_ID AUTH0_TEST_USERNAME AUTH0_TEST_PASSWORD \
-    AUTH0_TEST_CONNECTION
-# What examples/c/login.c reads.
-export AUTH0_DOMAIN="$AUTH0_TEST_DOMAIN" AUTH0_CLIENT_ID="$AUTH0_TEST_CLIENT_ID" \
-    AUTH0_USERNAME="$AUTH0_TEST_USERNAME" AUTH0_PASSWORD="$AUTH0_TEST_PASSWORD" \
-    AUTH0_CONNECTION="$AUTH0_TEST_CONNECTION"
-echo "  dev tenant at $AUTH0_TEST_DOMAIN (pid $DEVTENANT_PID)"
+start_devtenant "$DEVTENANT" "$OUT"
 
 # ---- 2. the fixture as a C table --------------------------------------------
 python3 tests/c/gen_cases.py tests/fixtures/authorize_urls.json >"$OUT/cases.h" ||

@@ -49,8 +49,8 @@ check() {
 for tool in cc c++ cmake pkg-config readelf nm python3 cargo; do
     command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (scripts/install-test-deps.sh installs it)"
 done
-# shellcheck source=tests/cpp/devtenant.sh
-. "$ROOT/tests/cpp/devtenant.sh"
+# shellcheck source=tests/lib/devtenant.sh
+. "$ROOT/tests/lib/devtenant.sh"
 
 phase "cargo build -p auth0-native-c -p auth0-devtenant"
 cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"

@@ -272,7 +272,7 @@ fn merge(into: &mut Map<String, Value>, from: Option<&Value>) {
     if let Some(Value::Object(m)) = from {
         for (k, v) in m {
             if v.is_null() {
-                into.shift_remove(k);
+                into.remove(k);
             } else {
                 into.insert(k.clone(), v.clone());
             }

@@ -195,7 +195,7 @@ fn patch(app: &App, id: &str, body: &[u8]) -> Response {
     };
     for (k, v) in meta {
         if v.is_null() {
-            u.user_metadata.shift_remove(&k);
+            u.user_metadata.remove(&k);
         } else {
             u.user_metadata.insert(k, v);
         }

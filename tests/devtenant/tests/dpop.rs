@@ -53,7 +53,7 @@ impl Key {
         let mut c = json!({"jti": b64(&rand16()), "htm": htm, "htu": htu, "iat": now()});
         for (k, v) in extra.as_object().unwrap() {
             if v.is_null() {
-                c.as_object_mut().unwrap().shift_remove(k);
+                c.as_object_mut().unwrap().remove(k);
             } else {
                 c[k] = v.clone();
             }

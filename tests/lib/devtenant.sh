@@ -1,5 +1,5 @@
-# Sourced by tests/cpp/run.sh and tests/consumer/run.sh: starts the dev
-# tenant as tests/c/run.sh does and stops it on exit.
+# Sourced by tests/c/run.sh, tests/cpp/run.sh and tests/consumer/run.sh:
+# starts the dev tenant and stops it on exit.
 #
 #   start_devtenant BINARY OUTDIR   (needs die() of the sourcing script)
 #
