@@ -31,7 +31,7 @@ if cargo clippy --workspace --all-targets -- -D warnings >"$logdir/clippy.log" 2
 # each left out alone, and all of them, still builds clean and passes its
 # unit tests.
 for features in "--no-default-features" "--no-default-features --features interactive,qr" "--no-default-features --features keyring,qr" "--no-default-features --features interactive,keyring"; do
-  name="features ${features#--no-default-features}"; name=${name% }
+  name="core with $features"
   # shellcheck disable=SC2086 # the feature flags are words on purpose
   if cargo clippy -p auth0-native --lib $features -- -D warnings >"$logdir/features.log" 2>&1 &&
      cargo test -q -p auth0-native --lib $features >>"$logdir/features.log" 2>&1; then
