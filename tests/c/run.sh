@@ -38,24 +38,9 @@ case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac # cargo reads it relat
 export CARGO_TARGET_DIR="$TARGET"
 cd "$ROOT"
 
-PASSED=0
-FAILED=0
-
-# A section heading, with the seconds spent so far.
-phase() { echo "== $* [${SECONDS}s]"; }
-
-# Prints the closing line and exits with the suite's status.
-finish() {
-    echo "$PASSED passed, $FAILED failed"
-    if [ "$FAILED" -eq 0 ]; then exit 0; else exit 1; fi
-}
-
-# A failure that stops the run before the tests (missing tool, broken build).
-die() {
-    echo "run.sh: $*" >&2
-    FAILED=$((FAILED + 1))
-    finish
-}
+SUITE=tests/c/run.sh
+# shellcheck source=tests/lib/suite.sh
+. "$ROOT/tests/lib/suite.sh"
 
 need() { # command, Debian package
     command -v "$1" >/dev/null 2>&1 ||
@@ -200,9 +185,6 @@ for name in "${TESTS[@]}"; do run_binary "$OUT/$name-shared"; done
 phase "run, linked to libauth0_native.a (failures only)"
 for name in "${TESTS[@]}"; do HARNESS_QUIET=1 run_binary "$OUT/$name-static"; done
 
-# pass|fail NAME [details]: a case checked by this script itself.
-pass() { echo "  ok   $1"; PASSED=$((PASSED + 1)); }
-fail() { echo "  FAIL $1"; [ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"; FAILED=$((FAILED + 1)); }
 
 # example_args NAME: the arguments an example runs with here (unattended).
 example_args() {

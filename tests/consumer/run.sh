@@ -25,20 +25,9 @@ case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac
 export CARGO_TARGET_DIR="$TARGET"
 cd "$ROOT"
 
-PASSED=0
-FAILED=0
-phase() { echo "== $* [${SECONDS}s]"; }
-finish() {
-    echo "$PASSED passed, $FAILED failed"
-    if [ "$FAILED" -eq 0 ]; then exit 0; else exit 1; fi
-}
-die() {
-    echo "tests/consumer/run.sh: $*" >&2
-    FAILED=$((FAILED + 1))
-    finish
-}
-pass() { echo "  ok   $1"; PASSED=$((PASSED + 1)); }
-fail() { echo "  FAIL $1"; [ -z "${2:-}" ] || sed 's/^/    /' <<<"$2" | head -n 40; FAILED=$((FAILED + 1)); }
+SUITE=tests/consumer/run.sh
+# shellcheck source=tests/lib/suite.sh
+. "$ROOT/tests/lib/suite.sh"
 # check LABEL COMMAND...: one case, passed when COMMAND succeeds (its output shown on failure).
 check() {
     local label="$1" output rc=0

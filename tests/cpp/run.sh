@@ -18,18 +18,9 @@ case "$TARGET" in /*) ;; *) TARGET="$PWD/$TARGET" ;; esac
 export CARGO_TARGET_DIR="$TARGET"
 cd "$ROOT"
 
-PASSED=0
-FAILED=0
-phase() { echo "== $* [${SECONDS}s]"; }
-finish() {
-    echo "$PASSED passed, $FAILED failed"
-    if [ "$FAILED" -eq 0 ]; then exit 0; else exit 1; fi
-}
-die() {
-    echo "tests/cpp/run.sh: $*" >&2
-    FAILED=$((FAILED + 1))
-    finish
-}
+SUITE=tests/cpp/run.sh
+# shellcheck source=tests/lib/suite.sh
+. "$ROOT/tests/lib/suite.sh"
 for tool in c++ valgrind python3 cargo; do
     command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (scripts/install-test-deps.sh installs it)"
 done
