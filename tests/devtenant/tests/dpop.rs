@@ -405,12 +405,7 @@ fn server_nonce_is_demanded_when_turned_on() {
 #[test]
 fn discovery_lists_dpop_algorithms() {
     let t = DevTenant::start().unwrap();
-    let v: Value = client()
-        .get(format!("{}/.well-known/openid-configuration", t.domain()))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let v = discovery(&t);
     assert_eq!(v["dpop_signing_alg_values_supported"], json!(["ES256"]));
 }
 

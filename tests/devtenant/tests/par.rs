@@ -257,12 +257,7 @@ fn confidential_client_must_authenticate_at_par() {
 #[test]
 fn discovery_names_the_par_endpoint() {
     let t = DevTenant::start().unwrap();
-    let v: Value = client()
-        .get(format!("{}/.well-known/openid-configuration", t.domain()))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let v = discovery(&t);
     assert_eq!(
         v["pushed_authorization_request_endpoint"],
         format!("{}/oauth/par", t.domain())

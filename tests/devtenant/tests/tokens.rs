@@ -6,12 +6,7 @@ use serde_json::{json, Value};
 #[test]
 fn openid_configuration_names_the_issuer_with_a_trailing_slash() {
     let t = DevTenant::start().unwrap();
-    let v: Value = client()
-        .get(format!("{}/.well-known/openid-configuration", t.domain()))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let v = discovery(&t);
     assert_eq!(v["issuer"], format!("{}/", t.domain()));
     assert_eq!(
         v["jwks_uri"],

@@ -18,6 +18,16 @@ pub fn client() -> Client {
         .unwrap()
 }
 
+/// The tenant's OpenID discovery document.
+pub fn discovery(t: &DevTenant) -> Value {
+    client()
+        .get(format!("{}/.well-known/openid-configuration", t.domain()))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
 pub fn post_json(c: &Client, url: &str, body: &Value) -> Response {
     c.post(url).json(body).send().unwrap()
 }
