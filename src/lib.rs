@@ -47,6 +47,7 @@ mod popup;
 mod query;
 mod random;
 mod retry;
+pub mod secret;
 pub mod telemetry;
 pub mod transaction;
 mod webauth;
