@@ -6,6 +6,7 @@
 
 use crate::convert::{argument_to_json, json_to_py, keywords_to_options, str_argument};
 use crate::gil::detached;
+use crate::keywords;
 use auth0_native::{Binding, Management};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -25,7 +26,7 @@ impl PyManagement {
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let options = keywords_to_options(options)?;
+        let options = keywords_to_options(options, &keywords::MANAGEMENT)?;
         let management = detached(py, || Management::with_binding(&options, Binding::Python))?;
         let domain = options
             .get("domain")

@@ -49,7 +49,7 @@ def log_in(web: auth0_native.WebAuth) -> Optional[str]:
     web.popup.login_with_credentials(email="u", password="p")
     web.login(username="u", password="p", realm="db")
     text: str = web.change_password(connection="db", email="a@b.c")
-    renewed: AuthResult = web.renew_auth(timeout=10_000)
+    renewed: AuthResult = web.renew_auth(timeout=10.0)
     print(payload, profile, parsed, claims, signed_up["id"], started["id"], text, renewed)
     return result["access_token"]
 
@@ -58,10 +58,10 @@ def interactive(web: auth0_native.WebAuth) -> None:
     """The interactive logins as an application types them (never run here)."""
     cancel = CancelToken()
     opened: List[str] = []
-    popup: AuthResult = web.popup.authorize(opener=opened.append, cancel=cancel, timeout=60_000)
+    popup: AuthResult = web.popup.authorize(opener=opened.append, cancel=cancel, timeout=60.0)
     code: DeviceCode = web.device.start(scope="openid")
     qr: str = code["qr"]["text"]
-    polled: AuthResult = web.device.poll(code, cancel=cancel, timeout=60_000)
+    polled: AuthResult = web.device.poll(code, cancel=cancel, timeout=60.0)
 
     def show(c: DeviceCode) -> None:
         print(c["user_code"], c["verification_uri"])
