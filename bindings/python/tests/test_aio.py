@@ -71,7 +71,7 @@ def test_the_properties_and_sub_objects_mirror_the_blocking_handle(tenant: DevTe
     assert isinstance(web.blocking, auth0_native.WebAuth)
     assert isinstance(web.client, aio.Client) and isinstance(web.device, aio.Device)
     assert isinstance(web.popup, aio.Popup) and isinstance(web.redirect, aio.Redirect)
-    assert repr(web) == f"aio.WebAuth(domain={tenant.domain!r}, client_id={tenant.client_id!r})"
+    assert repr(web) == f'aio.WebAuth(domain="{tenant.domain}", client_id="{tenant.client_id}")'
     wrapped = aio.WebAuth.from_blocking(web.blocking)
     assert wrapped.blocking is web.blocking
 

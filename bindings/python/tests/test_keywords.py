@@ -165,7 +165,7 @@ def test_extra_params_are_sent_as_given_after_the_named_ones() -> None:
 def test_extra_params_may_not_carry_an_option_that_has_a_keyword() -> None:
     with pytest.raises(
         auth0_native.InvalidArgumentError,
-        match=r"extra_params\['login_hint'\] is an option of Client.build_authorize_url\(\); pass it as a keyword",
+        match=r'extra_params\["login_hint"\] is an option of Client.build_authorize_url\(\); pass it as a keyword',
     ):
         HANDLE.client.build_authorize_url(extra_params={"login_hint": "a@b.c"})
 
