@@ -8,6 +8,7 @@
 
 use crate::errors::to_py_err;
 use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
+use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
 use auth0_native::{AuthResult, Error, Options};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -243,19 +244,32 @@ pub(crate) fn auth_result_to_py<'py>(
         Some(s) => PyString::new(py, s).into_any(),
         None => py.None().into_bound(py),
     };
+    let secret = |v: Option<&str>| match v {
+        Some(s) => PyString::new(py, s).into_any(),
+        None => py.None().into_bound(py),
+    };
     let json = |v: &Option<Value>| match v {
         Some(v) => json_to_py(py, v),
         None => Ok(py.None().into_bound(py)),
     };
     let dict = PyDict::new(py);
-    dict.set_item(intern!(py, "access_token"), text(&result.access_token))?;
-    dict.set_item(intern!(py, "id_token"), text(&result.id_token))?;
+    dict.set_item(
+        intern!(py, "access_token"),
+        secret(result.access_token.as_ref().map(AccessToken::secret)),
+    )?;
+    dict.set_item(
+        intern!(py, "id_token"),
+        secret(result.id_token.as_ref().map(IdToken::secret)),
+    )?;
     dict.set_item(
         intern!(py, "id_token_payload"),
         json(&result.id_token_payload)?,
     )?;
     dict.set_item(intern!(py, "app_state"), json(&result.app_state)?)?;
-    dict.set_item(intern!(py, "refresh_token"), text(&result.refresh_token))?;
+    dict.set_item(
+        intern!(py, "refresh_token"),
+        secret(result.refresh_token.as_ref().map(RefreshToken::secret)),
+    )?;
     dict.set_item(intern!(py, "state"), text(&result.state))?;
     dict.set_item(intern!(py, "expires_in"), result.expires_in)?;
     dict.set_item(intern!(py, "token_type"), text(&result.token_type))?;
