@@ -106,7 +106,7 @@ impl Bare {
 fn native_login_user_info(web: &WebAuth) -> Value {
     let r = web.client().login(&common::login_options()).unwrap();
     web.client()
-        .user_info(r.access_token.as_deref().unwrap())
+        .user_info(r.access_token.as_ref().unwrap().secret())
         .unwrap()
 }
 
@@ -215,7 +215,8 @@ fn connections(tenant: &DevTenant) {
                 .login(&common::login_options())
                 .unwrap()
                 .access_token
-                .unwrap();
+                .unwrap()
+                .into_secret();
         } else {
             black_box(web.client().user_info(&at).unwrap());
         }

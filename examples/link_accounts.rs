@@ -62,10 +62,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("primary:   {primary_id}");
     println!("secondary: {secondary_id}");
 
-    let mgmt = Management::new(&json!({"domain": domain, "token": primary.access_token}))?;
+    let mgmt = Management::new(
+        &json!({"domain": domain, "token": primary.access_token.as_ref().map(|t| t.secret())}),
+    )?;
     let linked = mgmt.link_user(
         &primary_id,
-        secondary.id_token.as_deref().unwrap_or_default(),
+        secondary.id_token.as_ref().map_or("", |t| t.secret()),
     )?;
     println!("linked, identities now: {:?}", identities(&linked));
 

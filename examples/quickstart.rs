@@ -17,18 +17,27 @@
 use auth0_native::{AuthResult, WebAuth};
 use serde_json::json;
 
-fn redacted(token: &Option<String>) -> String {
-    match token {
-        Some(t) => format!("<redacted, {} chars>", t.len()),
+fn redacted(len: Option<usize>) -> String {
+    match len {
+        Some(n) => format!("<redacted, {n} chars>"),
         None => "none".into(),
     }
 }
 
 fn show(label: &str, r: &AuthResult) {
     println!("{label}");
-    println!("  access token:  {}", redacted(&r.access_token));
-    println!("  id token:      {}", redacted(&r.id_token));
-    println!("  refresh token: {}", redacted(&r.refresh_token));
+    println!(
+        "  access token:  {}",
+        redacted(r.access_token.as_ref().map(|t| t.secret().len()))
+    );
+    println!(
+        "  id token:      {}",
+        redacted(r.id_token.as_ref().map(|t| t.secret().len()))
+    );
+    println!(
+        "  refresh token: {}",
+        redacted(r.refresh_token.as_ref().map(|t| t.secret().len()))
+    );
     println!("  expires in:    {} s", r.expires_in.unwrap_or_default());
     if let Some(p) = &r.id_token_payload {
         println!("  verified id_token: sub={} email={}", p["sub"], p["email"]);
@@ -81,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 2. userInfo with the access token.
     let profile = web
         .client()
-        .user_info(result.access_token.as_deref().unwrap_or_default())?;
+        .user_info(result.access_token.as_ref().map_or("", |t| t.secret()))?;
     println!(
         "userInfo: name={} email={}",
         profile["name"], profile["email"]

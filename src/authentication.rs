@@ -9,6 +9,7 @@ use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::id_token::Expectations;
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::secret::{AccessToken, IdToken, RefreshToken};
 use crate::transaction::{now_secs, Transaction};
 use crate::webauth::{has_word, typed_str, Client, WebAuth};
 use reqwest::Method;
@@ -22,16 +23,16 @@ use serde_json::{json, Value};
 pub struct AuthResult {
     /// The access token for the API (`audience`) or `/userinfo`. A secret:
     /// `Debug` redacts it.
-    pub access_token: Option<String>,
+    pub access_token: Option<AccessToken>,
     /// The id_token as received (a JWS). A secret: `Debug` redacts it.
-    pub id_token: Option<String>,
+    pub id_token: Option<IdToken>,
     /// The id_token's payload, present only after it was verified
     /// (signature, issuer, audience, expiry, nonce, …).
     pub id_token_payload: Option<Value>,
     /// The `appState` given to `authorize`, from the transaction.
     pub app_state: Option<Value>,
     /// The refresh token (`offline_access`). A secret: `Debug` redacts it.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
     /// The `state` the answer carried (checked against the transaction).
     pub state: Option<String>,
     /// Seconds until the access token expires, as the server said.
@@ -44,13 +45,12 @@ pub struct AuthResult {
 
 impl std::fmt::Debug for AuthResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redact = |t: &Option<String>| t.as_ref().map(|_| "<redacted>");
         f.debug_struct("AuthResult")
-            .field("access_token", &redact(&self.access_token))
-            .field("id_token", &redact(&self.id_token))
+            .field("access_token", &self.access_token)
+            .field("id_token", &self.id_token)
             .field("id_token_payload", &self.id_token_payload)
             .field("app_state", &self.app_state)
-            .field("refresh_token", &redact(&self.refresh_token))
+            .field("refresh_token", &self.refresh_token)
             .field("state", &self.state)
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
@@ -121,9 +121,9 @@ impl WebAuth {
         *answered = true;
         crate::http::require_token_answer(&answer)?;
         let mut result = AuthResult {
-            access_token: str_field(&answer, "access_token"),
-            id_token: str_field(&answer, "id_token"),
-            refresh_token: str_field(&answer, "refresh_token"),
+            access_token: str_field(&answer, "access_token").map(AccessToken::new),
+            id_token: str_field(&answer, "id_token").map(IdToken::new),
+            refresh_token: str_field(&answer, "refresh_token").map(RefreshToken::new),
             expires_in: answer.get("expires_in").and_then(Value::as_i64),
             token_type: str_field(&answer, "token_type"),
             scope: str_field(&answer, "scope"),
@@ -133,13 +133,16 @@ impl WebAuth {
             let expect = Expectations {
                 nonce,
                 max_age,
-                access_token: result.access_token.as_deref(),
+                access_token: result.access_token.as_ref().map(AccessToken::secret),
                 require_at_hash: false,
             };
-            result.id_token_payload =
-                Some(self.verifier().verify(id_token, &expect, now_secs())?);
+            result.id_token_payload = Some(self.verifier().verify(
+                id_token.secret(),
+                &expect,
+                now_secs(),
+            )?);
         }
-        self.hold_refresh_token(result.refresh_token.as_deref());
+        self.hold_refresh_token(result.refresh_token.as_ref().map(RefreshToken::secret));
         Ok(result)
     }
 
@@ -247,9 +250,9 @@ impl WebAuth {
 
         // Front-channel tokens (implicit and hybrid flows) are checked here.
         let mut front = AuthResult {
-            access_token: owned("access_token"),
-            id_token: owned("id_token"),
-            refresh_token: owned("refresh_token"),
+            access_token: owned("access_token").map(AccessToken::new),
+            id_token: owned("id_token").map(IdToken::new),
+            refresh_token: owned("refresh_token").map(RefreshToken::new),
             expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
             token_type: owned("token_type"),
             scope: owned("scope"),
@@ -259,11 +262,14 @@ impl WebAuth {
             let expect = Expectations {
                 nonce,
                 max_age,
-                access_token: front.access_token.as_deref(),
+                access_token: front.access_token.as_ref().map(AccessToken::secret),
                 // OIDC Core §3.2.2.10: required for `id_token token`.
                 require_at_hash: front.access_token.is_some(),
             };
-            match self.verifier().verify(id_token, &expect, now_secs()) {
+            match self
+                .verifier()
+                .verify(id_token.secret(), &expect, now_secs())
+            {
                 Ok(payload) => front.id_token_payload = Some(payload),
                 Err(e) => {
                     // Not a token check but the JWKS fetch that failed.
@@ -303,7 +309,7 @@ impl WebAuth {
         };
         result.state = hash_state.map(str::to_owned);
         result.app_state = app_state;
-        self.hold_refresh_token(result.refresh_token.as_deref());
+        self.hold_refresh_token(result.refresh_token.as_ref().map(RefreshToken::secret));
         Ok(Some(result))
     }
 

@@ -120,7 +120,7 @@ fn user_info_returns_the_raw_profile() {
     let r = web.client().login(&login_options()).unwrap();
     let profile = web
         .client()
-        .user_info(r.access_token.as_deref().unwrap())
+        .user_info(r.access_token.as_ref().unwrap().secret())
         .unwrap();
     assert_eq!(profile["email"], TEST_USER_EMAIL);
     assert!(profile["sub"].as_str().unwrap().starts_with("auth0|"));
@@ -712,7 +712,7 @@ fn user_info_can_check_the_sub_of_the_id_token() {
     let t = Tenant::start();
     let web = t.web(json!({}));
     let r = web.client().login(&login_options()).unwrap();
-    let at = r.access_token.unwrap();
+    let at = r.access_token.unwrap().into_secret();
     let sub = r.id_token_payload.unwrap()["sub"]
         .as_str()
         .unwrap()

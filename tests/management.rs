@@ -29,6 +29,7 @@ fn mgmt_token(domain: &str, client_id: &str, user: &str, password: &str, scope: 
         .unwrap()
         .access_token
         .unwrap()
+        .into_secret()
 }
 
 fn mgmt(t: &Tenant, extra: Value) -> Management {
@@ -280,7 +281,7 @@ fn link_then_unlink_an_identity() {
         .login(&json!({"username": SECOND_USER_EMAIL, "password": SECOND_USER_PASSWORD, "realm": CONNECTION, "scope": "openid"}))
         .unwrap();
     let identities = m
-        .link_user(TEST_USER_ID, secondary.id_token.as_deref().unwrap())
+        .link_user(TEST_USER_ID, secondary.id_token.as_ref().unwrap().secret())
         .unwrap();
     let ids: Vec<&str> = identities
         .as_array()

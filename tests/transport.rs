@@ -299,7 +299,7 @@ fn requests_go_through_the_configured_proxy() {
     let web = t.web(json!({"proxy": format!("http://127.0.0.1:{port}")}));
     let r = login(&web).unwrap();
     web.client()
-        .user_info(r.access_token.as_deref().unwrap())
+        .user_info(r.access_token.as_ref().unwrap().secret())
         .unwrap();
     // /oauth/token, the JWKS and /userinfo.
     assert!(
@@ -330,7 +330,7 @@ fn requests_to(t: &Tenant, path: &str) -> usize {
 }
 
 fn access_token(web: &WebAuth) -> String {
-    login(web).unwrap().access_token.unwrap()
+    login(web).unwrap().access_token.unwrap().into_secret()
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! (issue 7). Numbers, and strings that do need escaping, still go through
 //! serde_json, and the output is byte for byte serde_json's (tests below).
 
+use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
 use auth0_native::{AuthResult, AuthorizeUrl};
 use serde_json::Value;
 
@@ -104,35 +105,39 @@ impl WriteJson for AuthResult {
             scope,
         } = self;
         out.reserve(
-            256 + [access_token, id_token, refresh_token]
-                .iter()
-                .map(|t| t.as_ref().map_or(0, String::len))
-                .sum::<usize>(),
+            256 + [
+                access_token.as_ref().map(AccessToken::secret),
+                id_token.as_ref().map(IdToken::secret),
+                refresh_token.as_ref().map(RefreshToken::secret),
+            ]
+            .iter()
+            .map(|t| t.map_or(0, str::len))
+            .sum::<usize>(),
         );
         out.extend_from_slice(b"{\"accessToken\":");
-        write_opt_str(out, access_token)?;
+        write_opt_str(out, access_token.as_ref().map(AccessToken::secret))?;
         out.extend_from_slice(b",\"idToken\":");
-        write_opt_str(out, id_token)?;
+        write_opt_str(out, id_token.as_ref().map(IdToken::secret))?;
         out.extend_from_slice(b",\"idTokenPayload\":");
         id_token_payload.write_json(out)?;
         out.extend_from_slice(b",\"appState\":");
         app_state.write_json(out)?;
         out.extend_from_slice(b",\"refreshToken\":");
-        write_opt_str(out, refresh_token)?;
+        write_opt_str(out, refresh_token.as_ref().map(RefreshToken::secret))?;
         out.extend_from_slice(b",\"state\":");
-        write_opt_str(out, state)?;
+        write_opt_str(out, state.as_deref())?;
         out.extend_from_slice(b",\"expiresIn\":");
         serde_json::to_writer(&mut *out, expires_in)?;
         out.extend_from_slice(b",\"tokenType\":");
-        write_opt_str(out, token_type)?;
+        write_opt_str(out, token_type.as_deref())?;
         out.extend_from_slice(b",\"scope\":");
-        write_opt_str(out, scope)?;
+        write_opt_str(out, scope.as_deref())?;
         out.push(b'}');
         Ok(())
     }
 }
 
-fn write_opt_str(out: &mut Vec<u8>, s: &Option<String>) -> serde_json::Result<()> {
+fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) -> serde_json::Result<()> {
     match s {
         Some(s) => write_str(out, s),
         None => {
@@ -187,7 +192,7 @@ mod tests {
         for s in AWKWARD {
             let full = AuthResult {
                 access_token: Some((*s).into()),
-                id_token: Some(format!("{s}.x")),
+                id_token: Some(format!("{s}.x").into()),
                 id_token_payload: Some(json!({"sub": s, "n": 1.5, "a": [true, null]})),
                 app_state: Some(json!(s)),
                 refresh_token: Some((*s).into()),

@@ -9,6 +9,7 @@
 use crate::errors::to_py_err;
 use crate::keywords::{Keywords, Seconds, RETRY_COUNTS, SECONDS};
 use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
+use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
 use auth0_native::{AuthResult, Error, Options};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
@@ -431,11 +432,20 @@ pub(crate) fn auth_result_to_py(py: Python<'_>, result: AuthResult) -> PyResult<
         None => Ok(py.None().into_bound(py)),
     };
     let dict = PyDict::new(py);
-    dict.set_item(intern!(py, "access_token"), text(access_token.as_deref()))?;
-    dict.set_item(intern!(py, "id_token"), text(id_token.as_deref()))?;
+    dict.set_item(
+        intern!(py, "access_token"),
+        text(access_token.as_ref().map(AccessToken::secret)),
+    )?;
+    dict.set_item(
+        intern!(py, "id_token"),
+        text(id_token.as_ref().map(IdToken::secret)),
+    )?;
     dict.set_item(intern!(py, "id_token_payload"), json(id_token_payload)?)?;
     dict.set_item(intern!(py, "app_state"), json(app_state)?)?;
-    dict.set_item(intern!(py, "refresh_token"), text(refresh_token.as_deref()))?;
+    dict.set_item(
+        intern!(py, "refresh_token"),
+        text(refresh_token.as_ref().map(RefreshToken::secret)),
+    )?;
     dict.set_item(intern!(py, "state"), text(state.as_deref()))?;
     dict.set_item(intern!(py, "expires_in"), expires_in)?;
     dict.set_item(intern!(py, "token_type"), text(token_type.as_deref()))?;
