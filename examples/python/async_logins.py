@@ -1,6 +1,6 @@
 """Log a user in 50 times from asyncio: one after another, then all at once.
 
-    python examples/python/async_logins.py [--count 50]
+    python examples/python/async_logins.py [--count 50] [--latency-ms 50]
 
 ``auth0_native.aio`` has the classes of ``auth0_native`` with every method
 a coroutine: each call runs on a bounded thread pool with the GIL
@@ -9,12 +9,19 @@ pause) and many logins wait on the network together. With no
 configuration it starts a local dev tenant and logs its test user in; for
 a real tenant see login.py (the application must allow the password-realm
 grant). Tokens are never printed.
+
+On loopback a login costs CPU (the tenant signs a token, the client
+verifies it), not waiting, so a 2-core machine gains little from running
+them together; ``--latency-ms`` asks the dev tenant to answer each token
+request that much later, as a tenant across the internet does.
 """
 
 import argparse
 import asyncio
+import json
 import time
-from typing import List, Tuple
+import urllib.request
+from typing import Any, Dict, List, Tuple
 
 import auth0_native
 from auth0_native import aio
@@ -34,7 +41,7 @@ async def longest_pause(stop: asyncio.Event) -> float:
 
 
 async def timed_logins(
-    web: aio.WebAuth, options: dict, count: int, concurrent: bool
+    web: aio.WebAuth, options: Dict[str, Any], count: int, concurrent: bool
 ) -> Tuple[float, float, List[auth0_native.AuthResult]]:
     stop = asyncio.Event()
     ticker = asyncio.ensure_future(longest_pause(stop))
@@ -48,14 +55,28 @@ async def timed_logins(
     return elapsed, await ticker, list(results)
 
 
-async def main(count: int) -> None:
+def add_latency(domain: str, latency_ms: int, requests: int) -> None:
+    """The dev tenant answers the next ``requests`` token requests late."""
+    fault = {"path": "/oauth/token", "latency_ms": latency_ms, "count": requests}
+    request = urllib.request.Request(
+        f"{domain}/__dev/faults",
+        data=json.dumps(fault).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+async def main(count: int, latency_ms: int) -> None:
     with tenant() as t:
         web = aio.WebAuth(domain=t.domain, client_id=t.client_id, scope="openid profile email")
         options = {"username": t.username, "password": t.password, "realm": t.connection}
         await web.client.login(**options)  # warm up: TLS, JWKS
+        if latency_ms and t.is_dev:
+            add_latency(t.domain, latency_ms, 2 * count)
 
-        print(f"{count} logins, pool of {aio.DEFAULT_MAX_WORKERS} threads:")
-        figures = {}
+        delay = f", each token answer {latency_ms} ms late" if latency_ms and t.is_dev else ""
+        print(f"{count} logins, pool of {aio.DEFAULT_MAX_WORKERS} threads{delay}:")
+        figures: Dict[str, float] = {}
         for concurrent in (False, True):
             label = "concurrent" if concurrent else "sequential"
             elapsed, pause, results = await timed_logins(web, options, count, concurrent)
@@ -84,4 +105,6 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
-    asyncio.run(main(parser.parse_args().count))
+    parser.add_argument("--latency-ms", type=int, default=0, help="dev tenant only")
+    args = parser.parse_args()
+    asyncio.run(main(args.count, args.latency_ms))
