@@ -127,8 +127,8 @@ fn watched(cancel: Option<&Bound<'_, PyCancelToken>>) -> Option<CancelToken> {
     cancel.map(|c| c.get().token.clone())
 }
 
-/// `webAuth.popup`: the interactive login of native apps (a browser and a
-/// loopback listener), and `loginWithCredentials`.
+/// The interactive login of native apps, through a browser and a loopback
+/// listener, and the password login (auth0.js's `webAuth.popup`).
 #[pyclass(frozen, module = "auth0_native", name = "Popup")]
 pub(crate) struct PyPopup {
     pub(crate) web: Arc<WebAuth>,
@@ -174,8 +174,9 @@ impl PyPopup {
         }
     }
 
-    /// `popup.loginWithCredentials(options)`: the same as
-    /// `redirect.login_with_credentials` (no window is needed natively).
+    /// Logs in with a password, without a browser: the same as
+    /// `redirect.login_with_credentials` (auth0.js's
+    /// `popup.loginWithCredentials`; no window is needed natively).
     #[pyo3(signature = (**options))]
     fn login_with_credentials<'py>(
         &self,
@@ -190,7 +191,7 @@ impl PyPopup {
     }
 }
 
-/// `webAuth.redirect`: `loginWithCredentials`, done headlessly.
+/// The headless password login (auth0.js's `webAuth.redirect`).
 #[pyclass(frozen, module = "auth0_native", name = "Redirect")]
 pub(crate) struct PyRedirect {
     pub(crate) web: Arc<WebAuth>,
@@ -198,10 +199,10 @@ pub(crate) struct PyRedirect {
 
 #[pymethods]
 impl PyRedirect {
-    /// `redirect.loginWithCredentials(options)`: logs in on the tenant's
-    /// login endpoint with the handle's cookie jar (which then holds the
-    /// SSO session `renew_auth` uses), follows the answer to
-    /// `redirect_uri` and returns the checked authResult.
+    /// Logs in with a password on the tenant's login endpoint with the
+    /// handle's cookie jar (which then holds the SSO session `renew_auth`
+    /// uses), follows the answer to `redirect_uri` and returns the checked
+    /// authResult (auth0.js's `redirect.loginWithCredentials`).
     #[pyo3(signature = (**options))]
     fn login_with_credentials<'py>(
         &self,

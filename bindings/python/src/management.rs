@@ -42,7 +42,7 @@ impl PyManagement {
         &self.domain
     }
 
-    /// `getUser(userId)`: the user's profile.
+    /// Reads the user's profile (auth0.js's `getUser`).
     fn get_user<'py>(
         &self,
         py: Python<'py>,
@@ -54,9 +54,9 @@ impl PyManagement {
         json_to_py(py, &user)
     }
 
-    /// `patchUserMetadata(userId, userMetadata)`: merges the top-level keys
-    /// of `user_metadata` into the stored metadata (`None` deletes a key);
-    /// returns the updated profile.
+    /// Merges the top-level keys of `user_metadata` into the stored
+    /// metadata (`None` deletes a key); returns the updated profile
+    /// (auth0.js's `patchUserMetadata`).
     fn patch_user_metadata<'py>(
         &self,
         py: Python<'py>,
@@ -70,8 +70,8 @@ impl PyManagement {
         json_to_py(py, &user)
     }
 
-    /// `linkUser(userId, secondaryUserToken)`: links the account the token
-    /// belongs to; returns the identities.
+    /// Links the account the token belongs to; returns the identities
+    /// (auth0.js's `linkUser`).
     fn link_user<'py>(
         &self,
         py: Python<'py>,
