@@ -405,7 +405,10 @@ pub(crate) fn result_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Boun
 
 /// An authResult as the `AuthResult` dict: its nine keys in snake_case,
 /// each `None` when absent.
-pub(crate) fn auth_result_to_py(py: Python<'_>, result: AuthResult) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn auth_result_to_py<'py>(
+    py: Python<'py>,
+    result: &AuthResult,
+) -> PyResult<Bound<'py, PyAny>> {
     // Destructured, so that a field added to the core's `AuthResult` fails
     // to compile here instead of silently missing from Python. Field by
     // field: no intermediate JSON copy of the tokens and claims, interned
@@ -427,8 +430,8 @@ pub(crate) fn auth_result_to_py(py: Python<'_>, result: AuthResult) -> PyResult<
         Some(s) => PyString::new(py, s).into_any(),
         None => py.None().into_bound(py),
     };
-    let json = |v: Option<Value>| match v {
-        Some(v) => json_to_py(py, &v),
+    let json = |v: &Option<Value>| match v {
+        Some(v) => json_to_py(py, v),
         None => Ok(py.None().into_bound(py)),
     };
     let dict = PyDict::new(py);
@@ -447,17 +450,17 @@ pub(crate) fn auth_result_to_py(py: Python<'_>, result: AuthResult) -> PyResult<
         text(refresh_token.as_ref().map(RefreshToken::secret)),
     )?;
     dict.set_item(intern!(py, "state"), text(state.as_deref()))?;
-    dict.set_item(intern!(py, "expires_in"), expires_in)?;
+    dict.set_item(intern!(py, "expires_in"), *expires_in)?;
     dict.set_item(intern!(py, "token_type"), text(token_type.as_deref()))?;
     dict.set_item(intern!(py, "scope"), text(scope.as_deref()))?;
     Ok(dict.into_any())
 }
 
 /// `parse_hash`'s answer: the `AuthResult` dict, or `None`.
-pub(crate) fn optional_auth_result_to_py(
-    py: Python<'_>,
-    result: Option<AuthResult>,
-) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn optional_auth_result_to_py<'py>(
+    py: Python<'py>,
+    result: &Option<AuthResult>,
+) -> PyResult<Bound<'py, PyAny>> {
     match result {
         Some(result) => auth_result_to_py(py, result),
         None => Ok(py.None().into_bound(py)),
@@ -465,19 +468,12 @@ pub(crate) fn optional_auth_result_to_py(
 }
 
 /// A URL or another text answer as a `str`.
-pub(crate) fn text_to_py(py: Python<'_>, text: String) -> PyResult<Bound<'_, PyAny>> {
-    Ok(PyString::new(py, &text).into_any())
-}
-
-/// Server JSON as Python, keys untouched ([`json_to_py`]), by value.
-pub(crate) fn data_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
-    json_to_py(py, &value)
-}
-
-/// A core result object with snake_case top-level keys
-/// ([`result_to_py`]), by value.
-pub(crate) fn snake_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
-    result_to_py(py, &value)
+#[allow(
+    clippy::ptr_arg,
+    reason = "the shape of `gil::call`'s converters: `&T` of the core's `String`"
+)]
+pub(crate) fn text_to_py<'py>(py: Python<'py>, text: &String) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyString::new(py, text).into_any())
 }
 
 /// A positional argument that holds data (a dict of user metadata, the

@@ -47,7 +47,7 @@ pub(crate) fn call<'py, T, F>(
     accepts: &Keywords,
     keywords: Option<&Bound<'py, PyDict>>,
     core: F,
-    to_py: fn(Python<'py>, T) -> PyResult<Bound<'py, PyAny>>,
+    to_py: fn(Python<'py>, &T) -> PyResult<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>>
 where
     // `Send` (which makes the closure below `Ungil`): like `detached`'s
@@ -57,7 +57,7 @@ where
 {
     let options = keywords_to_options(keywords, accepts)?;
     let result = detached(py, move || core(options))?;
-    to_py(py, result)
+    to_py(py, &result)
 }
 
 fn panic_error() -> Error {

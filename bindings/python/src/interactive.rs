@@ -10,8 +10,7 @@
 //! chained) in the caller's thread once the call is over.
 
 use crate::convert::{
-    argument_to_json, auth_result_to_py, data_to_py, json_to_py, keywords_to_options,
-    seconds_to_millis,
+    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options, seconds_to_millis,
 };
 use crate::errors::to_py_err;
 use crate::gil::{call, interruptible};
@@ -164,7 +163,7 @@ impl PyPopup {
             web.popup_authorize(&options, &interaction)
         });
         match result {
-            Ok(result) => auth_result_to_py(py, result),
+            Ok(result) => auth_result_to_py(py, &result),
             Err(error) => {
                 if let Some(cause) = kept(&failure) {
                     error.set_cause(py, Some(cause));
@@ -256,7 +255,7 @@ impl PyDevice {
             &keywords::DEVICE_START,
             options,
             |o| web.device_start(&o),
-            data_to_py,
+            json_to_py,
         )
     }
 
@@ -285,7 +284,7 @@ impl PyDevice {
         let result = interruptible(py, watched(cancel), move |token| {
             web.device_poll(&options, &token)
         })?;
-        auth_result_to_py(py, result)
+        auth_result_to_py(py, &result)
     }
 
     /// `start`, then `on_code(code)` (show the user code and the QR code),
@@ -320,7 +319,7 @@ impl PyDevice {
         });
         match (result, kept(&failure)) {
             (_, Some(error)) => Err(error),
-            (Ok(result), None) => auth_result_to_py(py, result),
+            (Ok(result), None) => auth_result_to_py(py, &result),
             (Err(error), None) => Err(error),
         }
     }

@@ -24,8 +24,8 @@ mod management;
 
 use auth0_native::{Binding, Error, WebAuth};
 use convert::{
-    argument_to_json, auth_result_to_py, data_to_py, json_to_py, keywords_to_options,
-    optional_auth_result_to_py, snake_to_py, str_argument, text_to_py,
+    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options,
+    optional_auth_result_to_py, result_to_py, str_argument, text_to_py,
 };
 use gil::{call, detached};
 use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
@@ -141,7 +141,7 @@ impl PyWebAuth {
             &keywords::AUTHORIZE_REQUEST,
             options,
             request,
-            snake_to_py,
+            result_to_py,
         )
     }
 
@@ -191,7 +191,7 @@ impl PyWebAuth {
             &keywords::VALIDATE_ID_TOKEN,
             options,
             validate,
-            data_to_py,
+            json_to_py,
         )
     }
 
@@ -228,7 +228,7 @@ impl PyWebAuth {
             &keywords::SIGNUP,
             options,
             |o| web.signup(&o),
-            snake_to_py,
+            result_to_py,
         )
     }
 
@@ -242,7 +242,7 @@ impl PyWebAuth {
     ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
         let change = |o: Value| web.change_password(&o);
-        call(py, &keywords::CHANGE_PASSWORD, options, change, data_to_py)
+        call(py, &keywords::CHANGE_PASSWORD, options, change, json_to_py)
     }
 
     /// Sends a one-time code or a link; returns `{"id", "email" |
@@ -261,7 +261,7 @@ impl PyWebAuth {
             &keywords::PASSWORDLESS_START,
             options,
             start,
-            snake_to_py,
+            result_to_py,
         )
     }
 
