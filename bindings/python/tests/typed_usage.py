@@ -81,6 +81,26 @@ def manage(token: str) -> None:
     print(user, patched, linked, remaining)
 
 
+async def log_in_from_asyncio(web: auth0_native.aio.WebAuth) -> Optional[str]:
+    """The awaitable face, as an asyncio application types it (never run here)."""
+    result: AuthResult = await web.client.login(username="u", password="p", realm="r")
+    url: str = await web.client.build_authorize_url(state="s", extra_params={"organization": "o"})
+    parsed: Optional[AuthResult] = await web.parse_hash(url)
+    code: DeviceCode = await web.device.start()
+    polled: AuthResult = await web.device.poll(code, timeout=60.0)
+
+    async def show(code: DeviceCode) -> None:
+        print(code["user_code"])
+
+    device: AuthResult = await web.device.login(show, timeout=600)
+    popup: AuthResult = await web.popup.authorize(opener=print, timeout=120)
+    m = auth0_native.aio.Management(domain="me.auth0.com", token="t", timeout=10.0)
+    user: Dict[str, Any] = await m.get_user("auth0|1")
+    blocking: auth0_native.WebAuth = web.blocking
+    print(parsed, polled, device, popup, user, blocking)
+    return result["access_token"]
+
+
 def main() -> None:
     store: TransactionOptions = {"store": "memory", "ttl": 600}
     web = auth0_native.WebAuth(
