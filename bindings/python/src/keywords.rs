@@ -294,3 +294,54 @@ pub(crate) const DEVICE_LOGIN: Keywords = Keywords {
     options: &[&["scope", "audience", "timeout"]],
     extra_params: false,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
+
+    const ALL: &[&Keywords] = &[
+        &WEB_AUTH,
+        &MANAGEMENT,
+        &AUTHORIZE,
+        &AUTHORIZE_REQUEST,
+        &BUILD_AUTHORIZE_URL,
+        &PARSE_HASH,
+        &VALIDATE_ID_TOKEN,
+        &LOGIN,
+        &SIGNUP,
+        &CHANGE_PASSWORD,
+        &PASSWORDLESS_START,
+        &PASSWORDLESS_VERIFY,
+        &RENEW_AUTH,
+        &LOGOUT,
+        &CLIENT_LOGIN,
+        &PASSWORDLESS_LOGIN,
+        &LOGIN_WITH_CREDENTIALS,
+        &POPUP_AUTHORIZE,
+        &DEVICE_START,
+        &DEVICE_LOGIN,
+    ];
+
+    #[test]
+    fn every_option_can_be_given_by_its_snake_case_keyword() {
+        for keywords in ALL {
+            for option in keywords.options.iter().flat_map(|g| g.iter()) {
+                let keyword = camel_to_snake(option);
+                assert_eq!(
+                    keyword_to_option_name(&keyword),
+                    *option,
+                    "{}: {keyword}",
+                    keywords.method
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_time_keyword_names_its_option() {
+        for time in SECONDS.iter().filter(|s| s.within.is_none()) {
+            assert_eq!(keyword_to_option_name(time.python), time.option);
+        }
+    }
+}

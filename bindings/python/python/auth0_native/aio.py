@@ -10,6 +10,9 @@ properties, arguments and result dicts, and every method is a coroutine::
     result = await web.popup.authorize(timeout=120)
     results = await asyncio.gather(*(web.client.login(...) for _ in range(50)))
 
+The constructors are not coroutines: they only check the options (and
+read a ``ca_file``), as the blocking ones do, and raise the same errors.
+
 How a call runs: the blocking method is called on a worker of a bounded
 thread pool (never on the event loop's thread; the native call releases
 the GIL), and the coroutine awaits it (``loop.run_in_executor``). The pool
