@@ -114,6 +114,7 @@ const TRANSPORT: &[&str] = &[
     "caPem",
     "proxy",
     "maxResponseBytes",
+    "retry",
     "_sendTelemetry",
     "_telemetryInfo",
 ];
@@ -148,7 +149,7 @@ pub(crate) const WEB_AUTH: Keywords = Keywords {
 
 pub(crate) const MANAGEMENT: Keywords = Keywords {
     method: "Management",
-    options: &[&["domain", "token", "retry"], TRANSPORT],
+    options: &[&["domain", "token"], TRANSPORT],
     extra_params: false,
 };
 

@@ -191,6 +191,7 @@ def test_a_method_without_free_parameters_refuses_extra_params() -> None:
         (lambda t: auth0_native.Management(domain="me.auth0.com", token="t", retry={"base_delay": t}), 60),
         (lambda t: auth0_native.Management(domain="me.auth0.com", token="t", retry={"max_delay": t}), 300),
         (lambda t: auth0_native.Management(domain="me.auth0.com", token="t", retry={"total": t}), 3600),
+        (lambda t: auth0_native.WebAuth(domain="me.auth0.com", client_id="a", retry={"total": t}), 3600),
     ],
 )
 def test_times_are_seconds(call: Any, bound: int) -> None:
