@@ -51,8 +51,8 @@ class WebAuth:
     turns it off, which is unsafe for a native app), and the transport
     options ``timeout`` (seconds per HTTP request, default 30),
     ``connect_timeout`` (seconds, default 10), ``ca_file``, ``ca_pem``,
-    ``proxy``, ``max_response_bytes``. An unknown keyword raises
-    ``TypeError``.
+    ``proxy``, ``max_response_bytes``, ``retry`` (see ``Management``). An
+    unknown keyword raises ``TypeError``.
     """
 
     def __new__(
