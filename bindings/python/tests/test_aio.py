@@ -7,6 +7,8 @@ needed.
 import asyncio
 import inspect
 import socket
+import subprocess
+import sys
 import threading
 import urllib.parse
 import uuid
@@ -63,6 +65,17 @@ def test_every_blocking_method_has_a_coroutine_of_the_same_name(
     assert methods
     for name in methods:
         assert inspect.iscoroutinefunction(getattr(awaitable, name, None)), name
+
+
+def test_the_package_imports_asyncio_only_when_aio_is_used() -> None:
+    code = (
+        "import sys, auth0_native\n"
+        "assert 'asyncio' not in sys.modules, 'asyncio imported by auth0_native'\n"
+        "assert auth0_native.aio.WebAuth is not None\n"
+        "assert 'asyncio' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_properties_and_sub_objects_mirror_the_blocking_handle(tenant: DevTenant) -> None:

@@ -47,7 +47,8 @@ from ._native import (
     WebAuth,
     __version__,
 )
-from . import aio
+from typing import TYPE_CHECKING
+
 from ._types import (
     AuthorizeRequest,
     AuthResult,
@@ -86,3 +87,16 @@ __all__ = [
     "__version__",
     "aio",
 ]
+
+if TYPE_CHECKING:
+    from . import aio
+else:
+
+    def __getattr__(name: str) -> object:
+        # ``aio`` is imported on first use: importing asyncio costs about
+        # 40 ms, which a program that never awaits should not pay.
+        if name == "aio":
+            import importlib
+
+            return importlib.import_module(".aio", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
