@@ -8,6 +8,7 @@ use crate::callback::{
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::id_token::Expectations;
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
 use crate::transaction::{now_secs, Transaction};
@@ -168,7 +169,11 @@ impl WebAuth {
     /// [`ErrorKind::Authorization`] error with its `error`,
     /// `error_description` (control characters removed, length bounded)
     /// and `state`.
-    pub fn parse_hash(&self, options: &Value) -> Result<Option<AuthResult>> {
+    pub fn parse_hash(
+        &self,
+        options: &impl IntoOptions<ops::ParseHash>,
+    ) -> Result<Option<AuthResult>> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let hash = require_str(o, "hash", "hash option is required")?;
         let expected_state = optional_str(o, "state", "state option is not valid")?;
@@ -327,7 +332,12 @@ impl WebAuth {
     /// `validateIdToken(idToken, {nonce, maxAge})`: the checks `parseHash`
     /// makes, for a token obtained elsewhere (say, a game server checking
     /// the token a player's client sent). Returns the verified payload.
-    pub fn validate_id_token(&self, id_token: &str, options: &Value) -> Result<Value> {
+    pub fn validate_id_token(
+        &self,
+        id_token: &str,
+        options: &impl IntoOptions<ops::ValidateIdToken>,
+    ) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let nonce = optional_str(o, "nonce", "nonce option is not valid")?;
         let max_age = match optional_f64(o, "maxAge", "maxAge option is not valid")? {
@@ -353,7 +363,8 @@ impl Client<'_> {
     ///
     /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
     /// code `invalid_grant`. The password never appears in any error.
-    pub fn login(&self, options: &Value) -> Result<AuthResult> {
+    pub fn login(&self, options: &impl IntoOptions<ops::Login>) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let web = self.web();
         let o = as_object(options, "options parameter is not valid")?;
         require_str(o, "username", "username option is required")?;
@@ -382,7 +393,12 @@ impl Client<'_> {
     /// [`ErrorKind::InvalidToken`] error (OIDC Core §5.3.2). Other keys
     /// are ignored, so the C face's `{"accessToken", "sub"}` object can be
     /// passed as it is.
-    pub fn user_info_with(&self, access_token: &str, options: &Value) -> Result<Value> {
+    pub fn user_info_with(
+        &self,
+        access_token: &str,
+        options: &impl IntoOptions<ops::UserInfo>,
+    ) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let sub = typed_str(o, "sub", "sub option is not valid")?;
         let profile = self.user_info_unchecked(access_token)?;

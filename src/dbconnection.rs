@@ -2,6 +2,7 @@
 
 use crate::casing::{to_camel_case, to_snake_case};
 use crate::error::{Error, Result};
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, require_str};
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
@@ -14,7 +15,8 @@ impl WebAuth {
     /// sent as `user_metadata` with its keys untouched. Returns the answer
     /// camelCased as v8 does (`{"Id", "email", "emailVerified"}`). The
     /// password never appears in an error.
-    pub fn signup(&self, options: &Value) -> Result<Value> {
+    pub fn signup(&self, options: &impl IntoOptions<ops::Signup>) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         require_str(o, "connection", "connection option is required")?;
         require_str(o, "email", "email option is required")?;
@@ -54,7 +56,11 @@ impl WebAuth {
     /// /dbconnections/change_password` with exactly `{client_id, email,
     /// connection}` (a `password` option is ignored, as v8). Returns the
     /// tenant's text answer.
-    pub fn change_password(&self, options: &Value) -> Result<Value> {
+    pub fn change_password(
+        &self,
+        options: &impl IntoOptions<ops::ChangePassword>,
+    ) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let connection = require_str(o, "connection", "connection option is required")?;
         let email = require_str(o, "email", "email option is required")?;

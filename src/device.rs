@@ -7,6 +7,7 @@ use crate::authentication::AuthResult;
 use crate::cancel::cancelled;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops::{self, IntoOptions};
 use crate::options::timeout_option;
 use crate::options::{as_object, merge, require_str};
 use crate::webauth::{strip_undefined, WebAuth};
@@ -63,7 +64,8 @@ impl WebAuth {
     /// hand the whole object to [`WebAuth::device_poll`]. Keep
     /// `device_code` to yourself: it is the device's credential until the
     /// login ends.
-    pub fn device_start(&self, options: &Value) -> Result<Value> {
+    pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(self.base_options(), &["clientID", "scope", "audience"], o);
         strip_undefined(&mut params);
@@ -127,7 +129,12 @@ impl WebAuth {
     /// expired, as the server said or as `expires_in` says);
     /// [`ErrorKind::Timeout`] (`timeout`); [`ErrorKind::Cancelled`]
     /// (`cancelled`); otherwise the token endpoint's error.
-    pub fn device_poll(&self, options: &Value, cancel: &CancelToken) -> Result<AuthResult> {
+    pub fn device_poll(
+        &self,
+        options: &impl IntoOptions<ops::DevicePoll>,
+        cancel: &CancelToken,
+    ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let device_code = require_str(o, "device_code", "device_code option is required")?;
         let interval_message = "interval option is not valid (seconds)";
@@ -217,10 +224,11 @@ impl WebAuth {
     /// [`device_poll`]: WebAuth::device_poll
     pub fn device_login(
         &self,
-        options: &Value,
+        options: &impl IntoOptions<ops::DeviceLogin>,
         cancel: &CancelToken,
         on_code: impl FnOnce(&Value),
     ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = o.get("timeout").cloned();
         let mut start_options = o.clone();

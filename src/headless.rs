@@ -13,6 +13,7 @@ use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::html_form::first_form;
 use crate::http::{error_from_response, Body, Response};
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
@@ -238,7 +239,11 @@ impl WebAuth {
     /// the tenant's form is submitted and its redirects followed up to the
     /// `redirectUri`; the answer is parsed and validated as `parseHash`
     /// does. Leaves the tenant's SSO session in the handle's cookie jar.
-    pub fn login_with_credentials(&self, options: &Value) -> Result<AuthResult> {
+    pub fn login_with_credentials(
+        &self,
+        options: &impl IntoOptions<ops::LoginWithCredentials>,
+    ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let mut base = self.base_options().clone();
         base.insert("tenant".into(), Value::String(self.tenant().to_owned()));
@@ -293,7 +298,8 @@ impl WebAuth {
     /// then `/authorize` with the `login_ticket` in the same cookie jar,
     /// followed to the `redirectUri` and parsed. `realm` selects the
     /// password-realm credential type, as v8.
-    pub fn login(&self, options: &Value) -> Result<AuthResult> {
+    pub fn login(&self, options: &impl IntoOptions<ops::HeadlessLogin>) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let base = self.base_options();
         let pick = |k: &str| {
@@ -385,7 +391,8 @@ impl WebAuth {
     /// holds a refresh token, that token is used instead. `timeout` (ms,
     /// default 60 000) bounds the whole call: then the error is v8's
     /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
-    pub fn renew_auth(&self, options: &Value) -> Result<AuthResult> {
+    pub fn renew_auth(&self, options: &impl IntoOptions<ops::RenewAuth>) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = match optional_f64(o, "timeout", "timeout option is not valid")? {
             Some(ms) if ms >= 1.0 => Duration::from_millis(ms as u64),

@@ -40,6 +40,7 @@ mod loopback;
 mod management;
 #[cfg(feature = "interactive")]
 mod opener;
+pub mod ops;
 pub mod options;
 mod passwordless;
 #[cfg(feature = "interactive")]
@@ -61,6 +62,13 @@ pub use id_token::Expectations;
 pub use management::Management;
 #[cfg(feature = "interactive")]
 pub use opener::{OpenUrlFn, Opener};
+pub use ops::{
+    AuthorizeOptions, ChangePasswordOptions, DevicePollOptions, DeviceStartOptions,
+    HeadlessLoginOptions, IntoOptions, LoginOptions, LoginWithCredentialsOptions, LogoutOptions,
+    ManagementOptions, ParseHashOptions, PasswordlessLoginOptions, PasswordlessStartOptions,
+    PasswordlessVerifyOptions, RenewAuthOptions, SignupOptions, TransportOptions, UserInfoOptions,
+    ValidateIdTokenOptions, WebAuthOptions,
+};
 pub use options::Options;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};

@@ -5,6 +5,7 @@
 use crate::domain::Domain;
 use crate::error::{Error, Result};
 use crate::http::{Http, TransportConfig};
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, require_nonempty_str};
 use crate::query::encode_component;
 use crate::telemetry::{self, Binding};
@@ -74,8 +75,8 @@ fn user_id_arg(user_id: &str) -> Result<&str> {
 impl Management {
     /// Validates `{domain, token}` with v8's messages, plus the transport
     /// options of [`crate::WebAuth::new`] and `retry`.
-    pub fn new(options: &Value) -> Result<Management> {
-        Management::with_binding(options, Binding::Rust)
+    pub fn new(options: &impl IntoOptions<ops::NewManagement>) -> Result<Management> {
+        Management::with_binding(&options.to_options(), Binding::Rust)
     }
 
     #[doc(hidden)]

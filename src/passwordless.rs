@@ -6,6 +6,7 @@ use crate::casing::{to_camel_case, to_snake_case};
 use crate::error::{Error, ErrorKind, Result};
 use crate::headless::Walk;
 use crate::http::{error_from_response, Body};
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_object, optional_str, require_str, Options};
 use crate::query;
 use crate::webauth::{strip_undefined, WebAuth};
@@ -65,7 +66,11 @@ impl WebAuth {
     /// parameters. A transaction (state, nonce) is recorded for the link,
     /// as v8. Returns the tenant's answer camelCased (`{"Id", "email",
     /// "emailVerified"}`).
-    pub fn passwordless_start(&self, options: &Value) -> Result<Value> {
+    pub fn passwordless_start(
+        &self,
+        options: &impl IntoOptions<ops::PasswordlessStart>,
+    ) -> Result<Value> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let empty = Options::new();
         let auth_params_in =
@@ -117,7 +122,11 @@ impl WebAuth {
     /// with `{connection, verification_code, email|phone_number}`, then
     /// v8's `/passwordless/verify_redirect` — followed headlessly up to the
     /// `redirectUri` and parsed into an authResult as `parseHash` does.
-    pub fn passwordless_verify(&self, options: &Value) -> Result<AuthResult> {
+    pub fn passwordless_verify(
+        &self,
+        options: &impl IntoOptions<ops::PasswordlessVerify>,
+    ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(self.base_options(), VERIFY_BASE_KEYS, o);
         strip_undefined(&mut params);
@@ -164,7 +173,11 @@ impl crate::webauth::Client<'_> {
     /// path: `connection` (`email` or `sms`, sent as `realm`), `email` or
     /// `phoneNumber` (sent as `username`), `verificationCode` (sent as
     /// `otp`), optional `scope` and `audience`. Returns the authResult.
-    pub fn passwordless_login(&self, options: &Value) -> Result<AuthResult> {
+    pub fn passwordless_login(
+        &self,
+        options: &impl IntoOptions<ops::PasswordlessLogin>,
+    ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let web = self.web();
         let o = as_object(options, "options parameter is not valid")?;
         let connection = require_str(o, "connection", "connection option is required")?;

@@ -7,6 +7,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::loopback::{Bound, Pages};
 use crate::opener::Opener;
+use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, timeout_option, Options};
 use crate::webauth::{strip_undefined, Flow, WebAuth, AUTHORIZE_BASE_KEYS};
 use serde_json::{json, Value};
@@ -114,9 +115,10 @@ impl WebAuth {
     /// the opener fails, and `parseHash`'s errors.
     pub fn popup_authorize(
         &self,
-        options: &Value,
+        options: &impl IntoOptions<ops::PopupAuthorize>,
         interaction: &Interaction,
     ) -> Result<AuthResult> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = timeout_option(o, DEFAULT_POPUP_TIMEOUT)?;
         let deadline = Instant::now() + timeout;

@@ -23,7 +23,7 @@ use zeroize::Zeroize;
 macro_rules! new_secret_type {
     ($(#[$attr:meta])* $name:ident) => {
         $(#[$attr])*
-        #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 

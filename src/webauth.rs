@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::{Http, TransportConfig};
 use crate::id_token::Verifier;
 use crate::jwks::Jwks;
+use crate::ops::{self, IntoOptions};
 use crate::options::{
     as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
     require_nonempty_str, require_str, Options,
@@ -166,8 +167,8 @@ impl WebAuth {
     /// a tenant that cannot do PKCE), and the transport: `connectTimeout` and
     /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
     /// `proxy`, `maxResponseBytes`.
-    pub fn new(options: &Value) -> Result<WebAuth> {
-        WebAuth::with_binding(options, Binding::Rust)
+    pub fn new(options: &impl IntoOptions<ops::NewWebAuth>) -> Result<WebAuth> {
+        WebAuth::with_binding(&options.to_options(), Binding::Rust)
     }
 
     /// [`WebAuth::new`] for a language binding, which names itself in the
@@ -370,7 +371,8 @@ impl WebAuth {
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
     /// unless `pkce: false`) and returns the `/authorize` URL for the app to
     /// open. The URL it is later sent back to goes to `parseHash`.
-    pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
+    pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
         strip_undefined(&mut params);
@@ -465,7 +467,8 @@ impl WebAuth {
     /// are forgotten. With `headless: true` it also requests the URL with
     /// the handle's cookies, ending the tenant's SSO session without a
     /// browser.
-    pub fn logout(&self, options: &Value) -> Result<String> {
+    pub fn logout(&self, options: &impl IntoOptions<ops::Logout>) -> Result<String> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         typed_str(o, "returnTo", "returnTo option is not valid")?;
         typed_str(o, "clientID", "clientID option is not valid")?;
@@ -600,7 +603,11 @@ impl Client<'_> {
     /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js v8
     /// builds for the same options — no state or nonce is generated or
     /// stored (pass your own `state`).
-    pub fn build_authorize_url(&self, options: &Value) -> Result<String> {
+    pub fn build_authorize_url(
+        &self,
+        options: &impl IntoOptions<ops::BuildAuthorizeUrl>,
+    ) -> Result<String> {
+        let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
         self.web.build_authorize_url(o)
     }
