@@ -178,6 +178,18 @@ impl WebAuth {
         let hash = require_str(o, "hash", "hash option is required")?;
         let expected_state = optional_str(o, "state", "state option is not valid")?;
         let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        self.parse_answer(hash, expected_state, caller_nonce)
+    }
+
+    /// [`WebAuth::parse_hash`] of parsed options: the answer `hash`, and
+    /// the state and nonce to expect instead of the transaction's. The
+    /// flows that reach the callback themselves call this.
+    pub(crate) fn parse_answer(
+        &self,
+        hash: &str,
+        expected_state: Option<&str>,
+        caller_nonce: Option<&str>,
+    ) -> Result<Option<AuthResult>> {
         if hash.len() > MAX_CALLBACK_BYTES {
             return Err(Error::invalid_argument(format!(
                 "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"

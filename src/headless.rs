@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::html_form::first_form;
 use crate::http::{error_from_response, Body, Response};
 use crate::ops::{self, IntoOptions};
-use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -285,7 +285,7 @@ impl WebAuth {
 
     /// The callback a walk reached, parsed and validated as `parseHash`.
     pub(crate) fn parse_callback_result(&self, callback: &str) -> Result<AuthResult> {
-        self.parse_hash(&json!({"hash": callback}))?.ok_or_else(|| {
+        self.parse_answer(callback, None, None)?.ok_or_else(|| {
             Error::new(
                 ErrorKind::Server,
                 "the callback carried neither tokens nor a code",
@@ -394,11 +394,9 @@ impl WebAuth {
     pub fn renew_auth(&self, options: &impl IntoOptions<ops::RenewAuth>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
-        let timeout = match optional_f64(o, "timeout", "timeout option is not valid")? {
-            Some(ms) if ms >= 1.0 => Duration::from_millis(ms as u64),
-            Some(_) => return Err(Error::invalid_argument("timeout option is not valid")),
-            None => DEFAULT_RENEW_TIMEOUT,
-        };
+        let message = "timeout option is not valid";
+        let timeout = crate::options::millis_option(o, "timeout", 1.0..=f64::MAX, message)?
+            .unwrap_or(DEFAULT_RENEW_TIMEOUT);
         let mut base = self.base_options().clone();
         if self.response_type_is_default() {
             base.shift_remove("responseType");

@@ -47,11 +47,7 @@ pub(crate) struct TransportConfig {
 
 fn millis(o: &Options, key: &str, default: Duration) -> Result<Duration> {
     let message = format!("{key} option is not valid (milliseconds, 1 to 3600000)");
-    match optional_f64(o, key, &message)? {
-        None => Ok(default),
-        Some(ms) if (1.0..=3_600_000.0).contains(&ms) => Ok(Duration::from_millis(ms as u64)),
-        Some(_) => Err(Error::invalid_argument(message)),
-    }
+    Ok(crate::options::millis_option(o, key, 1.0..=3_600_000.0, &message)?.unwrap_or(default))
 }
 
 impl TransportConfig {

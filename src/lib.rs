@@ -47,6 +47,7 @@ mod passwordless;
 mod popup;
 mod query;
 mod random;
+mod results;
 mod retry;
 pub mod secret;
 pub mod telemetry;
@@ -72,6 +73,7 @@ pub use ops::{
 pub use options::Options;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
+pub use results::{DeviceCode, IdTokenClaims, UserProfile};
 pub use retry::RetryPolicy;
 pub use telemetry::Binding;
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};

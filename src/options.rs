@@ -114,14 +114,26 @@ pub fn merge(base: &Options, keys: &[&str], options: &Options) -> Options {
 /// The largest `timeout` option: one day, in milliseconds.
 const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
+/// The one reader of millisecond options (the JSON face's unit for every
+/// duration): absent or falsy is `None`, a number within `range` is the
+/// duration, anything else is `message`, which names the option.
+pub(crate) fn millis_option(
+    o: &Options,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+    message: &str,
+) -> Result<Option<Duration>> {
+    match optional_f64(o, key, message)? {
+        None => Ok(None),
+        Some(ms) if range.contains(&ms) => Ok(Some(Duration::from_millis(ms as u64))),
+        Some(_) => Err(Error::invalid_argument(message)),
+    }
+}
+
 /// Reads a duration option in milliseconds (1 ms to one day).
 pub(crate) fn timeout_option(o: &Options, default: Duration) -> Result<Duration> {
     let message = "timeout option is not valid (milliseconds, 1 to 86400000)";
-    match optional_f64(o, "timeout", message)? {
-        None => Ok(default),
-        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(Duration::from_millis(ms as u64)),
-        Some(_) => Err(Error::invalid_argument(message)),
-    }
+    Ok(millis_option(o, "timeout", 1.0..=MAX_TIMEOUT_MS, message)?.unwrap_or(default))
 }
 
 #[cfg(test)]
@@ -151,6 +163,18 @@ mod tests {
         let keys: Vec<_> = m.keys().cloned().collect();
         assert_eq!(keys, ["clientID", "audience", "prompt", "scope"]);
         assert_eq!(m["clientID"], "d");
+    }
+
+    #[test]
+    fn millis_options_are_bounded_and_name_the_option() {
+        let o = obj(json!({"a": 1500, "b": 0, "c": "5", "d": null, "e": 7200000}));
+        let read = |k: &str| millis_option(&o, k, 1.0..=3_600_000.0, &format!("{k} bad"));
+        assert_eq!(read("a").unwrap(), Some(Duration::from_millis(1500)));
+        assert_eq!(read("b").unwrap_err().description(), "b bad");
+        assert_eq!(read("c").unwrap_err().description(), "c bad");
+        assert_eq!(read("d").unwrap(), None);
+        assert_eq!(read("e").unwrap_err().description(), "e bad");
+        assert_eq!(read("absent").unwrap(), None);
     }
 
     #[test]

@@ -181,7 +181,7 @@ impl WebAuth {
                 return Err(e);
             }
         };
-        match self.parse_hash(&json!({ "hash": callback.params })) {
+        match self.parse_answer(&callback.params, None, None) {
             Ok(Some(result)) => {
                 callback.respond_success();
                 Ok(result)

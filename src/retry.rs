@@ -74,14 +74,18 @@ impl RetryPolicy {
             }
         };
         p.max_attempts = num("maxAttempts", 1.0, 10.0)?.map_or(3, |v| v as u32);
-        if let Some(ms) = num("baseDelayMs", 1.0, 60_000.0)? {
-            p.base_delay = Duration::from_millis(ms as u64);
+        let millis = |key: &str, lo: f64, hi: f64| {
+            let msg = format!("retry.{key} option is not valid ({lo} to {hi})");
+            crate::options::millis_option(&r, key, lo..=hi, &msg)
+        };
+        if let Some(d) = millis("baseDelayMs", 1.0, 60_000.0)? {
+            p.base_delay = d;
         }
-        if let Some(ms) = num("maxDelayMs", 1.0, 300_000.0)? {
-            p.max_delay = Duration::from_millis(ms as u64);
+        if let Some(d) = millis("maxDelayMs", 1.0, 300_000.0)? {
+            p.max_delay = d;
         }
-        if let Some(ms) = num("totalMs", 1.0, 3_600_000.0)? {
-            p.total = Duration::from_millis(ms as u64);
+        if let Some(d) = millis("totalMs", 1.0, 3_600_000.0)? {
+            p.total = d;
         }
         Ok(p)
     }

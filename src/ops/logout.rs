@@ -19,7 +19,7 @@ use serde_json::Value;
 ///     federated: true,
 ///     ..Default::default()
 /// })?;
-/// assert_eq!(url, "https://me.auth0.com/v2/logout?returnTo=https%3A%2F%2Fapp.example%2F&client_id=abc&federated");
+/// assert_eq!(url, "https://me.auth0.com/v2/logout?client_id=abc&returnTo=https%3A%2F%2Fapp.example%2F&federated");
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
