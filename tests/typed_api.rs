@@ -1,0 +1,723 @@
+//! The typed options give the wire bytes of the JSON options they stand
+//! for (issue 14): the same URLs for the URL builders, the same requests
+//! (method, path, query, body, in order) in the dev tenant's log for the
+//! network operations. Each network case runs the typed call on one fresh
+//! tenant and the JSON call on another, then compares the two logs; only
+//! the values each tenant makes up (codes, tickets, PKCE) are masked.
+
+mod common;
+
+use auth0_devtenant::{TEST_USER_EMAIL, TEST_USER_ID, TEST_USER_PASSWORD};
+use auth0_native::*;
+use common::{Tenant, CONNECTION};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const REDIRECT: &str = "http://127.0.0.1:7777/callback";
+
+/// Values a tenant or the library makes up afresh on every run.
+const MADE_UP: &[&str] = &[
+    "code",
+    "code_verifier",
+    "code_challenge",
+    "login_ticket",
+    "co_verifier",
+    "co_id",
+    "otp",
+    "verification_code",
+    "device_code",
+    "wresult",
+    "wctx",
+];
+
+fn mask_pairs(s: &str) -> String {
+    url::form_urlencoded::parse(s.as_bytes())
+        .map(|(k, v)| {
+            let v = if MADE_UP.contains(&k.as_ref()) {
+                "*".into()
+            } else {
+                v.into_owned()
+            };
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn mask_json(v: &mut Value) {
+    if let Value::Object(m) = v {
+        for (k, v) in m.iter_mut() {
+            if MADE_UP.contains(&k.as_str()) {
+                *v = json!("*");
+            } else {
+                mask_json(v);
+            }
+        }
+    }
+}
+
+/// The tenant's request log: method, path, query and body of each
+/// request, the tenant's own origin and made-up values masked.
+fn wire(t: &Tenant) -> Vec<Value> {
+    let domain = t.domain();
+    let log = t.dev_get("requests");
+    log.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["path"].as_str().unwrap().starts_with("/__dev"))
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().unwrap_or("").replace(&domain, "DOMAIN");
+            let body = text("body");
+            let body = match serde_json::from_str::<Value>(&body) {
+                Ok(mut v) => {
+                    mask_json(&mut v);
+                    v.to_string()
+                }
+                Err(_) if body.contains('=') => mask_pairs(&body),
+                Err(_) => body,
+            };
+            json!({"method": r["method"], "path": r["path"],
+                   "query": mask_pairs(&text("query")), "body": body})
+        })
+        .collect()
+}
+
+/// Runs `typed` and `json` on a fresh tenant each; their logs must match,
+/// and the typed run's log must hold a request to each path `check` starts
+/// (a case that sent nothing proves nothing).
+fn same_wire(typed: impl FnOnce(&Tenant), json: impl FnOnce(&Tenant), check: &[&str]) {
+    let a = Tenant::start();
+    typed(&a);
+    let b = Tenant::start();
+    json(&b);
+    let (wa, wb) = (wire(&a), wire(&b));
+    for path in check {
+        assert!(
+            wa.iter()
+                .any(|r| r["path"].as_str().unwrap().starts_with(path)),
+            "no {path} in {wa:#?}"
+        );
+    }
+    assert_eq!(wa, wb);
+}
+
+fn typed_web(t: &Tenant, response_type: &str) -> WebAuth {
+    WebAuth::new(&WebAuthOptions {
+        domain: t.domain(),
+        client_id: t.client_id(),
+        redirect_uri: Some(REDIRECT.into()),
+        response_type: Some(response_type.into()),
+        scope: Some("openid profile".into()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn offline() -> (WebAuth, WebAuth) {
+    let typed = WebAuth::new(&WebAuthOptions {
+        domain: "me.auth0.com".into(),
+        client_id: "abc".into(),
+        redirect_uri: Some("com.example.app://callback".into()),
+        scope: Some("openid".into()),
+        audience: Some("https://api.example".into()),
+        response_mode: Some("query".into()),
+        leeway: Some(Duration::from_secs(30)),
+        send_telemetry: Some(false),
+        transport: TransportOptions {
+            timeout: Some(Duration::from_millis(1500)),
+            retry: Some(RetryPolicy::none()),
+            ..Default::default()
+        },
+        extra: vec![("popupOrigin".into(), "x".into())],
+        ..Default::default()
+    })
+    .unwrap();
+    let json = WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "abc",
+        "redirectUri": "com.example.app://callback", "scope": "openid",
+        "audience": "https://api.example", "responseMode": "query", "leeway": 30,
+        "_sendTelemetry": false, "timeout": 1500,
+        "retry": {"maxAttempts": 1, "baseDelayMs": 250, "maxDelayMs": 10000, "totalMs": 30000},
+        "popupOrigin": "x"}))
+    .unwrap();
+    (typed, json)
+}
+
+fn full_authorize() -> (AuthorizeOptions, Value) {
+    let typed = AuthorizeOptions {
+        audience: Some("https://other.example".into()),
+        scope: Some("openid email".into()),
+        response_type: Some("code".into()),
+        client_id: Some("def".into()),
+        redirect_uri: Some("com.example.app://other".into()),
+        response_mode: Some("form_post".into()),
+        state: Some("st".into()),
+        nonce: Some("nn".into()),
+        connection: Some("twitter".into()),
+        prompt: Some("login".into()),
+        login_hint: Some("ann@example.com".into()),
+        max_age: Some(Duration::from_secs(600)),
+        organization: Some("org_1".into()),
+        invitation: Some("inv".into()),
+        app_state: Some("back-to=/home".into()),
+        pkce: Some(false),
+        extra: vec![
+            ("ui_locales".into(), "fr".into()),
+            ("acr_values".into(), "mfa".into()),
+        ],
+        ..Default::default()
+    };
+    let json = json!({"audience": "https://other.example", "scope": "openid email",
+        "responseType": "code", "clientID": "def", "redirectUri": "com.example.app://other",
+        "responseMode": "form_post", "state": "st", "nonce": "nn", "connection": "twitter",
+        "prompt": "login", "login_hint": "ann@example.com", "maxAge": 600,
+        "organization": "org_1", "invitation": "inv", "appState": "back-to=/home",
+        "pkce": false, "ui_locales": "fr", "acr_values": "mfa"});
+    (typed, json)
+}
+
+#[test]
+fn web_auth_options_give_the_json_handle() {
+    let (typed, json) = offline();
+    assert_eq!(
+        serde_json::to_string(typed.base_options()).unwrap(),
+        serde_json::to_string(json.base_options()).unwrap()
+    );
+    assert_eq!(typed.leeway(), 30);
+}
+
+#[test]
+fn build_authorize_url_is_the_same_url() {
+    let (web, _) = offline();
+    let (typed, json) = full_authorize();
+    let url = web.client().build_authorize_url(&typed).unwrap();
+    assert_eq!(url, web.client().build_authorize_url(&json).unwrap());
+    assert!(url.ends_with("&ui_locales=fr&acr_values=mfa"), "{url}");
+}
+
+#[test]
+fn authorize_is_the_same_url_and_transaction() {
+    let (web, _) = offline();
+    let (typed, json) = full_authorize();
+    let a = web.authorize(&typed).unwrap();
+    let b = web.authorize(&json).unwrap();
+    assert_eq!(a, b);
+    let (ta, tb) = (
+        web.take_transaction("st").unwrap(),
+        web.take_transaction("st"),
+    );
+    assert!(
+        ta.is_some() && tb.unwrap().is_none(),
+        "one transaction per state"
+    );
+}
+
+#[test]
+fn authorize_with_pkce_differs_only_in_the_challenge() {
+    let (web, _) = offline();
+    let typed = AuthorizeOptions {
+        state: Some("s1".into()),
+        nonce: Some("n1".into()),
+        ..Default::default()
+    };
+    let a = web.authorize(&typed).unwrap();
+    let b = web
+        .authorize(&json!({"state": "s1", "nonce": "n1"}))
+        .unwrap();
+    let mask = |u: &str| mask_pairs(u.split_once('?').unwrap().1);
+    assert!(a.url.contains("code_challenge="), "{}", a.url);
+    assert_eq!(mask(&a.url), mask(&b.url));
+}
+
+#[test]
+fn logout_is_the_same_url() {
+    let (web, _) = offline();
+    let typed = LogoutOptions {
+        return_to: Some("https://app.example/bye".into()),
+        client_id: Some("def".into()),
+        federated: true,
+        extra: vec![("lang".into(), "fr".into())],
+        ..Default::default()
+    };
+    let url = web.logout(&typed).unwrap();
+    let json = json!({"returnTo": "https://app.example/bye", "clientID": "def",
+                      "federated": true, "lang": "fr"});
+    assert_eq!(url, web.logout(&json).unwrap());
+    assert_eq!(
+        web.logout(&LogoutOptions::default()).unwrap(),
+        web.logout(&json!({})).unwrap()
+    );
+}
+
+#[test]
+fn an_empty_required_field_is_the_json_faces_missing_option() {
+    let (web, _) = offline();
+    let e = web.client().login(&LoginOptions::default()).unwrap_err();
+    let j = web.client().login(&json!({})).unwrap_err();
+    assert_eq!(e.description(), "username option is required");
+    assert_eq!(e.description(), j.description());
+    let e = web.parse_hash(&ParseHashOptions::default()).unwrap();
+    assert!(e.is_none(), "an empty hash is no answer, as in JSON");
+}
+
+#[test]
+fn debug_of_typed_options_redacts_their_secrets() {
+    let login = LoginOptions {
+        username: "ann".into(),
+        password: "hunter2-secret".into(),
+        realm: CONNECTION.into(),
+        ..Default::default()
+    };
+    let hash = ParseHashOptions {
+        hash: "#access_token=at-secret".into(),
+        ..Default::default()
+    };
+    let poll = DevicePollOptions {
+        device_code: "dc-secret".into(),
+        ..Default::default()
+    };
+    for d in [
+        format!("{login:?}"),
+        format!("{hash:?}"),
+        format!("{poll:?}"),
+    ] {
+        assert!(!d.contains("secret"), "{d}");
+    }
+}
+
+#[test]
+fn popup_authorize_opens_the_same_url() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opened = |web: &WebAuth, options: &dyn Fn(&WebAuth, &Interaction) -> Result<AuthResult>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        let interaction = Interaction::new().with_open_url(move |url| {
+            tx.lock().unwrap().send(url.to_owned()).unwrap();
+            Err("no browser in this test".into())
+        });
+        let e = options(web, &interaction).unwrap_err();
+        assert_eq!(e.code(), "browser_open_failed");
+        let url: String = rx.recv().unwrap();
+        mask_pairs(url.split_once('?').unwrap().1)
+    };
+    let (web, _) = offline();
+    let typed = AuthorizeOptions {
+        redirect_uri: Some("http://127.0.0.1:0/callback".into()),
+        ports: vec![port],
+        state: Some("sp".into()),
+        nonce: Some("np".into()),
+        timeout: Some(Duration::from_secs(5)),
+        success_html: Some("<p>ok</p>".into()),
+        ..Default::default()
+    };
+    let json = json!({"redirectUri": "http://127.0.0.1:0/callback", "ports": [port],
+        "state": "sp", "nonce": "np", "timeout": 5000, "successHtml": "<p>ok</p>"});
+    let a = opened(&web, &|w, i| w.popup_authorize(&typed, i));
+    let b = opened(&web, &|w, i| w.popup_authorize(&json, i));
+    assert!(
+        a.contains(&format!("127.0.0.1%3A{port}")) || a.contains(&format!("127.0.0.1:{port}")),
+        "{a}"
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn client_login_sends_the_same_token_request() {
+    let login = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let r = if typed {
+            web.client().login(&LoginOptions {
+                username: TEST_USER_EMAIL.into(),
+                password: TEST_USER_PASSWORD.into(),
+                realm: CONNECTION.into(),
+                scope: Some("openid email".into()),
+                audience: Some(format!("{}/api/v2/", t.domain())),
+            })
+        } else {
+            web.client().login(&json!({"username": TEST_USER_EMAIL,
+                "password": TEST_USER_PASSWORD, "realm": CONNECTION,
+                "scope": "openid email", "audience": format!("{}/api/v2/", t.domain())}))
+        };
+        let r = r.unwrap();
+        assert_eq!(r.claims().expect("typed claims").sub, TEST_USER_ID);
+    };
+    same_wire(|t| login(t, true), |t| login(t, false), &["/oauth/token"]);
+}
+
+#[test]
+fn user_info_sends_the_same_request_and_reads_as_a_profile() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let at = web
+            .client()
+            .login(
+                &json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
+                           "realm": CONNECTION, "scope": "openid email"}),
+            )
+            .unwrap()
+            .access_token
+            .unwrap();
+        let profile = if typed {
+            web.client().user_info_with(
+                at.secret(),
+                &UserInfoOptions {
+                    sub: Some(TEST_USER_ID.into()),
+                },
+            )
+        } else {
+            web.client()
+                .user_info_with(at.secret(), &json!({"sub": TEST_USER_ID}))
+        };
+        let profile = UserProfile::try_from(&profile.unwrap()).unwrap();
+        assert_eq!(profile.sub, TEST_USER_ID);
+    };
+    same_wire(|t| run(t, true), |t| run(t, false), &["/userinfo"]);
+}
+
+#[test]
+fn parse_hash_of_a_code_callback_sends_the_same_exchange() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "code");
+        let request = web
+            .authorize(&AuthorizeOptions {
+                state: Some("ps".into()),
+                nonce: Some("pn".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let callback = t.callback_for(&request.url);
+        let result = if typed {
+            web.parse_hash(&ParseHashOptions {
+                hash: callback,
+                ..Default::default()
+            })
+        } else {
+            web.parse_hash(&json!({"hash": callback}))
+        };
+        let claims = result.unwrap().expect("a result").claims().unwrap();
+        assert_eq!(claims.nonce.as_deref(), Some("pn"));
+    };
+    same_wire(|t| run(t, true), |t| run(t, false), &["/oauth/token"]);
+}
+
+#[test]
+fn validate_id_token_reads_the_same_options() {
+    let t = Tenant::start();
+    let web = typed_web(&t, "token");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let token = t.sign(json!({"nonce": "vn", "auth_time": now}), json!({}));
+    let typed = ValidateIdTokenOptions {
+        nonce: Some("vn".into()),
+        max_age: Some(Duration::from_secs(3600)),
+        ..Default::default()
+    };
+    let a = web.validate_id_token(&token, &typed).unwrap();
+    let b = web
+        .validate_id_token(&token, &json!({"nonce": "vn", "maxAge": 3600}))
+        .unwrap();
+    assert_eq!(a, b);
+    assert_eq!(
+        IdTokenClaims::try_from(&a).unwrap().nonce.as_deref(),
+        Some("vn")
+    );
+    let wrong = ValidateIdTokenOptions {
+        nonce: Some("other".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        web.validate_id_token(&token, &wrong)
+            .unwrap_err()
+            .description(),
+        web.validate_id_token(&token, &json!({"nonce": "other"}))
+            .unwrap_err()
+            .description()
+    );
+}
+
+#[test]
+fn signup_sends_the_same_body() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        if typed {
+            web.signup(&SignupOptions {
+                connection: CONNECTION.into(),
+                email: "typed@example.com".into(),
+                password: "a long passphrase 1!".into(),
+                username: Some("typed".into()),
+                user_metadata: vec![("plan".into(), "silver".into()), ("a".into(), "b".into())],
+                extra: vec![("given_name".into(), "Ty".into())],
+            })
+        } else {
+            web.signup(
+                &json!({"connection": CONNECTION, "email": "typed@example.com",
+                "password": "a long passphrase 1!", "username": "typed",
+                "userMetadata": {"plan": "silver", "a": "b"}, "given_name": "Ty"}),
+            )
+        }
+        .unwrap();
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &["/dbconnections/signup"],
+    );
+}
+
+#[test]
+fn change_password_sends_the_same_body() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        if typed {
+            web.change_password(&ChangePasswordOptions {
+                connection: CONNECTION.into(),
+                email: TEST_USER_EMAIL.into(),
+                ..Default::default()
+            })
+        } else {
+            web.change_password(&json!({"connection": CONNECTION, "email": TEST_USER_EMAIL}))
+        }
+        .unwrap();
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &["/dbconnections/change_password"],
+    );
+}
+
+fn outbox_code(t: &Tenant, to: &str) -> String {
+    let out = t.dev_get(&format!("outbox?to={to}"));
+    out.as_array().unwrap().last().expect("a message")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn passwordless_start_and_verify_send_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let to = "pl@example.com";
+        if typed {
+            web.passwordless_start(&PasswordlessStartOptions {
+                connection: "email".into(),
+                send: "code".into(),
+                email: Some(to.into()),
+                auth_params: Some(AuthorizeOptions {
+                    scope: Some("openid email".into()),
+                    state: Some("as".into()),
+                    nonce: Some("an".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        } else {
+            web.passwordless_start(&json!({"connection": "email", "send": "code", "email": to,
+                "authParams": {"scope": "openid email", "state": "as", "nonce": "an"}}))
+        }
+        .unwrap();
+        let code = outbox_code(t, to);
+        let result = if typed {
+            web.passwordless_verify(&PasswordlessVerifyOptions {
+                connection: "email".into(),
+                email: Some(to.into()),
+                verification_code: code.into(),
+                response_type: Some("token id_token".into()),
+                state: Some("vs".into()),
+                nonce: Some("vn".into()),
+                ..Default::default()
+            })
+        } else {
+            web.passwordless_verify(&json!({"connection": "email", "email": to,
+                "verificationCode": code, "responseType": "token id_token",
+                "state": "vs", "nonce": "vn"}))
+        };
+        assert!(result.unwrap().access_token.is_some());
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &[
+            "/passwordless/start",
+            "/passwordless/verify",
+            "/passwordless/verify_redirect",
+        ],
+    );
+}
+
+#[test]
+fn passwordless_login_sends_the_same_otp_grant() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let to = "otp@example.com";
+        web.passwordless_start(&json!({"connection": "email", "send": "code", "email": to,
+            "authParams": {"state": "ss"}}))
+            .unwrap();
+        let code = outbox_code(t, to);
+        if typed {
+            web.client().passwordless_login(&PasswordlessLoginOptions {
+                connection: "email".into(),
+                email: Some(to.into()),
+                verification_code: code.into(),
+                scope: Some("openid".into()),
+                ..Default::default()
+            })
+        } else {
+            web.client()
+                .passwordless_login(&json!({"connection": "email", "email": to,
+                "verificationCode": code, "scope": "openid"}))
+        }
+        .unwrap();
+    };
+    same_wire(|t| run(t, true), |t| run(t, false), &["/oauth/token"]);
+}
+
+#[test]
+fn device_start_and_poll_send_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let started = if typed {
+            web.device_start(&DeviceStartOptions {
+                scope: Some("openid offline_access".into()),
+                ..Default::default()
+            })
+        } else {
+            web.device_start(&json!({"scope": "openid offline_access"}))
+        }
+        .unwrap();
+        let code = DeviceCode::try_from(&started).unwrap();
+        // Nobody activates it: one poll, then the bound ends the wait.
+        let e = if typed {
+            web.device_poll(
+                &DevicePollOptions {
+                    timeout: Some(Duration::from_millis(1500)),
+                    interval: Some(Duration::from_secs(1)),
+                    ..code.poll_options()
+                },
+                &CancelToken::new(),
+            )
+        } else {
+            web.device_poll(
+                &json!({"device_code": code.device_code, "interval": 1, "timeout": 1500}),
+                &CancelToken::new(),
+            )
+        }
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout);
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &["/oauth/device/code", "/oauth/token"],
+    );
+}
+
+#[test]
+fn login_with_credentials_sends_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token id_token");
+        if typed {
+            web.login_with_credentials(&LoginWithCredentialsOptions {
+                connection: Some(CONNECTION.into()),
+                username: TEST_USER_EMAIL.into(),
+                password: TEST_USER_PASSWORD.into(),
+                scope: Some("openid email".into()),
+                state: Some("cs".into()),
+                nonce: Some("cn".into()),
+                extra: vec![("device".into(), "kiosk".into())],
+                ..Default::default()
+            })
+        } else {
+            web.login_with_credentials(&json!({"connection": CONNECTION,
+                "username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
+                "scope": "openid email", "state": "cs", "nonce": "cn", "device": "kiosk"}))
+        }
+        .unwrap();
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &["/usernamepassword/login"],
+    );
+}
+
+#[test]
+fn cross_origin_login_and_renew_auth_send_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token id_token");
+        if typed {
+            web.login(&HeadlessLoginOptions {
+                realm: Some(CONNECTION.into()),
+                username: TEST_USER_EMAIL.into(),
+                password: TEST_USER_PASSWORD.into(),
+                state: Some("ls".into()),
+                nonce: Some("ln".into()),
+                ..Default::default()
+            })
+            .unwrap();
+            web.renew_auth(&RenewAuthOptions {
+                scope: Some("openid email".into()),
+                state: Some("rs".into()),
+                nonce: Some("rn".into()),
+                response_type: Some("token id_token".into()),
+                timeout: Some(Duration::from_secs(20)),
+                ..Default::default()
+            })
+            .unwrap();
+        } else {
+            web.login(&json!({"realm": CONNECTION, "username": TEST_USER_EMAIL,
+                "password": TEST_USER_PASSWORD, "state": "ls", "nonce": "ln"}))
+                .unwrap();
+            web.renew_auth(
+                &json!({"scope": "openid email", "state": "rs", "nonce": "rn",
+                "responseType": "token id_token", "timeout": 20000}),
+            )
+            .unwrap();
+        }
+    };
+    same_wire(
+        |t| run(t, true),
+        |t| run(t, false),
+        &["/co/authenticate", "/authorize"],
+    );
+}
+
+#[test]
+fn management_options_give_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let token = typed_web(t, "token")
+            .client()
+            .login(
+                &json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
+                "realm": CONNECTION, "audience": format!("{}/api/v2/", t.domain()),
+                "scope": "openid read:current_user"}),
+            )
+            .unwrap()
+            .access_token
+            .unwrap();
+        let m = if typed {
+            Management::new(&ManagementOptions {
+                domain: t.domain(),
+                token,
+                transport: TransportOptions {
+                    timeout: Some(Duration::from_secs(5)),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+        } else {
+            Management::new(
+                &json!({"domain": t.domain(), "token": token.secret(), "timeout": 5000}),
+            )
+        }
+        .unwrap();
+        m.get_user(TEST_USER_ID).unwrap();
+    };
+    same_wire(|t| run(t, true), |t| run(t, false), &["/api/v2/users/"]);
+}
