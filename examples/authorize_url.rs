@@ -6,8 +6,7 @@
 //! cargo run --example authorize_url -- [domain] [client_id] [redirect_uri]
 //! ```
 
-use auth0_native::WebAuth;
-use serde_json::json;
+use auth0_native::{AuthorizeOptions, LogoutOptions, WebAuth, WebAuthOptions};
 
 fn main() -> Result<(), auth0_native::Error> {
     let mut args = std::env::args().skip(1);
@@ -19,25 +18,33 @@ fn main() -> Result<(), auth0_native::Error> {
         .next()
         .unwrap_or_else(|| "http://127.0.0.1:8080/callback".into());
 
-    let web = WebAuth::new(&json!({
-        "domain": domain,
-        "clientID": client_id,
-        "redirectUri": redirect_uri,
-        "scope": "openid profile email",
-    }))?;
+    let web = WebAuth::new(&WebAuthOptions {
+        domain,
+        client_id,
+        redirect_uri: Some(redirect_uri),
+        scope: Some("openid profile email".into()),
+        ..Default::default()
+    })?;
 
     // buildAuthorizeUrl records nothing: bring your own state.
-    let url = web
-        .client()
-        .build_authorize_url(&json!({"state": "my-state"}))?;
+    let url = web.client().build_authorize_url(&AuthorizeOptions {
+        state: Some("my-state".into()),
+        ..Default::default()
+    })?;
     println!("buildAuthorizeUrl: {url}");
 
     // authorize records a transaction that parseHash will check later.
-    let request = web.authorize(&json!({"pkce": true}))?;
+    let request = web.authorize(&AuthorizeOptions {
+        pkce: Some(true),
+        ..Default::default()
+    })?;
     println!("authorize:         {}", request.url);
     println!("  state:           {}", request.state);
 
-    let logout = web.logout(&json!({"returnTo": "http://127.0.0.1:8080/"}))?;
+    let logout = web.logout(&LogoutOptions {
+        return_to: Some("http://127.0.0.1:8080/".into()),
+        ..Default::default()
+    })?;
     println!("logout:            {logout}");
     Ok(())
 }

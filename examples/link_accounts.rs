@@ -11,8 +11,8 @@
 use auth0_devtenant::{
     DevTenant, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, TEST_USER_EMAIL, TEST_USER_PASSWORD,
 };
-use auth0_native::{Management, WebAuth};
-use serde_json::{json, Value};
+use auth0_native::{LoginOptions, Management, ManagementOptions, WebAuth, WebAuthOptions};
+use serde_json::Value;
 
 const CONNECTION: &str = "Username-Password-Authentication";
 
@@ -35,36 +35,38 @@ fn identities(v: &Value) -> Vec<String> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dev = DevTenant::start()?;
     let domain = dev.domain();
-    let web = WebAuth::new(&json!({"domain": domain, "clientID": dev.client_id()}))?;
+    let web = WebAuth::new(&WebAuthOptions {
+        domain: domain.clone(),
+        client_id: dev.client_id().into(),
+        ..Default::default()
+    })?;
 
     // The primary user asks for a Management API token for itself.
-    let primary = web.client().login(&json!({
-        "username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD, "realm": CONNECTION,
-        "audience": format!("{domain}/api/v2/"),
-        "scope": "openid read:current_user update:current_user_identities",
-    }))?;
-    let primary_id = primary
-        .id_token_payload
-        .as_ref()
-        .and_then(|p| p["sub"].as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let primary = web.client().login(&LoginOptions {
+        username: TEST_USER_EMAIL.into(),
+        password: TEST_USER_PASSWORD.into(),
+        realm: CONNECTION.into(),
+        audience: Some(format!("{domain}/api/v2/")),
+        scope: Some("openid read:current_user update:current_user_identities".into()),
+    })?;
+    let primary_id = primary.claims().ok_or("no id_token")?.sub;
     // The secondary identity proves itself with its id_token.
-    let secondary = web.client().login(&json!({
-        "username": SECOND_USER_EMAIL, "password": SECOND_USER_PASSWORD, "realm": CONNECTION, "scope": "openid",
-    }))?;
-    let secondary_id = secondary
-        .id_token_payload
-        .as_ref()
-        .and_then(|p| p["sub"].as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let secondary = web.client().login(&LoginOptions {
+        username: SECOND_USER_EMAIL.into(),
+        password: SECOND_USER_PASSWORD.into(),
+        realm: CONNECTION.into(),
+        scope: Some("openid".into()),
+        ..Default::default()
+    })?;
+    let secondary_id = secondary.claims().ok_or("no id_token")?.sub;
     println!("primary:   {primary_id}");
     println!("secondary: {secondary_id}");
 
-    let mgmt = Management::new(
-        &json!({"domain": domain, "token": primary.access_token.as_ref().map(|t| t.secret())}),
-    )?;
+    let mgmt = Management::new(&ManagementOptions {
+        domain,
+        token: primary.access_token.clone().ok_or("no access token")?,
+        ..Default::default()
+    })?;
     let linked = mgmt.link_user(
         &primary_id,
         secondary.id_token.as_ref().map_or("", |t| t.secret()),

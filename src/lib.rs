@@ -5,19 +5,49 @@
 //! Python module on top.
 //!
 //! ```
-//! use auth0_native::WebAuth;
-//! use serde_json::json;
+//! use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
 //!
-//! let web = WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "abc"}))?;
-//! let url = web.client().build_authorize_url(&json!({"state": "xyz"}))?;
+//! let web = WebAuth::new(&WebAuthOptions {
+//!     domain: "me.auth0.com".into(),
+//!     client_id: "abc".into(),
+//!     ..Default::default()
+//! })?;
+//! let url = web.client().build_authorize_url(&AuthorizeOptions {
+//!     state: Some("xyz".into()),
+//!     ..Default::default()
+//! })?;
 //! assert!(url.starts_with("https://me.auth0.com/authorize?client_id=abc&response_type=token&state=xyz"));
 //! # Ok::<(), auth0_native::Error>(())
 //! ```
 //!
-//! Options are JSON objects with auth0.js's names (`clientID`,
-//! `redirectUri`, `responseType`, …): the same objects the C API takes as
-//! strings and the Python module builds from keyword arguments. A `null`
-//! value means "not given".
+//! Each operation takes its options as a typed struct ([`ops`]: public
+//! fields and `Default`, so a misspelt option does not compile, secrets in
+//! [`secret`] newtypes, durations as [`std::time::Duration`]) or as a
+//! `serde_json::Value` with auth0.js's names (`clientID`, `redirectUri`,
+//! `responseType`, …) — the objects the C API takes as strings and the
+//! Python module builds from keyword arguments, where a `null` value
+//! means "not given". Both give the same requests, byte for byte.
+//!
+//! ```no_run
+//! use auth0_native::{LoginOptions, WebAuth, WebAuthOptions};
+//!
+//! let web = WebAuth::new(&WebAuthOptions {
+//!     domain: "me.auth0.com".into(),
+//!     client_id: "abc".into(),
+//!     ..Default::default()
+//! })?;
+//! let result = web.client().login(&LoginOptions {
+//!     username: "ann@example.com".into(),
+//!     password: "hunter2".into(),
+//!     realm: "Username-Password-Authentication".into(),
+//!     scope: Some("openid profile".into()),
+//!     ..Default::default()
+//! })?;
+//! if let Some(claims) = result.claims() {
+//!     println!("logged in as {}", claims.sub);
+//! }
+//! # Ok::<(), auth0_native::Error>(())
+//! ```
 
 #![warn(missing_docs)]
 

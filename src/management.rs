@@ -15,8 +15,13 @@ use serde_json::{json, Value};
 /// A Management API client acting with one user's token.
 ///
 /// ```
-/// use auth0_native::Management;
-/// let m = Management::new(&serde_json::json!({"domain": "me.auth0.com", "token": "YOUR_ACCESS_TOKEN"}))?;
+/// use auth0_native::{Management, ManagementOptions};
+///
+/// let m = Management::new(&ManagementOptions {
+///     domain: "me.auth0.com".into(),
+///     token: "YOUR_ACCESS_TOKEN".into(),
+///     ..Default::default()
+/// })?;
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 ///

@@ -114,16 +114,19 @@ pub struct AuthorizeUrl {
 /// `new auth0.WebAuth(options)`.
 ///
 /// ```
-/// use auth0_native::WebAuth;
-/// use serde_json::json;
+/// use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
 ///
-/// let web = WebAuth::new(&json!({
-///     "domain": "me.auth0.com",
-///     "clientID": "abc",
-///     "redirectUri": "com.example.app://callback",
-///     "scope": "openid profile",
-/// }))?;
-/// let request = web.authorize(&json!({"connection": "twitter"}))?;
+/// let web = WebAuth::new(&WebAuthOptions {
+///     domain: "me.auth0.com".into(),
+///     client_id: "abc".into(),
+///     redirect_uri: Some("com.example.app://callback".into()),
+///     scope: Some("openid profile".into()),
+///     ..Default::default()
+/// })?;
+/// let request = web.authorize(&AuthorizeOptions {
+///     connection: Some("twitter".into()),
+///     ..Default::default()
+/// })?;
 /// assert!(request.url.starts_with("https://me.auth0.com/authorize?client_id=abc&response_type=code"));
 /// assert!(request.url.contains("&code_challenge_method=S256"));
 /// # Ok::<(), auth0_native::Error>(())
