@@ -619,6 +619,33 @@ fn device_start_and_poll_send_the_same_requests() {
 }
 
 #[test]
+fn device_login_sends_the_same_requests() {
+    let run = |t: &Tenant, typed: bool| {
+        let web = typed_web(t, "token");
+        let mut shown = None;
+        let on_code = |started: &Value| shown = Some(DeviceCode::try_from(started).unwrap());
+        let cancel = CancelToken::new();
+        // Nobody activates it: the first poll comes after the tenant's
+        // 5 s interval, so a 1 s bound ends the wait before any poll.
+        let e = if typed {
+            let options = DeviceStartOptions {
+                audience: Some("https://api.example".into()),
+                timeout: Some(Duration::from_secs(1)),
+                ..Default::default()
+            };
+            web.device_login(&options, &cancel, on_code)
+        } else {
+            let options = json!({"audience": "https://api.example", "timeout": 1000});
+            web.device_login(&options, &cancel, on_code)
+        }
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout);
+        assert!(!shown.expect("the code was shown").user_code.is_empty());
+    };
+    same_wire(|t| run(t, true), |t| run(t, false), &["/oauth/device/code"]);
+}
+
+#[test]
 fn login_with_credentials_sends_the_same_requests() {
     let run = |t: &Tenant, typed: bool| {
         let web = typed_web(t, "token id_token");

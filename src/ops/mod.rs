@@ -27,6 +27,7 @@
 //! let web = WebAuth::new(&WebAuthOptions {
 //!     domain: "me.auth0.com".into(),
 //!     client_id: "abc".into(),
+//!     send_telemetry: Some(false),
 //!     ..Default::default()
 //! })?;
 //! let url = web.client().build_authorize_url(&AuthorizeOptions {
@@ -39,7 +40,7 @@
 //!
 //! Options of one operation are not options of another:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use auth0_native::{ParseHashOptions, WebAuth};
 //! # let web: WebAuth = unimplemented!();
 //! web.client().login(&ParseHashOptions::default());
@@ -47,7 +48,7 @@
 //!
 //! and a misspelt option does not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0560
 //! use auth0_native::LoginOptions;
 //! let o = LoginOptions { usename: "me".into(), ..Default::default() };
 //! ```

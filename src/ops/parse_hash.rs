@@ -13,7 +13,7 @@ use std::time::Duration;
 /// # let callback_url = String::new();
 /// // `callback_url`: what the browser was sent back to.
 /// if let Some(result) = web.parse_hash(&ParseHashOptions { hash: callback_url, ..Default::default() })? {
-///     println!("logged in as {:?}", result.claims().and_then(|c| c.sub));
+///     println!("logged in as {:?}", result.claims().map(|c| c.sub));
 /// }
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
