@@ -186,6 +186,40 @@ fn web_auth_options_give_the_json_handle() {
 }
 
 #[test]
+fn transaction_and_overrides_options_give_the_json_handle() {
+    let dir = std::env::temp_dir().join(format!("typed-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tx.json");
+    let typed = WebAuth::new(&WebAuthOptions {
+        domain: "login.example.com".into(),
+        client_id: "abc".into(),
+        transaction: Some(ops::TransactionOptions {
+            store: ops::TransactionStorage::File(Some(path.clone())),
+            ttl: Some(Duration::from_secs(60)),
+        }),
+        overrides: Some(("me".into(), "https://me.auth0.com/".into())),
+        ..Default::default()
+    })
+    .unwrap();
+    let json = WebAuth::new(&json!({"domain": "login.example.com", "clientID": "abc",
+        "transaction": {"store": "file", "path": path, "ttl": 60},
+        "overrides": {"__tenant": "me", "__token_issuer": "https://me.auth0.com/"}}))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(typed.base_options()).unwrap(),
+        serde_json::to_string(json.base_options()).unwrap()
+    );
+    assert_eq!(
+        (typed.tenant(), typed.token_issuer()),
+        ("me", "https://me.auth0.com/")
+    );
+    // Both handles share the file: a transaction one records, the other finds.
+    let request = typed.authorize(&AuthorizeOptions::default()).unwrap();
+    assert!(json.take_transaction(&request.state).unwrap().is_some());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn build_authorize_url_is_the_same_url() {
     let (web, _) = offline();
     let (typed, json) = full_authorize();

@@ -80,7 +80,7 @@ pub use parse_hash::{ParseHashOptions, ValidateIdTokenOptions};
 pub use passwordless::{
     PasswordlessLoginOptions, PasswordlessStartOptions, PasswordlessVerifyOptions,
 };
-pub use webauth::{TransportOptions, WebAuthOptions};
+pub use webauth::{TransactionOptions, TransactionStorage, TransportOptions, WebAuthOptions};
 
 mod sealed {
     /// Only this crate's types take part in [`super::IntoOptions`].

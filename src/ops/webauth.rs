@@ -67,6 +67,55 @@ fn retry_json(p: &RetryPolicy) -> Value {
     })
 }
 
+/// Where `authorize` keeps its transactions (state, nonce, PKCE verifier)
+/// until `parseHash`. `transaction.store`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TransactionStorage {
+    /// In the handle's memory (the default): a callback must come back to
+    /// the same process.
+    #[default]
+    Memory,
+    /// In a private file, so a callback can reach a new process (the OS
+    /// hands it to a fresh instance of the app). `None`: the default file
+    /// under `$XDG_STATE_HOME/auth0-native/`. `transaction.path`.
+    File(Option<PathBuf>),
+}
+
+/// The `transaction` option of [`WebAuthOptions`].
+///
+/// ```
+/// use auth0_native::ops::{TransactionOptions, TransactionStorage};
+/// use std::time::Duration;
+///
+/// let t = TransactionOptions {
+///     store: TransactionStorage::File(Some("/tmp/my-app-transactions.json".into())),
+///     ttl: Some(Duration::from_secs(600)),
+/// };
+/// # drop(t);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TransactionOptions {
+    /// Memory or a file. `store`, `path`.
+    pub store: TransactionStorage,
+    /// How long a transaction stays valid (whole seconds, 1 s to one day;
+    /// default 10 minutes). `ttl`.
+    pub ttl: Option<Duration>,
+}
+
+impl TransactionOptions {
+    fn json(&self) -> Value {
+        let (store, path) = match &self.store {
+            TransactionStorage::Memory => ("memory", None),
+            TransactionStorage::File(p) => ("file", p.as_ref().map(|p| p.to_string_lossy())),
+        };
+        Json::new()
+            .str("store", Some(store))
+            .str("path", path.as_deref())
+            .secs("ttl", self.ttl)
+            .build()
+    }
+}
+
 /// The options of [`WebAuth::new`](crate::WebAuth::new) —
 /// `new auth0.WebAuth(options)`.
 ///
@@ -108,6 +157,11 @@ pub struct WebAuthOptions {
     /// PKCE for every interactive code flow (on by default; `false` is
     /// unsafe for a public client). `pkce`.
     pub pkce: Option<bool>,
+    /// Where transactions are kept (default: memory). `transaction`.
+    pub transaction: Option<TransactionOptions>,
+    /// A custom domain's tenant name and token issuer, as
+    /// `(tenant, token_issuer)`. `overrides: {__tenant, __token_issuer}`.
+    pub overrides: Option<(String, String)>,
     /// The transport (timeouts, trusted roots, proxy, retries).
     pub transport: TransportOptions,
     /// Further options, as strings, last and in this order.
@@ -126,7 +180,17 @@ impl WebAuthOptions {
             .str("responseMode", self.response_mode.as_deref())
             .secs("leeway", self.leeway)
             .bool("_sendTelemetry", self.send_telemetry)
-            .bool("pkce", self.pkce);
+            .bool("pkce", self.pkce)
+            .value(
+                "transaction",
+                self.transaction.as_ref().map(TransactionOptions::json),
+            )
+            .value(
+                "overrides",
+                self.overrides
+                    .as_ref()
+                    .map(|(t, i)| json!({"__tenant": t, "__token_issuer": i})),
+            );
         self.transport.add_to(j).extra(&self.extra).build()
     }
 }
