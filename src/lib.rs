@@ -35,6 +35,7 @@ mod html_form;
 mod http;
 mod id_token;
 mod jwks;
+pub mod logging;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;
