@@ -81,7 +81,14 @@ impl Sink for CSink {
         let (target, message) = (c_text(target), c_text(message));
         // SAFETY: both strings are NUL-terminated and live across the call;
         // the callback's contract is the caller's (see its documentation).
-        unsafe { (self.f)(level as c_int, target.as_ptr(), message.as_ptr(), self.user_data) }
+        unsafe {
+            (self.f)(
+                level as c_int,
+                target.as_ptr(),
+                message.as_ptr(),
+                self.user_data,
+            )
+        }
     }
 }
 
@@ -155,10 +162,22 @@ mod tests {
 
     #[test]
     fn the_c_levels_are_the_core_s() {
-        assert_eq!(filter_of(auth0_log_level::AUTH0_LOG_OFF as c_int), Some(LevelFilter::Off));
-        assert_eq!(filter_of(auth0_log_level::AUTH0_LOG_WARN as c_int), Some(LevelFilter::Warn));
-        assert_eq!(filter_of(auth0_log_level::AUTH0_LOG_TRACE as c_int), Some(LevelFilter::Trace));
-        assert_eq!(Level::Debug as c_int, auth0_log_level::AUTH0_LOG_DEBUG as c_int);
+        assert_eq!(
+            filter_of(auth0_log_level::AUTH0_LOG_OFF as c_int),
+            Some(LevelFilter::Off)
+        );
+        assert_eq!(
+            filter_of(auth0_log_level::AUTH0_LOG_WARN as c_int),
+            Some(LevelFilter::Warn)
+        );
+        assert_eq!(
+            filter_of(auth0_log_level::AUTH0_LOG_TRACE as c_int),
+            Some(LevelFilter::Trace)
+        );
+        assert_eq!(
+            Level::Debug as c_int,
+            auth0_log_level::AUTH0_LOG_DEBUG as c_int
+        );
         assert_eq!(filter_of(6), None);
         assert_eq!(filter_of(-1), None);
     }

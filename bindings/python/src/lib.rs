@@ -17,6 +17,7 @@ mod convert;
 mod errors;
 mod gil;
 mod interactive;
+mod logging;
 mod management;
 
 use auth0_native::{Binding, Error, WebAuth};
@@ -365,5 +366,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
     m.add("__version__", auth0_native::VERSION)?;
+    logging::install(m.py())?;
     Ok(())
 }
