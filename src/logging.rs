@@ -11,6 +11,13 @@
 //! retries, `error` for nothing yet (an error goes back to the caller, who
 //! decides), `trace` unused.
 //!
+//! A Rust program's own logger also receives the dependencies' records,
+//! which are not held to these rules: the cookie store under reqwest logs
+//! whole `Set-Cookie` headers (the tenant's SSO session cookie) at
+//! `debug`. Filter on the `auth0_native` target, or keep `cookie_store` at
+//! `info` or above (`RUST_LOG=auth0_native=debug` with `env_logger`). The
+//! C and Python forwarders pass on `auth0_native::…` records only.
+//!
 //! # Writing a log call (for the library's own code)
 //!
 //! ```ignore
@@ -21,14 +28,14 @@
 //! ```
 //!
 //! The rules the helpers keep, and that every call site must keep too:
-//! - a URL is logged through [`url`] only: scheme, host, port and path —
+//! - a URL is logged through [`url()`] only: scheme, host, port and path —
 //!   never the query or fragment (codes, tokens, state, `login_hint`) nor
 //!   user info;
-//! - an error through [`error`] only: kind, code, status and description
+//! - an error through [`error()`] only: kind, code, status and description
 //!   (the public message, which carries no secret) — never `original`,
 //!   the server's body;
 //! - an identifier that is no secret but need not be written whole (a
-//!   transaction's `state`) through [`prefix`];
+//!   transaction's `state`) through [`prefix()`];
 //! - never a body, a header value, a cookie, or anything of a
 //!   [`secret`](crate::secret) type (whose `Debug` prints `[redacted]`
 //!   anyway, and whose `.secret()` must never appear in a log call).
