@@ -332,6 +332,84 @@ mod tests {
         assert!(!is_ours("reqwest::connect"));
     }
 
+    /// The one test of this binary that installs the forwarder (the
+    /// process's logger is global).
+    #[test]
+    fn the_forwarder_passes_the_library_s_records_only_and_can_be_swapped() {
+        use std::sync::{Arc, Mutex};
+        type Seen = Arc<Mutex<Vec<(Level, String, String)>>>;
+        static ME: OnceLock<std::thread::ThreadId> = OnceLock::new();
+        ME.set(std::thread::current().id()).unwrap();
+        struct Collect(Seen, bool);
+        impl Sink for Collect {
+            fn log(&self, level: Level, target: &str, message: &str) {
+                // The other unit tests log on their own threads meanwhile.
+                if ME.get() != Some(&std::thread::current().id()) {
+                    return;
+                }
+                if self.1 {
+                    // Re-entrant: refused, and this record is not redelivered.
+                    let refused = set_sink(LevelFilter::Off, None).is_err();
+                    log::warn!(target: HTTP, "inner");
+                    self.0
+                        .lock()
+                        .unwrap()
+                        .push((level, "refused".into(), refused.to_string()));
+                }
+                self.0
+                    .lock()
+                    .unwrap()
+                    .push((level, target.into(), message.into()));
+            }
+        }
+        let seen: Seen = Default::default();
+        set_sink(
+            LevelFilter::Debug,
+            Some(Box::new(Collect(seen.clone(), false))),
+        )
+        .unwrap();
+        assert!(has_sink());
+        log::debug!(target: HTTP, "GET {}", url("https://x.test/p?code=SECRET"));
+        log::trace!(target: HTTP, "too verbose");
+        log::debug!(target: "reqwest::connect", "not ours");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [(
+                Level::Debug,
+                HTTP.to_owned(),
+                "GET https://x.test/p".to_owned()
+            )]
+        );
+        set_sink_level(LevelFilter::Trace);
+        log::trace!(target: JWKS, "now verbose");
+        assert_eq!(seen.lock().unwrap().len(), 2);
+
+        let inner: Seen = Default::default();
+        set_sink(
+            LevelFilter::Info,
+            Some(Box::new(Collect(inner.clone(), true))),
+        )
+        .unwrap();
+        log::info!(target: DEVICE, "outer");
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            2,
+            "the old sink is never called again"
+        );
+        assert_eq!(
+            *inner.lock().unwrap(),
+            [
+                (Level::Info, "refused".to_owned(), "true".to_owned()),
+                (Level::Info, DEVICE.to_owned(), "outer".to_owned())
+            ]
+        );
+        set_sink(LevelFilter::Trace, None).unwrap();
+        assert!(!has_sink());
+        assert_eq!(log::max_level(), LevelFilter::Off);
+        log::error!(target: HTTP, "nobody listens");
+        assert_eq!(inner.lock().unwrap().len(), 2);
+    }
+
     #[test]
     fn level_names_parse() {
         assert_eq!(parse_level("debug"), Some(LevelFilter::Debug));
