@@ -164,11 +164,13 @@ fn wire_secrets(domain: &str) -> Vec<String> {
 }
 
 fn result_secrets(r: &AuthResult) -> Vec<String> {
-    [&r.access_token, &r.id_token, &r.refresh_token, &r.state]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect()
+    let tokens = [
+        r.access_token.as_ref().map(|t| t.secret()),
+        r.id_token.as_ref().map(|t| t.secret()),
+        r.refresh_token.as_ref().map(|t| t.secret()),
+        r.state.as_deref(),
+    ];
+    tokens.into_iter().flatten().map(str::to_owned).collect()
 }
 
 /// No captured record (of any crate, at any level) holds any of
@@ -226,7 +228,7 @@ fn password_login_and_user_info_log_each_request_and_no_secret() {
         .unwrap();
     assert!(r.refresh_token.is_some());
     web.client()
-        .user_info(r.access_token.as_deref().unwrap())
+        .user_info(r.access_token.as_ref().unwrap().secret())
         .unwrap();
     let wrong = "Wr0ng-Secret-Pa55word-7d1c";
     web.client()
@@ -320,8 +322,11 @@ fn parse_hash_of_a_code_logs_the_transaction_and_the_jwks_fetch_but_no_code() {
         &["GET", "/.well-known/jwks.json -> 200"],
     );
     // A second check of the same key is answered by the cache.
-    web.validate_id_token(r.id_token.as_deref().unwrap(), &json!({"nonce": req.nonce}))
-        .unwrap();
+    web.validate_id_token(
+        r.id_token.as_ref().unwrap().secret(),
+        &json!({"nonce": req.nonce}),
+    )
+    .unwrap();
     expect_event(
         &mine(),
         log::Level::Debug,
@@ -473,7 +478,8 @@ fn management_calls_log_the_path_but_not_the_token() {
         )
         .unwrap()
         .access_token
-        .unwrap();
+        .unwrap()
+        .into_secret();
     let m = Management::new(&json!({"domain": t.domain(), "token": token})).unwrap();
     m.get_user(TEST_USER_ID).unwrap();
     m.patch_user_metadata(TEST_USER_ID, &json!({"theme": "dark"}))
@@ -509,7 +515,8 @@ fn a_retry_is_a_warning_with_its_wait() {
         )
         .unwrap()
         .access_token
-        .unwrap();
+        .unwrap()
+        .into_secret();
     t.fault(json!({"path": "/userinfo", "status": 503, "count": 1}));
     web.client().user_info(&token).unwrap();
     assert_no_secret_logged(&[token]);
