@@ -48,6 +48,11 @@
 //! }
 //! # Ok::<(), auth0_native::Error>(())
 //! ```
+//!
+//! The library logs through the [`log`](https://docs.rs/log) facade under
+//! targets `auth0_native::…` (HTTP requests, retries, JWKS, transactions,
+//! the loopback listener, device polling, headless walks) and never logs a
+//! secret, a query string or a body: see [`logging`].
 
 #![warn(missing_docs)]
 
@@ -65,6 +70,7 @@ mod html_form;
 mod http;
 mod id_token;
 mod jwks;
+pub mod logging;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;

@@ -31,11 +31,14 @@ where
     F: Ungil + FnOnce() -> auth0_native::Result<T>,
     auth0_native::Result<T>: Ungil,
 {
+    crate::logging::refresh_level(py);
     // The panic is caught after `detach` has taken the GIL back (its guard
     // does that while unwinding), so no Python state is touched without it.
-    catch_unwind(AssertUnwindSafe(|| py.detach(call)))
-        .unwrap_or_else(|_| Err(panic_error()))
-        .map_err(|e| to_py_err(py, e))
+    let result =
+        catch_unwind(AssertUnwindSafe(|| py.detach(call))).unwrap_or_else(|_| Err(panic_error()));
+    // The call's log records reach `logging` before it returns.
+    crate::logging::deliver(py);
+    result.map_err(|e| to_py_err(py, e))
 }
 
 /// The body of a method that takes auth0.js's options as `**keywords`:
@@ -97,6 +100,7 @@ where
     T: Send + 'static,
     F: FnOnce(CancelToken) -> auth0_native::Result<T> + Send + 'static,
 {
+    crate::logging::refresh_level(py);
     let token = CancelToken::new();
     if watch.as_ref().is_some_and(CancelToken::is_cancelled) {
         // The call then ends before it opens or sends anything.
@@ -120,7 +124,10 @@ where
         })?;
     let mut rx = Some(rx);
     loop {
-        match wait_once(py, &mut rx) {
+        let waited = wait_once(py, &mut rx);
+        // Records of the call (and of its listener threads) as they come.
+        crate::logging::deliver(py);
+        match waited {
             Some(Ok(result)) => return result.map_err(|e| to_py_err(py, e)),
             Some(Err(())) => return Err(to_py_err(py, lost_thread_error())),
             None => {}

@@ -20,6 +20,7 @@ mod errors;
 mod gil;
 mod interactive;
 mod keywords;
+mod logging;
 mod management;
 
 use auth0_native::{Binding, Error, WebAuth};
@@ -450,5 +451,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
     m.add("__version__", auth0_native::VERSION)?;
+    logging::install(m.py())?;
     Ok(())
 }
