@@ -169,6 +169,8 @@ impl WebAuth {
     /// [`ErrorKind::Authorization`] error with its `error`,
     /// `error_description` (control characters removed, length bounded)
     /// and `state`.
+    ///
+    /// Options: [`ParseHashOptions`](crate::ParseHashOptions), or the same object as JSON.
     pub fn parse_hash(
         &self,
         options: &impl IntoOptions<ops::ParseHash>,
@@ -344,6 +346,8 @@ impl WebAuth {
     /// `validateIdToken(idToken, {nonce, maxAge})`: the checks `parseHash`
     /// makes, for a token obtained elsewhere (say, a game server checking
     /// the token a player's client sent). Returns the verified payload.
+    ///
+    /// Options: [`ValidateIdTokenOptions`](crate::ValidateIdTokenOptions), or the same object as JSON.
     pub fn validate_id_token(
         &self,
         id_token: &str,
@@ -375,6 +379,8 @@ impl Client<'_> {
     ///
     /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
     /// code `invalid_grant`. The password never appears in any error.
+    ///
+    /// Options: [`LoginOptions`](crate::LoginOptions), or the same object as JSON.
     pub fn login(&self, options: &impl IntoOptions<ops::Login>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let web = self.web();
@@ -405,6 +411,8 @@ impl Client<'_> {
     /// [`ErrorKind::InvalidToken`] error (OIDC Core §5.3.2). Other keys
     /// are ignored, so the C face's `{"accessToken", "sub"}` object can be
     /// passed as it is.
+    ///
+    /// Options: [`UserInfoOptions`](crate::UserInfoOptions), or the same object as JSON.
     pub fn user_info_with(
         &self,
         access_token: &str,

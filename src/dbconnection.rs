@@ -15,6 +15,8 @@ impl WebAuth {
     /// sent as `user_metadata` with its keys untouched. Returns the answer
     /// camelCased as v8 does (`{"Id", "email", "emailVerified"}`). The
     /// password never appears in an error.
+    ///
+    /// Options: [`SignupOptions`](crate::SignupOptions), or the same object as JSON.
     pub fn signup(&self, options: &impl IntoOptions<ops::Signup>) -> Result<Value> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -56,6 +58,8 @@ impl WebAuth {
     /// /dbconnections/change_password` with exactly `{client_id, email,
     /// connection}` (a `password` option is ignored, as v8). Returns the
     /// tenant's text answer.
+    ///
+    /// Options: [`ChangePasswordOptions`](crate::ChangePasswordOptions), or the same object as JSON.
     pub fn change_password(
         &self,
         options: &impl IntoOptions<ops::ChangePassword>,

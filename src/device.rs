@@ -65,6 +65,8 @@ impl WebAuth {
     /// hand the whole object to [`WebAuth::device_poll`]. Keep
     /// `device_code` to yourself: it is the device's credential until the
     /// login ends.
+    ///
+    /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
     pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<Value> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -130,6 +132,8 @@ impl WebAuth {
     /// expired, as the server said or as `expires_in` says);
     /// [`ErrorKind::Timeout`] (`timeout`); [`ErrorKind::Cancelled`]
     /// (`cancelled`); otherwise the token endpoint's error.
+    ///
+    /// Options: [`DevicePollOptions`](crate::DevicePollOptions), or the same object as JSON.
     pub fn device_poll(
         &self,
         options: &impl IntoOptions<ops::DevicePoll>,
@@ -235,6 +239,8 @@ impl WebAuth {
     ///
     /// [`device_start`]: WebAuth::device_start
     /// [`device_poll`]: WebAuth::device_poll
+    ///
+    /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
     pub fn device_login(
         &self,
         options: &impl IntoOptions<ops::DeviceLogin>,

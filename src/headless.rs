@@ -244,6 +244,8 @@ impl WebAuth {
     /// the tenant's form is submitted and its redirects followed up to the
     /// `redirectUri`; the answer is parsed and validated as `parseHash`
     /// does. Leaves the tenant's SSO session in the handle's cookie jar.
+    ///
+    /// Options: [`LoginWithCredentialsOptions`](crate::LoginWithCredentialsOptions), or the same object as JSON.
     pub fn login_with_credentials(
         &self,
         options: &impl IntoOptions<ops::LoginWithCredentials>,
@@ -303,6 +305,8 @@ impl WebAuth {
     /// then `/authorize` with the `login_ticket` in the same cookie jar,
     /// followed to the `redirectUri` and parsed. `realm` selects the
     /// password-realm credential type, as v8.
+    ///
+    /// Options: [`HeadlessLoginOptions`](crate::HeadlessLoginOptions), or the same object as JSON.
     pub fn login(&self, options: &impl IntoOptions<ops::HeadlessLogin>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -396,6 +400,8 @@ impl WebAuth {
     /// holds a refresh token, that token is used instead. `timeout` (ms,
     /// default 60 000) bounds the whole call: then the error is v8's
     /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
+    ///
+    /// Options: [`RenewAuthOptions`](crate::RenewAuthOptions), or the same object as JSON.
     pub fn renew_auth(&self, options: &impl IntoOptions<ops::RenewAuth>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;

@@ -80,6 +80,8 @@ fn user_id_arg(user_id: &str) -> Result<&str> {
 impl Management {
     /// Validates `{domain, token}` with v8's messages, plus the transport
     /// options of [`crate::WebAuth::new`] and `retry`.
+    ///
+    /// Options: [`ManagementOptions`](crate::ManagementOptions), or the same object as JSON.
     pub fn new(options: &impl IntoOptions<ops::NewManagement>) -> Result<Management> {
         Management::with_binding(&options.to_options(), Binding::Rust)
     }

@@ -66,6 +66,8 @@ impl WebAuth {
     /// parameters. A transaction (state, nonce) is recorded for the link,
     /// as v8. Returns the tenant's answer camelCased (`{"Id", "email",
     /// "emailVerified"}`).
+    ///
+    /// Options: [`PasswordlessStartOptions`](crate::PasswordlessStartOptions), or the same object as JSON.
     pub fn passwordless_start(
         &self,
         options: &impl IntoOptions<ops::PasswordlessStart>,
@@ -122,6 +124,8 @@ impl WebAuth {
     /// with `{connection, verification_code, email|phone_number}`, then
     /// v8's `/passwordless/verify_redirect` — followed headlessly up to the
     /// `redirectUri` and parsed into an authResult as `parseHash` does.
+    ///
+    /// Options: [`PasswordlessVerifyOptions`](crate::PasswordlessVerifyOptions), or the same object as JSON.
     pub fn passwordless_verify(
         &self,
         options: &impl IntoOptions<ops::PasswordlessVerify>,
@@ -173,6 +177,8 @@ impl crate::webauth::Client<'_> {
     /// path: `connection` (`email` or `sms`, sent as `realm`), `email` or
     /// `phoneNumber` (sent as `username`), `verificationCode` (sent as
     /// `otp`), optional `scope` and `audience`. Returns the authResult.
+    ///
+    /// Options: [`PasswordlessLoginOptions`](crate::PasswordlessLoginOptions), or the same object as JSON.
     pub fn passwordless_login(
         &self,
         options: &impl IntoOptions<ops::PasswordlessLogin>,

@@ -113,6 +113,8 @@ impl WebAuth {
     /// `interaction.cancel` fires, [`ErrorKind::Authorization`] for an
     /// `error=` answer (`access_denied`, ...), `browser_open_failed` when
     /// the opener fails, and `parseHash`'s errors.
+    ///
+    /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn popup_authorize(
         &self,
         options: &impl IntoOptions<ops::PopupAuthorize>,

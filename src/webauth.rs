@@ -171,6 +171,8 @@ impl WebAuth {
     /// a tenant that cannot do PKCE), and the transport: `connectTimeout` and
     /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
     /// `proxy`, `maxResponseBytes`.
+    ///
+    /// Options: [`WebAuthOptions`](crate::WebAuthOptions), or the same object as JSON.
     pub fn new(options: &impl IntoOptions<ops::NewWebAuth>) -> Result<WebAuth> {
         WebAuth::with_binding(&options.to_options(), Binding::Rust)
     }
@@ -375,6 +377,8 @@ impl WebAuth {
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
     /// unless `pkce: false`) and returns the `/authorize` URL for the app to
     /// open. The URL it is later sent back to goes to `parseHash`.
+    ///
+    /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -471,6 +475,8 @@ impl WebAuth {
     /// are forgotten. With `headless: true` it also requests the URL with
     /// the handle's cookies, ending the tenant's SSO session without a
     /// browser.
+    ///
+    /// Options: [`LogoutOptions`](crate::LogoutOptions), or the same object as JSON.
     pub fn logout(&self, options: &impl IntoOptions<ops::Logout>) -> Result<String> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -616,6 +622,8 @@ impl Client<'_> {
     /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js v8
     /// builds for the same options — no state or nonce is generated or
     /// stored (pass your own `state`).
+    ///
+    /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn build_authorize_url(
         &self,
         options: &impl IntoOptions<ops::BuildAuthorizeUrl>,
