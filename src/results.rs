@@ -1,4 +1,4 @@
-//! Typed views of the JSON results: the id_token's claims, the
+//! Typed views of the JSON results: the `id_token`'s claims, the
 //! `/userinfo` profile and the device flow's start answer.
 //!
 //! The operations keep answering auth0.js's JSON shapes (which the C and
@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-/// A verified id_token's payload: the registered claims typed, every other
+/// A verified `id_token`'s payload: the registered claims typed, every other
 /// claim in [`other`](IdTokenClaims::other) in the token's order.
 ///
 /// ```
@@ -87,8 +87,9 @@ impl TryFrom<&Value> for IdTokenClaims {
 }
 
 impl AuthResult {
-    /// The verified id_token's claims, typed; `None` when the result
-    /// carries no id_token.
+    /// The verified `id_token`'s claims, typed; `None` when the result
+    /// carries no `id_token`.
+    #[must_use]
     pub fn claims(&self) -> Option<IdTokenClaims> {
         self.id_token_payload
             .as_ref()
@@ -210,6 +211,7 @@ impl std::fmt::Debug for DeviceCode {
 impl DeviceCode {
     /// The options of `device_poll` for this code (add a `timeout` if
     /// you want one).
+    #[must_use]
     pub fn poll_options(&self) -> DevicePollOptions {
         DevicePollOptions {
             device_code: self.device_code.clone(),

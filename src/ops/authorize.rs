@@ -56,7 +56,7 @@ pub struct AuthorizeOptions {
     /// The user's email or name, prefilled. `login_hint`.
     pub login_hint: Option<String>,
     /// The longest time since the user last authenticated (whole
-    /// seconds); the id_token's `auth_time` is checked against it. `maxAge`.
+    /// seconds); the `id_token`'s `auth_time` is checked against it. `maxAge`.
     pub max_age: Option<Duration>,
     /// The organization to log in to. `organization`.
     pub organization: Option<String>,

@@ -62,7 +62,7 @@ typed_options!(LoginOptions => Login);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserInfoOptions {
-    /// The id_token's `sub`: a profile of another user is an error. `sub`.
+    /// The `id_token`'s `sub`: a profile of another user is an error. `sub`.
     pub sub: Option<String>,
 }
 
