@@ -276,3 +276,40 @@ impl Json {
         Value::Object(self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_comes_last_in_its_order_and_a_repeated_key_keeps_its_place() {
+        let j = Json::new()
+            .str("scope", Some("openid"))
+            .extra(&[
+                ("b".into(), "1".into()),
+                ("a".into(), "2".into()),
+                ("scope".into(), "email".into()),
+            ])
+            .build();
+        assert_eq!(j.to_string(), r#"{"scope":"email","b":"1","a":"2"}"#);
+    }
+
+    #[test]
+    fn durations_become_the_json_faces_units() {
+        let j = Json::new()
+            .millis("timeout", Some(Duration::from_secs(2)))
+            .secs("leeway", Some(Duration::from_millis(30_999)))
+            .millis("absent", None)
+            .build();
+        assert_eq!(j.to_string(), r#"{"timeout":2000,"leeway":30}"#);
+    }
+
+    #[test]
+    fn json_options_are_borrowed_as_they_are() {
+        let v = serde_json::json!({"state": "s"});
+        let Cow::Borrowed(b) = IntoOptions::<Authorize>::to_options(&v) else {
+            panic!("a JSON value is not copied");
+        };
+        assert!(std::ptr::eq(b, &v));
+    }
+}
