@@ -38,9 +38,11 @@ mod jwks;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;
+pub mod mfa;
 #[cfg(feature = "interactive")]
 mod opener;
 pub mod options;
+mod organization;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -62,6 +64,7 @@ pub use management::Management;
 #[cfg(feature = "interactive")]
 pub use opener::{OpenUrlFn, Opener};
 pub use options::Options;
+pub use organization::Invitation;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;

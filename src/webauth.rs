@@ -30,6 +30,7 @@ const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
     "redirectUri",
     "scope",
     "audience",
+    "organization",
 ];
 
 /// Keys `authorize` takes from the base options (wire spec §4.1).
@@ -44,6 +45,7 @@ pub(crate) const AUTHORIZE_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 
 /// Parameters `/authorize` knows (wire spec §2.6). Others are still sent, as
@@ -81,6 +83,8 @@ pub const AUTHORIZE_WHITELIST: &[&str] = &[
     "request_uri",
     "code_challenge",
     "code_challenge_method",
+    "organization",
+    "invitation",
 ];
 
 /// Options of this port that steer the library and never reach the wire.
@@ -416,6 +420,8 @@ impl WebAuth {
         let redirect_uri = optional_str(params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
         let max_age = max_age_option(params)?;
+        let organization = typed_str(params, "organization", "organization option is not valid")?
+            .map(str::to_owned);
         let state = match typed_str(params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
             None => random::token()?,
@@ -452,6 +458,7 @@ impl WebAuth {
             redirect_uri,
             response_type: Some(response_type),
             max_age,
+            organization,
             expires_at: self.transactions.expires_at(),
         }))
     }
@@ -540,6 +547,8 @@ impl WebAuth {
         require_str(&params, "clientID", "clientID option is required")?;
         typed_str(&params, "state", "state option is not valid")?;
         typed_str(&params, "nonce", "nonce option is not valid")?;
+        typed_str(&params, "organization", "organization option is not valid")?;
+        typed_str(&params, "invitation", "invitation option is not valid")?;
         max_age_option(&params)?;
         let response_type =
             require_str(&params, "responseType", "responseType option is required")?;
