@@ -25,11 +25,13 @@ mod handles;
 mod interactive;
 mod json_out;
 mod management;
+mod mfa;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use interactive::*;
 pub use management::*;
+pub use mfa::*;
 pub use webauth::*;
 
 use std::ffi::{c_char, CString};

@@ -153,8 +153,10 @@ pub unsafe extern "C" fn auth0_webauth_logout(
 /// "state","expiresIn","tokenType","scope"}` (absent values are null; the
 /// id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
 /// `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
-/// `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
-/// never appears in the error. Release `*out_json` with
+/// `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. A user who
+/// must pass MFA is `AUTH0_ERROR_AUTHORIZATION` with `code`
+/// `mfa_required` and `mfaToken` (see `auth0_webauth_mfa_verify`). The
+/// password never appears in the error. Release `*out_json` with
 /// `auth0_string_free`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_webauth_login(
