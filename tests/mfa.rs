@@ -413,3 +413,38 @@ fn the_json_faces_build_the_same_options() {
     let e = MfaAssociateOptions::from_json(&json!({"mfaToken": 7})).unwrap_err();
     assert_eq!(e.description(), "mfaToken option is not valid");
 }
+
+#[test]
+fn a_refresh_of_an_enrolled_user_is_mfa_required_when_the_tenant_asks() {
+    let t = Tenant::start_with(Config {
+        mfa_on_refresh: true,
+        ..Config::default()
+    });
+    let web = t.web(json!({}));
+    // Logged in (and holding a refresh token) before enrolling.
+    let first = web
+        .client()
+        .login(
+            &json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
+                       "realm": CONNECTION, "scope": "openid offline_access"}),
+        )
+        .unwrap();
+    assert!(first.refresh_token.is_some());
+    enroll(
+        &t,
+        json!({"user": TEST_USER_EMAIL, "type": "otp", "secret": SECRET}),
+    );
+    // renewAuth: no SSO session, so it falls back to the refresh token.
+    let e = web.renew_auth(&json!({})).unwrap_err();
+    assert_eq!(e.code(), "mfa_required", "{e}");
+    let r = verify(
+        &web,
+        MfaVerifyOptions {
+            mfa_token: e.mfa_token().unwrap().clone(),
+            otp: Some(totp(&t, SECRET)),
+            ..MfaVerifyOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(r.auth_result.access_token.is_some());
+}

@@ -67,7 +67,9 @@ fn an_organization_login_asked_by_id_refuses_a_token_without_org_id() {
         .authorize(&json!({"organization": DEFAULT_ORG_ID}))
         .unwrap();
     // The organization parameter dropped on the way: no org claims.
-    let stripped = r.url.replace(&format!("&organization={DEFAULT_ORG_ID}"), "");
+    let stripped = r
+        .url
+        .replace(&format!("&organization={DEFAULT_ORG_ID}"), "");
     let e = web
         .parse_hash(&json!({"hash": t.callback_for(&stripped)}))
         .unwrap_err();

@@ -6,10 +6,10 @@ use super::boundary::auth0_status;
 use super::interactive::{auth0_cancel, token_of};
 use super::json_out::WriteJson;
 use super::webauth::{auth0_webauth, with_webauth};
+use auth0_native::mfa::{Authenticator, MfaAssociation, MfaChallenge, MfaVerifyResult};
 use auth0_native::mfa::{
     MfaAssociateOptions, MfaAuthenticatorsOptions, MfaChallengeOptions, MfaVerifyOptions,
 };
-use auth0_native::mfa::{Authenticator, MfaAssociation, MfaChallenge, MfaVerifyResult};
 use std::ffi::c_char;
 
 /// A typed result of the core, written with its serde (camelCase) shape.
@@ -25,7 +25,12 @@ macro_rules! as_json {
     )*};
 }
 
-as_json!(MfaChallenge, MfaVerifyResult, Vec<Authenticator>, MfaAssociation);
+as_json!(
+    MfaChallenge,
+    MfaVerifyResult,
+    Vec<Authenticator>,
+    MfaAssociation
+);
 
 /// Asks for an MFA challenge (`POST /mfa/challenge`) after an
 /// `mfa_required` error.

@@ -18,6 +18,7 @@ mod errors;
 mod gil;
 mod interactive;
 mod management;
+mod mfa;
 
 use auth0_native::{Binding, Error, WebAuth};
 use convert::{auth_result_to_py, json_to_py, keywords_to_options, result_to_py, str_argument};
@@ -334,6 +335,24 @@ impl PyClient {
         auth_result_to_py(py, &result)
     }
 
+    /// The MFA API (`mfa.challenge`, `mfa.verify`, ...). Shares this handle.
+    #[getter]
+    fn mfa(&self) -> mfa::PyMfa {
+        mfa::PyMfa {
+            web: Arc::clone(&self.web),
+        }
+    }
+
+    /// The `organization`, `invitation` and `organization_name` of an
+    /// organization invitation link, for `authorize`.
+    fn parse_invitation_url<'py>(
+        &self,
+        py: Python<'py>,
+        url: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        mfa::parse_invitation_url(py, &self.web, url)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Client(domain={:?}, client_id={:?})",
@@ -364,6 +383,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDevice>()?;
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
+    m.add_class::<mfa::PyMfa>()?;
     m.add("__version__", auth0_native::VERSION)?;
     Ok(())
 }
