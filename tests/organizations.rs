@@ -3,11 +3,26 @@
 //! `org_id` / `org_name` checked against the organization asked for.
 
 mod common;
+#[path = "common/interactive.rs"]
+mod interactive;
 
-use auth0_devtenant::{DEFAULT_ORG_ID, DEFAULT_ORG_NAME};
-use auth0_native::ErrorKind;
+use auth0_devtenant::{DEFAULT_ORG_ID, DEFAULT_ORG_NAME, TEST_USER_EMAIL, TEST_USER_PASSWORD};
+use auth0_native::{ErrorKind, Interaction};
 use common::Tenant;
+use interactive::PlainBrowser;
 use serde_json::json;
+
+/// A "browser" for `popup_authorize` that logs the test user in on its
+/// own thread, after `rewrite` changed the URL it was given.
+fn browser(rewrite: fn(&str) -> String) -> Interaction {
+    Interaction::new().with_open_url(move |url| {
+        let url = rewrite(url);
+        std::thread::spawn(move || {
+            PlainBrowser::new().log_in(&url, TEST_USER_EMAIL, TEST_USER_PASSWORD);
+        });
+        Ok(())
+    })
+}
 
 #[test]
 fn an_organization_id_goes_to_authorize_and_is_checked_after_the_code_exchange() {
@@ -152,5 +167,40 @@ fn validate_id_token_checks_an_organization_when_asked() {
     assert_eq!(
         e.description(),
         format!("Organization ID (org_id) claim mismatch in the ID token; expected \"org_other\", found \"{DEFAULT_ORG_ID}\"")
+    );
+}
+
+#[test]
+fn popup_authorize_sends_the_organization_and_checks_the_answer() {
+    let t = Tenant::start();
+    let web = t.web(json!({"redirectUri": "http://127.0.0.1/callback", "scope": "openid"}));
+    let r = web
+        .popup_authorize(
+            &json!({"organization": DEFAULT_ORG_ID}),
+            &browser(|u| u.to_owned()),
+        )
+        .unwrap();
+    assert_eq!(r.id_token_payload.unwrap()["org_id"], DEFAULT_ORG_ID);
+}
+
+#[test]
+fn popup_authorize_refuses_a_login_into_another_organization() {
+    let t = Tenant::start();
+    t.dev_post(
+        "organizations",
+        json!({"name": "globex", "members": ["dev@example.com"]}),
+    );
+    let web = t.web(json!({"redirectUri": "http://127.0.0.1/callback", "scope": "openid"}));
+    let e = web
+        .popup_authorize(
+            &json!({"organization": "globex"}),
+            &browser(|u| u.replace("organization=globex", "organization=acme")),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidToken);
+    assert!(
+        e.description()
+            .starts_with("Organization Name (org_name) claim mismatch"),
+        "{e}"
     );
 }
