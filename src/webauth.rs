@@ -372,8 +372,12 @@ impl WebAuth {
     /// (state, the response type and redirect URI asked for, nonce when the
     /// response type has `id_token` or is a code flow whose scope has
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
-    /// unless `pkce: false`) and returns the `/authorize` URL for the app to
-    /// open. The URL it is later sent back to goes to `parseHash`.
+    /// unless `pkce: false`, and the `organization` asked for) and returns
+    /// the `/authorize` URL for the app to open. The URL it is later sent
+    /// back to goes to `parseHash`, which checks the id_token's `org_id` /
+    /// `org_name` against that organization. `organization` (an `org_…` id
+    /// or a name) may also be a handle option; `invitation` comes with it
+    /// from an invitation link ([`Client::parse_invitation_url`]).
     pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);

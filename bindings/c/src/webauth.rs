@@ -101,7 +101,11 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
 /// transaction (state; the response type and redirect URI; nonce when
 /// `responseType` has `id_token` or is a code flow with `openid` in its
 /// scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
-/// which is unsafe; `appState`) and returns the URL for the app to open.
+/// which is unsafe; `appState`; the `organization` asked for, whose
+/// `org_id` (an `org_…` id) or `org_name` (a name, any case) the id_token
+/// must then carry) and returns the URL for the app to open. Organization
+/// options: `organization` (also a handle option) and `invitation` (of an
+/// invitation link).
 ///
 /// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
 /// `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
