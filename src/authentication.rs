@@ -385,7 +385,10 @@ impl Client<'_> {
     /// optional). Returns the authResult with a verified `idTokenPayload`.
     ///
     /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
-    /// code `invalid_grant`. The password never appears in any error.
+    /// code `invalid_grant`. A user who must pass a second factor gets an
+    /// [`ErrorKind::Authorization`] error with code `mfa_required` and its
+    /// [`Error::mfa_token`], for [`Client::mfa_verify`]. The password never
+    /// appears in any error.
     pub fn login(&self, options: &Value) -> Result<AuthResult> {
         let web = self.web();
         let o = as_object(options, "options parameter is not valid")?;
