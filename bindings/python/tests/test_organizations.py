@@ -64,4 +64,4 @@ def test_a_link_without_an_invitation_is_an_invalid_argument(web: auth0_native.W
     with pytest.raises(auth0_native.InvalidArgumentError, match="invitation parameter"):
         web.client.parse_invitation_url("https://app.example.com/login?organization=org_1")
     with pytest.raises(auth0_native.InvalidArgumentError, match="organization option is not valid"):
-        web.authorize(organization=7)
+        web.authorize(organization=7)  # type: ignore[arg-type]
