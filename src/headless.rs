@@ -37,6 +37,7 @@ const CREDENTIALS_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const RENEW_BASE_KEYS: &[&str] = &[
     "clientID",
@@ -48,6 +49,7 @@ const RENEW_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 

@@ -44,9 +44,11 @@ pub mod logging;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;
+pub mod mfa;
 #[cfg(feature = "interactive")]
 mod opener;
 pub mod options;
+mod organization;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -68,6 +70,7 @@ pub use management::Management;
 #[cfg(feature = "interactive")]
 pub use opener::{OpenUrlFn, Opener};
 pub use options::Options;
+pub use organization::Invitation;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;
