@@ -461,6 +461,84 @@ auth0_status auth0_management_unlink_user(const auth0_management *management,
                                           char **out_json);
 
 /**
+ * Asks for an MFA challenge (`POST /mfa/challenge`) after an
+ * `mfa_required` error.
+ *
+ * `options_json`: `{"mfaToken":…}` (the error's `mfaToken`, required)
+ * plus optional `"challengeType"` (`"otp"`, `"oob"` or `"otp oob"`),
+ * `"authenticatorId"` and `"oobChannel"`. On `AUTH0_OK` `*out_json` is
+ * `{"challengeType":"otp"}` (ask the user for the code of their app) or
+ * `{"challengeType":"oob","oobCode":…,"bindingMethod":"prompt"}`
+ * (`bindingMethod` when the user must type the code they were sent).
+ * Otherwise the error JSON (`AUTH0_ERROR_INVALID_ARGUMENT` naming the
+ * option; the tenant's `invalid_grant` for a spent or unknown mfaToken).
+ * Release `*out_json` with `auth0_string_free`. Blocks until the tenant
+ * answers. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_challenge(const auth0_webauth *webauth,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
+ * Completes an MFA login at `/oauth/token`.
+ *
+ * `options_json`: `{"mfaToken":…}` and exactly one of `"otp"` (the code
+ * of the user's app), `"oobCode"` (of an oob challenge, with
+ * `"bindingCode"` when its `bindingMethod` is `prompt`) or
+ * `"recoveryCode"`. An oob code is polled while the user has not
+ * approved: every `"interval"` ms (default 5000, at least 1000; 5000
+ * more after each `slow_down`), at most `"timeout"` ms in all (default:
+ * until the challenge expires); `cancel` (may be NULL) ends the wait at
+ * once from another thread.
+ *
+ * On `AUTH0_OK` `*out_json` is the authResult (see
+ * `auth0_webauth_login`; the id_token verified), plus `"recoveryCode"`
+ * after a recovery code: the user's next one, to show them. Otherwise
+ * the error JSON: a wrong code is `AUTH0_ERROR_SERVER` 403
+ * `invalid_grant` (the mfaToken stays usable), `AUTH0_ERROR_TIMEOUT`,
+ * `AUTH0_ERROR_CANCELLED`. Release `*out_json` with
+ * `auth0_string_free`. Blocks the calling thread. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_verify(const auth0_webauth *webauth,
+                                      const char *options_json,
+                                      const auth0_cancel *cancel,
+                                      char **out_json);
+
+/**
+ * Lists the user's MFA authenticators (`GET /mfa/authenticators` with
+ * the mfaToken as bearer token).
+ *
+ * `options_json`: `{"mfaToken":…}`. On `AUTH0_OK` `*out_json` is an
+ * array of `{"id","authenticatorType","active","name","oobChannel"}`
+ * (`name` and `oobChannel` when known). Otherwise the error JSON (a
+ * rejected token is `AUTH0_ERROR_SERVER` 401). Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_authenticators(const auth0_webauth *webauth,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * Enrols a new MFA authenticator (`POST /mfa/associate` with the
+ * mfaToken as bearer token).
+ *
+ * `options_json`: `{"mfaToken":…,"authenticatorTypes":["otp"]}`, or
+ * `["oob"]` with `"oobChannels":["sms"]` (or `voice`, `auth0`) and
+ * `"phoneNumber"` for sms and voice. On `AUTH0_OK` `*out_json` is
+ * `{"authenticatorType","secret","barcodeUri","oobChannel","oobCode",
+ * "bindingMethod","recoveryCodes"}` (the members that apply): `secret`
+ * and `barcodeUri` (an `otpauth://` URI for a QR code) are the new OTP
+ * key, `recoveryCodes` the user's recovery codes — secrets to show the
+ * user once, never to log. Confirm the enrolment with
+ * `auth0_webauth_mfa_verify` (the first OTP, or the `oobCode`) and the
+ * same mfaToken. Release `*out_json` with `auth0_string_free`.
+ * Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_associate(const auth0_webauth *webauth,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
  * Creates a WebAuth handle from auth0.js options given as a JSON object.
  *
  * `options_json`: e.g. `{"domain":"me.auth0.com","clientID":"abc",
@@ -509,7 +587,11 @@ auth0_status auth0_webauth_build_authorize_url(const auth0_webauth *webauth,
  * transaction (state; the response type and redirect URI; nonce when
  * `responseType` has `id_token` or is a code flow with `openid` in its
  * scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
- * which is unsafe; `appState`) and returns the URL for the app to open.
+ * which is unsafe; `appState`; the `organization` asked for, whose
+ * `org_id` (an `org_…` id) or `org_name` (a name, any case) the id_token
+ * must then carry) and returns the URL for the app to open. Organization
+ * options: `organization` (also a handle option) and `invitation` (of an
+ * invitation link).
  *
  * `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
  * `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
@@ -545,8 +627,10 @@ auth0_status auth0_webauth_logout(const auth0_webauth *webauth,
  * "state","expiresIn","tokenType","scope"}` (absent values are null; the
  * id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
  * `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
- * `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
- * never appears in the error. Release `*out_json` with
+ * `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. A user who
+ * must pass MFA is `AUTH0_ERROR_AUTHORIZATION` with `code`
+ * `mfa_required` and `mfaToken` (see `auth0_webauth_mfa_verify`). The
+ * password never appears in the error. Release `*out_json` with
  * `auth0_string_free`. Thread-safe.
  */
 auth0_status auth0_webauth_login(const auth0_webauth *webauth,

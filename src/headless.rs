@@ -38,6 +38,7 @@ const CREDENTIALS_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const RENEW_BASE_KEYS: &[&str] = &[
     "clientID",
@@ -49,6 +50,7 @@ const RENEW_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
@@ -292,13 +294,14 @@ impl WebAuth {
 
     /// The callback a walk reached, parsed and validated as `parseHash`.
     pub(crate) fn parse_callback_result(&self, callback: &str) -> Result<AuthResult> {
-        self.parse_answer(callback, None, None)?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Server,
-                "the callback carried neither tokens nor a code",
-            )
-            .with_code("invalid_response")
-        })
+        self.parse_answer(callback, &Default::default())?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Server,
+                    "the callback carried neither tokens nor a code",
+                )
+                .with_code("invalid_response")
+            })
     }
 
     /// v8's cross-origin `webAuth.login(options)`: `POST /co/authenticate`,

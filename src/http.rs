@@ -662,6 +662,18 @@ fn normalised_error(resp: &Response) -> Error {
             .trim_end()
             .to_owned()
     });
+    let mut body = body;
+    if code == crate::error::MFA_REQUIRED {
+        if let Some(Some(Value::String(token))) =
+            body.as_object_mut().map(|o| o.shift_remove("mfa_token"))
+        {
+            // The token moves out of the body (`original` is not secret)
+            // into the error's typed field.
+            return Error::mfa_required(description, crate::secret::MfaToken::new(token))
+                .with_status_code(resp.status)
+                .with_original(body);
+        }
+    }
     Error::new(ErrorKind::Server, description)
         .with_code(code)
         .with_status_code(resp.status)
@@ -694,6 +706,20 @@ mod tests {
             ("invalid_grant", "Wrong email or password.", Some(403))
         );
         assert_eq!(e.original().unwrap()["error"], "invalid_grant");
+    }
+
+    #[test]
+    fn mfa_required_keeps_its_token_out_of_original() {
+        let e = error_from_response(&resp(
+            403,
+            r#"{"error":"mfa_required","error_description":"Multifactor authentication required","mfa_token":"Fe26.secret"}"#,
+        ));
+        assert_eq!(e.code(), "mfa_required");
+        assert_eq!(e.kind(), ErrorKind::Authorization);
+        assert_eq!(e.status_code(), Some(403));
+        assert_eq!(e.mfa_token().unwrap().secret(), "Fe26.secret");
+        assert!(!e.original().unwrap().to_string().contains("Fe26"));
+        assert!(!format!("{e:?}").contains("Fe26"));
     }
 
     #[test]

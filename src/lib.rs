@@ -74,10 +74,12 @@ pub mod logging;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;
+pub mod mfa;
 #[cfg(feature = "interactive")]
 mod opener;
 pub mod ops;
 pub mod options;
+mod organization;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -107,6 +109,7 @@ pub use ops::{
     ValidateIdTokenOptions, WebAuthOptions,
 };
 pub use options::Options;
+pub use organization::Invitation;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use results::{DeviceCode, IdTokenClaims, UserProfile};

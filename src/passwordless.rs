@@ -24,6 +24,7 @@ const AUTH_PARAMS_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const VERIFY_BASE_KEYS: &[&str] = &[
     "clientID",
@@ -36,6 +37,7 @@ const VERIFY_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/passwordless/otp";
 

@@ -183,7 +183,7 @@ impl WebAuth {
                 return Err(e);
             }
         };
-        match self.parse_answer(&callback.params, None, None) {
+        match self.parse_answer(&callback.params, &Default::default()) {
             Ok(Some(result)) => {
                 callback.respond_success();
                 Ok(result)

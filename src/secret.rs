@@ -113,6 +113,11 @@ new_secret_type!(
     OobCode
 );
 new_secret_type!(
+    /// The key of an OTP authenticator (base32), or the `otpauth://` URI
+    /// that carries it, as `mfa.associate` answers.
+    OtpSecret
+);
+new_secret_type!(
     /// A client secret (confidential clients only; a native app has none).
     ClientSecret
 );

@@ -32,6 +32,7 @@ const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
     "redirectUri",
     "scope",
     "audience",
+    "organization",
 ];
 
 /// Keys `authorize` takes from the base options (wire spec §4.1).
@@ -46,6 +47,7 @@ pub(crate) const AUTHORIZE_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 
 /// Parameters `/authorize` knows (wire spec §2.6). Others are still sent, as
@@ -83,6 +85,8 @@ pub const AUTHORIZE_WHITELIST: &[&str] = &[
     "request_uri",
     "code_challenge",
     "code_challenge_method",
+    "organization",
+    "invitation",
 ];
 
 /// Options of this port that steer the library and never reach the wire.
@@ -375,8 +379,12 @@ impl WebAuth {
     /// (state, the response type and redirect URI asked for, nonce when the
     /// response type has `id_token` or is a code flow whose scope has
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
-    /// unless `pkce: false`) and returns the `/authorize` URL for the app to
-    /// open. The URL it is later sent back to goes to `parseHash`.
+    /// unless `pkce: false`, and the `organization` asked for) and returns
+    /// the `/authorize` URL for the app to open. The URL it is later sent
+    /// back to goes to `parseHash`, which checks the id_token's `org_id` /
+    /// `org_name` against that organization. `organization` (an `org_…` id
+    /// or a name) may also be a handle option; `invitation` comes with it
+    /// from an invitation link ([`Client::parse_invitation_url`]).
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
@@ -426,6 +434,8 @@ impl WebAuth {
         let redirect_uri = optional_str(params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
         let max_age = max_age_option(params)?;
+        let organization = typed_str(params, "organization", "organization option is not valid")?
+            .map(str::to_owned);
         let state = match typed_str(params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
             None => random::token()?,
@@ -462,6 +472,7 @@ impl WebAuth {
             redirect_uri,
             response_type: Some(response_type),
             max_age,
+            organization,
             expires_at: self.transactions.expires_at(),
         }))
     }
@@ -561,6 +572,8 @@ impl WebAuth {
         require_str(&params, "clientID", "clientID option is required")?;
         typed_str(&params, "state", "state option is not valid")?;
         typed_str(&params, "nonce", "nonce option is not valid")?;
+        typed_str(&params, "organization", "organization option is not valid")?;
+        typed_str(&params, "invitation", "invitation option is not valid")?;
         max_age_option(&params)?;
         let response_type =
             require_str(&params, "responseType", "responseType option is required")?;

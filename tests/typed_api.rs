@@ -121,6 +121,7 @@ fn offline() -> (WebAuth, WebAuth) {
         scope: Some("openid".into()),
         audience: Some("https://api.example".into()),
         response_mode: Some("query".into()),
+        organization: Some("org_x".into()),
         leeway: Some(Duration::from_secs(30)),
         send_telemetry: Some(false),
         transport: TransportOptions {
@@ -134,7 +135,7 @@ fn offline() -> (WebAuth, WebAuth) {
     .unwrap();
     let json = WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "abc",
         "redirectUri": "com.example.app://callback", "scope": "openid",
-        "audience": "https://api.example", "responseMode": "query", "leeway": 30,
+        "audience": "https://api.example", "responseMode": "query", "organization": "org_x", "leeway": 30,
         "_sendTelemetry": false, "timeout": 1500,
         "retry": {"maxAttempts": 1, "baseDelayMs": 250, "maxDelayMs": 10000, "totalMs": 30000},
         "popupOrigin": "x"}))

@@ -26,6 +26,9 @@ pub struct ParseHashOptions {
     pub state: Option<String>,
     /// The nonce to expect (default: the recorded transaction's). `nonce`.
     pub nonce: Option<String>,
+    /// The organization the id_token must name in `org_id` / `org_name`
+    /// (default: the recorded transaction's). `organization`.
+    pub organization: Option<String>,
 }
 
 impl std::fmt::Debug for ParseHashOptions {
@@ -34,6 +37,7 @@ impl std::fmt::Debug for ParseHashOptions {
             .field("hash", &"[redacted]")
             .field("state", &self.state)
             .field("nonce", &self.nonce)
+            .field("organization", &self.organization)
             .finish()
     }
 }
@@ -45,6 +49,7 @@ impl ParseHashOptions {
             .always_str("hash", &self.hash)
             .str("state", self.state.as_deref())
             .str("nonce", self.nonce.as_deref())
+            .str("organization", self.organization.as_deref())
             .build()
     }
 }
@@ -72,6 +77,8 @@ pub struct ValidateIdTokenOptions {
     pub max_age: Option<Duration>,
     /// The access token issued with it, checked against `at_hash`. `accessToken`.
     pub access_token: Option<AccessToken>,
+    /// The organization the token must name in `org_id` / `org_name`. `organization`.
+    pub organization: Option<String>,
 }
 
 impl ValidateIdTokenOptions {
@@ -83,6 +90,7 @@ impl ValidateIdTokenOptions {
                 "accessToken",
                 self.access_token.as_ref().map(AccessToken::secret),
             )
+            .str("organization", self.organization.as_deref())
             .build()
     }
 }

@@ -149,6 +149,9 @@ pub struct WebAuthOptions {
     pub response_type: Option<String>,
     /// `query`, `fragment` or `form_post`. `responseMode`.
     pub response_mode: Option<String>,
+    /// The organization every login goes to (an `org_…` id or a name),
+    /// checked in the id_token. `organization`.
+    pub organization: Option<String>,
     /// Clock-skew allowance for token checks (whole seconds, at most 5
     /// minutes). `leeway`.
     pub leeway: Option<Duration>,
@@ -178,6 +181,7 @@ impl WebAuthOptions {
             .str("audience", self.audience.as_deref())
             .str("responseType", self.response_type.as_deref())
             .str("responseMode", self.response_mode.as_deref())
+            .str("organization", self.organization.as_deref())
             .secs("leeway", self.leeway)
             .bool("_sendTelemetry", self.send_telemetry)
             .bool("pkce", self.pkce)

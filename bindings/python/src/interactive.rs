@@ -122,7 +122,7 @@ fn describe(py: Python<'_>, error: &PyErr, url: &str) -> String {
     }
 }
 
-fn watched(cancel: Option<&Bound<'_, PyCancelToken>>) -> Option<CancelToken> {
+pub(crate) fn watched(cancel: Option<&Bound<'_, PyCancelToken>>) -> Option<CancelToken> {
     cancel.map(|c| c.get().token.clone())
 }
 

@@ -103,6 +103,8 @@ const AUTHORIZE_PARAMS: &[&str] = &[
     "registration",
     "request",
     "requestUri",
+    "organization",
+    "invitation",
 ];
 /// What a transaction records besides the parameters.
 const TRANSACTION: &[&str] = &["appState", "pkce"];
@@ -134,6 +136,7 @@ pub(crate) const WEB_AUTH: Keywords = Keywords {
             "state",
             "nonce",
             "leeway",
+            "organization",
             "pkce",
             "transaction",
             "overrides",
@@ -178,7 +181,7 @@ pub(crate) const PARSE_HASH: Keywords = Keywords {
 
 pub(crate) const VALIDATE_ID_TOKEN: Keywords = Keywords {
     method: "WebAuth.validate_id_token",
-    options: &[&["nonce", "maxAge", "accessToken"]],
+    options: &[&["nonce", "maxAge", "accessToken", "organization"]],
     extra_params: false,
 };
 

@@ -22,6 +22,7 @@ mod interactive;
 mod keywords;
 mod logging;
 mod management;
+mod mfa;
 
 use auth0_native::{Binding, Error, WebAuth};
 use convert::{
@@ -420,6 +421,24 @@ impl PyClient {
         )
     }
 
+    /// The MFA API (`mfa.challenge`, `mfa.verify`, ...). Shares this handle.
+    #[getter]
+    fn mfa(&self) -> mfa::PyMfa {
+        mfa::PyMfa {
+            web: Arc::clone(&self.web),
+        }
+    }
+
+    /// The `organization`, `invitation` and `organization_name` of an
+    /// organization invitation link, for `authorize`.
+    fn parse_invitation_url<'py>(
+        &self,
+        py: Python<'py>,
+        url: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        mfa::parse_invitation_url(py, &self.web, url)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Client(domain={:?}, client_id={:?})",
@@ -450,6 +469,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDevice>()?;
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
+    m.add_class::<mfa::PyMfa>()?;
     m.add("__version__", auth0_native::VERSION)?;
     logging::install(m.py())?;
     Ok(())

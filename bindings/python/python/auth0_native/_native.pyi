@@ -14,6 +14,11 @@ from auth0_native._types import (
     AuthorizeRequest,
     AuthResult,
     DeviceCode,
+    Invitation,
+    MfaAssociation,
+    MfaAuthenticator,
+    MfaAuthResult,
+    MfaChallenge,
     PasswordlessStartResult,
     SignupResult,
     TransactionOptions,
@@ -25,6 +30,7 @@ __all__ = [
     "Redirect",
     "Popup",
     "Device",
+    "Mfa",
     "CancelToken",
     "Management",
     "__version__",
@@ -106,6 +112,8 @@ class WebAuth:
         redirect_uri: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
@@ -138,6 +146,8 @@ class WebAuth:
         redirect_uri: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
@@ -337,6 +347,8 @@ class Client:
         client_id: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
         extra_params: Mapping[str, Any] | None = ...,
@@ -386,6 +398,70 @@ class Client:
         ``passwordless_start(send="code")`` sent, exchanged directly at
         ``/oauth/token``. A wrong code raises ``ServerError`` (403,
         ``invalid_grant``)."""
+    @property
+    def mfa(self) -> Mfa:
+        """The MFA API, for the ``mfa_token`` of ``MfaRequiredError``."""
+    def parse_invitation_url(self, url: str) -> Invitation:
+        """Reads an organization invitation link (``?invitation=...&organization=org_...``).
+
+        Pass its ``organization`` and ``invitation`` to ``authorize`` (or
+        ``popup.authorize``) to accept the invitation. A link without them
+        raises ``InvalidArgumentError`` naming the missing parameter.
+        """
+
+@final
+class Mfa:
+    """Auth0's MFA API. Get it from ``WebAuth.client.mfa``.
+
+    After a login raised ``MfaRequiredError``: ``challenge`` (optional for
+    an authenticator app), then ``verify`` with the user's code; or
+    ``associate`` to enrol a first authenticator. ``mfa_token`` is the
+    error's ``mfa_token``; it and every code are secrets.
+    """
+
+    def challenge(
+        self,
+        mfa_token: str,
+        *,
+        challenge_type: str | None = ...,
+        authenticator_id: str | None = ...,
+        oob_channel: str | None = ...,
+    ) -> MfaChallenge:
+        """Asks for a challenge (``POST /mfa/challenge``): ``"otp"``,
+        ``"oob"`` or ``"otp oob"`` (the tenant's choice when ``None``)."""
+    def verify(
+        self,
+        mfa_token: str,
+        *,
+        otp: str | None = ...,
+        oob_code: str | None = ...,
+        binding_code: str | None = ...,
+        recovery_code: str | None = ...,
+        interval: float | None = ...,
+        timeout: float | None = ...,
+        cancel: CancelToken | None = ...,
+    ) -> MfaAuthResult:
+        """Finishes the login with exactly one of ``otp``, ``oob_code``
+        (and ``binding_code``) or ``recovery_code``.
+
+        An ``oob_code`` is polled every ``interval`` seconds (default 5, at
+        least 1) until the user approves; ``timeout`` seconds bound the
+        wait (``Auth0TimeoutError``), ``cancel`` and Ctrl+C end it. A wrong
+        code raises ``ServerError`` (403, ``invalid_grant``) and leaves the
+        ``mfa_token`` usable.
+        """
+    def authenticators(self, mfa_token: str) -> List[MfaAuthenticator]:
+        """The user's authenticators (``GET /mfa/authenticators``)."""
+    def associate(
+        self,
+        mfa_token: str,
+        *,
+        authenticator_types: List[str],
+        oob_channels: List[str] | None = ...,
+        phone_number: str | None = ...,
+    ) -> MfaAssociation:
+        """Enrols an authenticator (``POST /mfa/associate``); confirm it
+        with ``verify`` and the same ``mfa_token``."""
 
 @final
 class Redirect:
