@@ -476,6 +476,27 @@ fn validate_id_token_reads_the_same_options() {
 }
 
 #[test]
+fn validate_id_token_checks_the_same_organization() {
+    let t = Tenant::start();
+    let web = typed_web(&t, "token");
+    let token = t.sign(json!({"org_id": "org_1"}), json!({}));
+    let typed = |org: &str| ValidateIdTokenOptions {
+        organization: Some(org.into()),
+        ..Default::default()
+    };
+    let ok = web.validate_id_token(&token, &typed("org_1")).unwrap();
+    assert_eq!(
+        IdTokenClaims::try_from(&ok).unwrap().org_id.as_deref(),
+        Some("org_1")
+    );
+    let a = web.validate_id_token(&token, &typed("org_2")).unwrap_err();
+    let b = web
+        .validate_id_token(&token, &json!({"organization": "org_2"}))
+        .unwrap_err();
+    assert_eq!((a.kind(), a.description()), (b.kind(), b.description()));
+}
+
+#[test]
 fn signup_sends_the_same_body() {
     let run = |t: &Tenant, typed: bool| {
         let web = typed_web(t, "token");
