@@ -113,6 +113,14 @@ fn parse_pem(pem: &[u8], option: &str) -> Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
+/// Does once, now, the process-wide work of the first HTTPS client (the TLS
+/// provider and the system's root certificates), which otherwise falls on
+/// the first request of the process. For a thread that can afford it (the C
+/// task pool warms on a worker when it starts).
+pub fn warm_up() {
+    let _ = reqwest::blocking::Client::builder().build();
+}
+
 thread_local! {
     /// The deadline of the flow running on this thread, if any.
     static FLOW_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
@@ -300,6 +308,9 @@ impl Http {
         body: Body<'_>,
         deadline: Instant,
     ) -> Result<Response> {
+        if crate::cancel::current_is_cancelled() {
+            return Err(crate::cancel::cancelled());
+        }
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())

@@ -25,11 +25,14 @@ mod handles;
 mod interactive;
 mod json_out;
 mod management;
+mod operations;
+mod tasks;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use interactive::*;
 pub use management::*;
+pub use tasks::*;
 pub use webauth::*;
 
 use std::ffi::{c_char, CString};

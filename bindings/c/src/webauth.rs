@@ -2,8 +2,8 @@
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use super::handles::Handle;
-use super::json_out::{UrlAnswer, WriteJson};
-use auth0_native::options::{as_object, require_str};
+use super::json_out::WriteJson;
+use super::operations::{self as ops, Ctx};
 use auth0_native::{Binding, Error, WebAuth};
 use std::ffi::c_char;
 
@@ -18,7 +18,7 @@ use std::ffi::c_char;
 /// rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_webauth {
-    inner: WebAuth,
+    pub(super) inner: WebAuth,
 }
 
 impl Handle for auth0_webauth {
@@ -92,7 +92,7 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().build_authorize_url(options).map(UrlAnswer)
+            ops::build_authorize_url(web, options, &Ctx::none())
         })
     }
 }
@@ -117,7 +117,7 @@ pub unsafe extern "C" fn auth0_webauth_authorize(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.authorize(options)
+            ops::authorize(web, options, &Ctx::none())
         })
     }
 }
@@ -138,7 +138,7 @@ pub unsafe extern "C" fn auth0_webauth_logout(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.logout(options).map(UrlAnswer)
+            ops::logout(web, options, &Ctx::none())
         })
     }
 }
@@ -165,7 +165,7 @@ pub unsafe extern "C" fn auth0_webauth_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().login(options)
+            ops::login(web, options, &Ctx::none())
         })
     }
 }
@@ -187,9 +187,7 @@ pub unsafe extern "C" fn auth0_webauth_user_info(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = as_object(options, "options parameter is not valid")?;
-            let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
-            web.client().user_info_with(token, options)
+            ops::user_info(web, options, &Ctx::none())
         })
     }
 }
@@ -216,8 +214,7 @@ pub unsafe extern "C" fn auth0_webauth_parse_hash(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            // `None` is written as `null`.
-            web.parse_hash(options)
+            ops::parse_hash(web, options, &Ctx::none())
         })
     }
 }
@@ -242,9 +239,7 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = as_object(options, "options parameter is not valid")?;
-            let token = require_str(o, "idToken", "idToken option is required")?;
-            web.validate_id_token(token, options)
+            ops::validate_id_token(web, options, &Ctx::none())
         })
     }
 }
@@ -290,7 +285,7 @@ pub unsafe extern "C" fn auth0_webauth_signup(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.signup(options)
+            ops::signup(web, options, &Ctx::none())
         })
     }
 }
@@ -313,7 +308,7 @@ pub unsafe extern "C" fn auth0_webauth_change_password(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.change_password(options)
+            ops::change_password(web, options, &Ctx::none())
         })
     }
 }
@@ -337,7 +332,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_start(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.passwordless_start(options)
+            ops::passwordless_start(web, options, &Ctx::none())
         })
     }
 }
@@ -363,7 +358,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_verify(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.passwordless_verify(options)
+            ops::passwordless_verify(web, options, &Ctx::none())
         })
     }
 }
@@ -386,7 +381,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().passwordless_login(options)
+            ops::passwordless_login(web, options, &Ctx::none())
         })
     }
 }
@@ -413,7 +408,7 @@ pub unsafe extern "C" fn auth0_webauth_login_with_credentials(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.login_with_credentials(options)
+            ops::login_with_credentials(web, options, &Ctx::none())
         })
     }
 }
@@ -438,7 +433,7 @@ pub unsafe extern "C" fn auth0_webauth_cross_origin_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.login(options)
+            ops::cross_origin_login(web, options, &Ctx::none())
         })
     }
 }
@@ -465,7 +460,7 @@ pub unsafe extern "C" fn auth0_webauth_renew_auth(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.renew_auth(options)
+            ops::renew_auth(web, options, &Ctx::none())
         })
     }
 }
