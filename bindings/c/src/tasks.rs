@@ -96,7 +96,6 @@ pub struct auth0_task_options {
 struct Callback {
     f: unsafe extern "C" fn(*mut auth0_task, auth0_status, *const c_char, *mut c_void),
     user_data: UserData,
-    dispatch: bool,
 }
 
 /// The state of a task, shared by its handle, its worker, and the queues.
@@ -107,6 +106,8 @@ struct Shared {
     /// Taken by whoever runs it, or by `auth0_task_free`; held locked while
     /// it runs, so that a free waits for a running callback.
     callback: Mutex<Option<Callback>>,
+    /// Whether the callback is delivered by `auth0_dispatch`.
+    dispatch: bool,
     /// The C handle, for the callback's `task` argument.
     handle: std::sync::atomic::AtomicUsize,
 }
@@ -133,15 +134,17 @@ impl Shared {
                 return false;
             }
             *o = Some((status, text));
+            // Queued before anyone can see the outcome, so that a dispatch
+            // after a wait that saw it runs the callback.
+            if self.dispatch {
+                lock(&DISPATCH_QUEUE).push_back(self.clone());
+            }
         }
         self.finished.notify_all();
-        let dispatch = match &*lock(&self.callback) {
-            None => return true,
-            Some(cb) => cb.dispatch,
-        };
-        if dispatch {
-            lock(&DISPATCH_QUEUE).push_back(self.clone());
-        } else if on_worker {
+        if self.dispatch || lock(&self.callback).is_none() {
+            return true;
+        }
+        if on_worker {
             self.run_callback();
         } else {
             notifier_send(self.clone());
@@ -153,12 +156,12 @@ impl Shared {
         lock(&self.outcome).is_some()
     }
 
-    /// Runs the callback once, if it is still there.
-    fn run_callback(&self) {
+    /// Runs the callback once, if it is still there; returns whether it ran.
+    fn run_callback(&self) -> bool {
         let mut slot = lock(&self.callback);
-        let Some(cb) = slot.take() else { return };
+        let Some(cb) = slot.take() else { return false };
         let Some((status, text)) = lock(&self.outcome).clone() else {
-            return;
+            return false;
         };
         let task = std::ptr::without_provenance_mut::<auth0_task>(
             self.handle.load(std::sync::atomic::Ordering::Acquire),
@@ -169,6 +172,7 @@ impl Shared {
         unsafe { (cb.f)(task, status, text.as_ptr(), cb.user_data.0) };
         IN_CALLBACK.with(|c| c.set(was));
         drop(slot);
+        true
     }
 
     fn cancel_now(self: &Arc<Self>, on_worker: bool) {
@@ -313,7 +317,9 @@ fn notifier_send(task: Arc<Shared>) {
             }
         }
         // No thread could be made: late is better than never.
-        None => task.run_callback(),
+        None => {
+            task.run_callback();
+        }
     }
 }
 
@@ -332,13 +338,13 @@ pub extern "C" fn auth0_dispatch(max_callbacks: usize) -> usize {
         } else {
             max_callbacks
         };
-        let mut ran = 0;
-        while ran < limit {
+        let (mut ran, mut popped) = (0, 0);
+        while ran < limit && (max_callbacks != 0 || popped < limit) {
             let Some(task) = lock(&DISPATCH_QUEUE).pop_front() else {
                 break;
             };
-            task.run_callback();
-            ran += 1;
+            popped += 1;
+            ran += usize::from(task.run_callback());
         }
         ran
     })
@@ -349,6 +355,7 @@ pub extern "C" fn auth0_dispatch(max_callbacks: usize) -> usize {
 
 struct TaskOptions {
     callback: Option<Callback>,
+    dispatch: bool,
     ctx: Ctx,
 }
 
@@ -359,6 +366,7 @@ unsafe fn read_options(opts: *const auth0_task_options) -> Result<TaskOptions, E
     if opts.is_null() {
         return Ok(TaskOptions {
             callback: None,
+            dispatch: false,
             ctx,
         });
     }
@@ -381,8 +389,8 @@ unsafe fn read_options(opts: *const auth0_task_options) -> Result<TaskOptions, E
         callback: o.on_done.map(|f| Callback {
             f,
             user_data: UserData(o.user_data),
-            dispatch,
         }),
+        dispatch: dispatch && o.on_done.is_some(),
         ctx,
     })
 }
@@ -394,12 +402,17 @@ fn start(
     out: *mut *mut auth0_task,
     run: impl FnOnce(&Ctx) -> Result<Answer, Error> + Send + 'static,
 ) -> Result<(), Error> {
-    let TaskOptions { callback, ctx } = opts;
+    let TaskOptions {
+        callback,
+        dispatch,
+        ctx,
+    } = opts;
     let shared = Arc::new(Shared {
         outcome: Mutex::new(None),
         finished: Condvar::new(),
         cancel: ctx.cancel.clone(),
         callback: Mutex::new(callback),
+        dispatch,
         handle: Default::default(),
     });
     let handle = handles::insert(auth0_task {
