@@ -405,10 +405,10 @@ TEST(dispatch_runs_the_callbacks_on_the_calling_thread_only) {
     opts.user_data = &r;
     tasks[0] = start(web, "client.login", options, &opts);
     tasks[1] = start(web, "authorize", NULL, &opts);
-    tasks[2] = start(hung, "client.login", "{\"username\":\"u\",\"password\":\"p\",\"realm\":\"r\"}",
-                     &opts);
     CHECK_STATUS(auth0_task_wait(tasks[0], -1, NULL), AUTH0_OK);
     CHECK_STATUS(auth0_task_wait(tasks[1], -1, NULL), AUTH0_OK);
+    tasks[2] = start(hung, "client.login", "{\"username\":\"u\",\"password\":\"p\",\"realm\":\"r\"}",
+                     &opts);
     auth0_task_cancel(tasks[2]);
     CHECK(r.calls == 0); /* nothing runs before auth0_dispatch */
     CHECK(auth0_dispatch(1) == 1);
