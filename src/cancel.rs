@@ -214,6 +214,27 @@ mod tests {
     }
 
     #[test]
+    fn a_request_under_a_cancelled_current_token_is_never_sent() {
+        // Port 9 on loopback refuses: a request that was sent is a
+        // network error, one that was not is cancelled.
+        let web = crate::WebAuth::new(&serde_json::json!({
+            "domain": "http://127.0.0.1:9", "clientID": "c"
+        }))
+        .unwrap();
+        let login = || {
+            web.client()
+                .login(&serde_json::json!({"username": "u", "password": "p", "realm": "r"}))
+                .unwrap_err()
+                .kind()
+        };
+        assert_eq!(login(), crate::ErrorKind::Network);
+        let t = CancelToken::new();
+        assert_eq!(t.run_as_current(login), crate::ErrorKind::Network);
+        t.cancel();
+        assert_eq!(t.run_as_current(login), crate::ErrorKind::Cancelled);
+    }
+
+    #[test]
     fn wait_times_out_when_not_cancelled() {
         let t = CancelToken::new();
         let start = Instant::now();

@@ -230,7 +230,7 @@ TEST(a_cancelled_device_poll_gives_its_worker_back) {
     CHECK_STATUS(auth0_webauth_device_start(web, "{\"scope\":\"openid\"}", &code), AUTH0_OK);
     device_code = json_get_string(code, "device_code");
     snprintf(options, sizeof options,
-             "{\"device_code\":\"%s\",\"interval\":5,\"expires_in\":600,\"timeout\":600000}",
+             "{\"device_code\":\"%s\",\"interval\":60,\"expires_in\":600,\"timeout\":600000}",
              device_code ? device_code : "");
     CHECK_STATUS(auth0_task_pool_start(1), AUTH0_OK);
     poll = start(web, "device.poll", options, NULL);
