@@ -66,8 +66,10 @@ import json, os, statistics, subprocess, sys, time
 out, https, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 env = os.environ
 pem = open(f"{out}/ca.pem").read()
+# The tenant signs its id_tokens with its own (http://) issuer.
 options = json.dumps({"domain": https, "clientID": env["AUTH0_TEST_CLIENT_ID"], "caPem": pem,
-                      "_sendTelemetry": False})
+                      "_sendTelemetry": False,
+                      "overrides": {"__tenant": "dev", "__token_issuer": env["AUTH0_TEST_DOMAIN"] + "/"}})
 login = json.dumps({"username": env["AUTH0_TEST_USERNAME"], "password": env["AUTH0_TEST_PASSWORD"],
                     "realm": env["AUTH0_TEST_CONNECTION"], "scope": "openid"})
 body = json.dumps({"grant_type": "http://auth0.com/oauth/grant-type/password-realm",

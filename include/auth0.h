@@ -461,9 +461,12 @@ auth0_status auth0_management_unlink_user(const auth0_management *management,
 
 /**
  * Sets the number of worker threads that run tasks (default 4, at most
- * 64) and starts them now, warming the TLS setup (the system's root
- * certificates) on one of them, so that the first HTTPS task of the
- * process does not pay for it. Call it early (at program start) for that
+ * 64) and starts them now. Starting the pool also moves TLS set-up off the
+ * caller's threads: the process-wide part (the TLS provider, the system's
+ * root certificates) runs on a worker at once, and from then on every
+ * `auth0_webauth_new` / `auth0_management_new` builds the new handle's
+ * HTTP client on a worker, so that its first request — blocking call or
+ * task — finds it ready. Call it early (at program start) for that
  * benefit; without it the pool starts with the first task.
  *
  * At most `threads` tasks run at once; others wait in a queue. A task

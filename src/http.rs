@@ -249,6 +249,13 @@ impl Http {
         self.config.timeout
     }
 
+    /// Builds the HTTP client now (loading the trusted roots), which
+    /// otherwise happens at the first request; a failure is left for that
+    /// request to report.
+    pub fn warm_up(&self) {
+        let _ = self.client();
+    }
+
     /// Forgets every cookie (the tenant's SSO session) of this handle.
     pub fn clear_cookies(&self) {
         self.jar.clear()

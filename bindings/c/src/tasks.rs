@@ -260,9 +260,12 @@ fn submit(job: Job) -> Result<(), Error> {
 }
 
 /// Sets the number of worker threads that run tasks (default 4, at most
-/// 64) and starts them now, warming the TLS setup (the system's root
-/// certificates) on one of them, so that the first HTTPS task of the
-/// process does not pay for it. Call it early (at program start) for that
+/// 64) and starts them now. Starting the pool also moves TLS set-up off the
+/// caller's threads: the process-wide part (the TLS provider, the system's
+/// root certificates) runs on a worker at once, and from then on every
+/// `auth0_webauth_new` / `auth0_management_new` builds the new handle's
+/// HTTP client on a worker, so that its first request — blocking call or
+/// task — finds it ready. Call it early (at program start) for that
 /// benefit; without it the pool starts with the first task.
 ///
 /// At most `threads` tasks run at once; others wait in a queue. A task
@@ -287,6 +290,22 @@ pub extern "C" fn auth0_task_pool_start(threads: usize) -> auth0_status {
         WORK.notify_all();
         Ok(())
     })
+}
+
+/// Builds the HTTP client of the handle `p` just made on a worker, when
+/// the pool runs (`auth0_task_pool_start` was called, or a task started):
+/// its first request, on whatever thread, then finds the TLS setup done.
+pub(crate) fn warm_up_handle<H: Handle>(p: *const H, warm: fn(&H)) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let mut pool = lock(&POOL);
+        if !pool.started {
+            return;
+        }
+        let Some(h) = handles::get(p) else { return };
+        pool.jobs.push_back(Box::new(move || warm(&h)));
+        drop(pool);
+        WORK.notify_one();
+    }));
 }
 
 // ---- delivery ---------------------------------------------------------------

@@ -56,13 +56,18 @@ pub unsafe extern "C" fn auth0_webauth_new(
     error_json: *mut *mut c_char,
 ) -> auth0_status {
     // SAFETY: the caller keeps the pointer contract of the doc above.
-    unsafe {
+    let status = unsafe {
         new_handle(options_json, out, error_json, |options| {
             Ok(auth0_webauth {
                 inner: WebAuth::with_binding(options, Binding::C)?,
             })
         })
+    };
+    if status == auth0_status::AUTH0_OK {
+        // SAFETY: `out` was written by `new_handle` on success.
+        super::tasks::warm_up_handle(unsafe { *out }, |w: &auth0_webauth| w.inner.warm_up());
     }
+    status
 }
 
 /// Releases a WebAuth handle. NULL is ignored, and so is a handle freed
