@@ -113,11 +113,14 @@ fn parse_pem(pem: &[u8], option: &str) -> Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
-/// Does once, now, the process-wide work of the first HTTPS client (the TLS
-/// provider and the system's root certificates), which otherwise falls on
-/// the first request of the process. For a thread that can afford it (the C
-/// task pool warms on a worker when it starts).
+/// Does once, now, the process-wide work of the first HTTPS request, which
+/// otherwise falls on the first request of the process: seeding aws-lc's
+/// random generator (about 150 ms of CPU on the first use in a process, the
+/// bulk of a first TLS handshake) and setting up the TLS provider. For a
+/// thread that can afford it (the C task pool warms on a worker when it
+/// starts).
 pub fn warm_up() {
+    let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
     let _ = reqwest::blocking::Client::builder().build();
 }
 
