@@ -27,6 +27,19 @@
 #define AUTH0_VERSION_STRING "0.1.0"
 
 /**
+ * `auth0_task_options.delivery`: the callback runs on a library thread (a
+ * worker of the pool, or the library's notifier thread for a cancelled
+ * task). It must not block for long: it holds up the pool.
+ */
+#define AUTH0_DELIVER_ON_LIBRARY_THREAD 0
+
+/**
+ * `auth0_task_options.delivery`: the callback is queued, and runs on the
+ * thread that calls `auth0_dispatch` (a game's main loop, a UI thread).
+ */
+#define AUTH0_DELIVER_ON_DISPATCH 1
+
+/**
  * The result category of every fallible function.
  *
  * The numbers are part of the ABI: they never change and a retired number
@@ -80,6 +93,12 @@ typedef enum {
    * A bug in the library, including a caught panic (`code` is `panic`).
    */
   AUTH0_ERROR_INTERNAL = 9,
+  /**
+   * Not a result: the task is still running (`auth0_task_poll`,
+   * `auth0_task_wait`); its JSON out-parameter is NULL. Numbered apart
+   * from the final statuses.
+   */
+  AUTH0_PENDING = 100,
 } auth0_status;
 
 /**
@@ -149,6 +168,17 @@ typedef struct auth0_cancel auth0_cancel;
 typedef struct auth0_management auth0_management;
 
 /**
+ * A running or finished operation started by `auth0_webauth_start` or
+ * `auth0_management_start`.
+ *
+ * Opaque. Released by `auth0_task_free` (which also cancels it). Every
+ * `auth0_task_*` function may be called on the same task from several
+ * threads at once; a freed task is rejected with
+ * `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
+ */
+typedef struct auth0_task auth0_task;
+
+/**
  * An Auth0 Authentication API client for one tenant and application
  * (auth0.js's `new auth0.WebAuth(options)`).
  *
@@ -204,6 +234,53 @@ typedef void (*auth0_log_callback)(int level,
                                    const char *target,
                                    const char *message,
                                    void *user_data);
+
+/**
+ * Called once when a task completes (with its final status: `AUTH0_OK`,
+ * an error, or `AUTH0_ERROR_CANCELLED` after `auth0_task_cancel`).
+ *
+ * `task` is the task (still to be freed by its owner; it may be freed from
+ * inside the callback); `result_json` is its result or error JSON, valid
+ * only during the call (copy it, or call `auth0_task_poll` for a copy of
+ * your own); `user_data` is `auth0_task_options.user_data`. Runs on the
+ * thread `auth0_task_options.delivery` names. Never called after
+ * `auth0_task_free(task)` has returned (except when that free was called
+ * from inside another task's callback).
+ */
+typedef void (*auth0_task_fn)(auth0_task *task,
+                              auth0_status status,
+                              const char *result_json,
+                              void *user_data);
+
+/**
+ * The optional parts of starting a task. Pass NULL for none of them; set
+ * every field (zero-initialise the struct) when you pass one.
+ */
+typedef struct {
+  /**
+   * Completion callback, or NULL for none (poll or wait instead).
+   */
+  auth0_task_fn on_done;
+  /**
+   * `AUTH0_DELIVER_ON_LIBRARY_THREAD` (0) or `AUTH0_DELIVER_ON_DISPATCH`.
+   */
+  int delivery;
+  /**
+   * `"popup.authorize"`: opens the login URL instead of the system
+   * browser, as in `auth0_webauth_popup_authorize`, but on a worker
+   * thread. NULL: the system browser.
+   */
+  auth0_open_url_fn open_url;
+  /**
+   * `"device.login"`: shows the device code, as in
+   * `auth0_webauth_device_login`, but on a worker thread. May be NULL.
+   */
+  auth0_device_code_fn on_code;
+  /**
+   * Passed untouched to `on_done`, `open_url` and `on_code`.
+   */
+  void *user_data;
+} auth0_task_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -537,6 +614,121 @@ auth0_status auth0_webauth_mfa_authenticators(const auth0_webauth *webauth,
 auth0_status auth0_webauth_mfa_associate(const auth0_webauth *webauth,
                                          const char *options_json,
                                          char **out_json);
+
+/**
+ * Sets the number of worker threads that run tasks (default 4, at most
+ * 64) and starts them now. Starting the pool also moves TLS set-up off the
+ * caller's threads: the process-wide part (the TLS provider, the system's
+ * root certificates) runs on a worker at once, and from then on every
+ * `auth0_webauth_new` / `auth0_management_new` builds the new handle's
+ * HTTP client on a worker, so that its first request — blocking call or
+ * task — finds it ready. Call it early (at program start) for that
+ * benefit; without it the pool starts with the first task.
+ *
+ * At most `threads` tasks run at once; others wait in a queue. A task
+ * blocked in an HTTP request occupies its worker until the request ends,
+ * even when cancelled (see `auth0_task_cancel`). Shrinking takes effect as
+ * busy workers finish. `threads` 0 or above 64 is
+ * `AUTH0_ERROR_INVALID_ARGUMENT`; `AUTH0_ERROR_INTERNAL` when no thread
+ * could be started. Thread-safe.
+ */
+auth0_status auth0_task_pool_start(size_t threads);
+
+/**
+ * Runs the callbacks queued for `AUTH0_DELIVER_ON_DISPATCH` tasks, on the
+ * calling thread, in completion order: at most `max_callbacks` of them,
+ * or all those queued when `max_callbacks` is 0. Returns how many ran.
+ *
+ * Never blocks beyond the callbacks themselves; call it once per frame of
+ * a game loop or UI tick. Callbacks of tasks freed since they completed
+ * are skipped. Any thread may call it; each callback runs exactly once.
+ */
+size_t auth0_dispatch(size_t max_callbacks);
+
+/**
+ * Starts a WebAuth operation without blocking: it runs on the task pool
+ * (see `auth0_task_pool_start`) and this returns at once.
+ *
+ * `operation` is auth0.js's name: `"authorize"`,
+ * `"client.buildAuthorizeUrl"`, `"client.login"`, `"client.userInfo"`,
+ * `"parseHash"`, `"validateIdToken"`, `"logout"`, `"signup"`,
+ * `"changePassword"`, `"passwordlessStart"`, `"passwordlessVerify"`,
+ * `"passwordlessLogin"`, `"redirect.loginWithCredentials"`,
+ * `"popup.loginWithCredentials"`, `"login"` (cross-origin),
+ * `"renewAuth"`, `"popup.authorize"`, `"device.start"`, `"device.poll"`,
+ * `"device.login"`. `options_json` (may be NULL) is what the blocking
+ * function of that operation takes, and the task's result and errors are
+ * that function's.
+ *
+ * `opts` may be NULL (no callback). On `AUTH0_OK` `*out` is the task:
+ * poll it, wait on it, cancel it, and release it with `auth0_task_free`.
+ * Otherwise `*out` is NULL and `*error_json` (when `error_json` is not
+ * NULL) the error JSON to release with `auth0_string_free`:
+ * `AUTH0_ERROR_INVALID_ARGUMENT` for a bad handle, an unknown operation
+ * (the message names it), options that are not a JSON object, or a bad
+ * `opts->delivery`. The library keeps no pointer to `operation`,
+ * `options_json` or `opts`. Thread-safe; the handle may be freed while its
+ * tasks run (they finish normally).
+ */
+auth0_status auth0_webauth_start(const auth0_webauth *webauth,
+                                 const char *operation,
+                                 const char *options_json,
+                                 const auth0_task_options *opts,
+                                 auth0_task **out,
+                                 char **error_json);
+
+/**
+ * Starts a Management operation without blocking, as
+ * `auth0_webauth_start` does. `operation`: `"getUser"`,
+ * `"patchUserMetadata"`, `"linkUser"`, `"unlinkUser"`; options, results
+ * and errors as the blocking `auth0_management_*` functions.
+ */
+auth0_status auth0_management_start(const auth0_management *management,
+                                    const char *operation,
+                                    const char *options_json,
+                                    const auth0_task_options *opts,
+                                    auth0_task **out,
+                                    char **error_json);
+
+/**
+ * The task's state, without blocking: `AUTH0_PENDING` while it runs
+ * (`*out_json` NULL), else its final status (`AUTH0_OK`, an error, or
+ * `AUTH0_ERROR_CANCELLED`) with `*out_json` a new copy of its result or
+ * error JSON, to release with `auth0_string_free` (each poll of a
+ * finished task gives a fresh copy).
+ *
+ * `out_json` may be NULL to read the status alone. A NULL or freed task is
+ * `AUTH0_ERROR_INVALID_ARGUMENT` (with the error JSON). Thread-safe;
+ * cheap enough to call every frame.
+ */
+auth0_status auth0_task_poll(const auth0_task *task, char **out_json);
+
+/**
+ * As `auth0_task_poll`, but blocks up to `timeout_ms` milliseconds for
+ * the task to finish; a negative `timeout_ms` waits without limit.
+ * `AUTH0_PENDING` (with `*out_json` NULL) when it is still running at
+ * the timeout. Thread-safe; a cancel from another thread ends the wait.
+ */
+auth0_status auth0_task_wait(const auth0_task *task, int64_t timeout_ms, char **out_json);
+
+/**
+ * Cancels a task: unless it has finished already, it completes at once
+ * with `AUTH0_ERROR_CANCELLED` (`code` `cancelled`) and its callback is
+ * delivered. The work stops at its next wait or request; a request in
+ * flight keeps its worker until it ends, and its result is dropped. NULL
+ * and freed tasks are ignored. Thread-safe: call it from any thread, any
+ * number of times.
+ */
+void auth0_task_cancel(const auth0_task *task);
+
+/**
+ * Releases a task, cancelling it if it still runs. Its callback is not
+ * called after this returns: a callback running on another thread is
+ * waited for (unless this is called from inside a callback), one not yet
+ * run is dropped. NULL and a task freed already are ignored. Any thread;
+ * it may be called from the task's own callback.
+ */
+void auth0_task_free(auth0_task *task);
 
 /**
  * Creates a WebAuth handle from auth0.js options given as a JSON object.

@@ -7,7 +7,8 @@
  *   std::string result = web.login(R"({"username":"…","password":"…","realm":"…"})");
  *
  * - One move-only RAII class per C handle: auth0::webauth (auth0_webauth),
- *   auth0::management (auth0_management), auth0::cancel_token (auth0_cancel).
+ *   auth0::management (auth0_management), auth0::cancel_token (auth0_cancel),
+ *   auth0::task (auth0_task, from webauth::start / management::start).
  *   A moved-from object holds no handle; calling an operation on it throws
  *   auth0::error with AUTH0_ERROR_INVALID_ARGUMENT.
  * - Options go in as JSON text (std::string_view; an empty view means "no
@@ -65,6 +66,7 @@ inline const char *auth0_status_name(status_arg s) noexcept {
     case AUTH0_ERROR_CANCELLED: return "AUTH0_ERROR_CANCELLED";
     case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
     case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
+    case AUTH0_PENDING: return "AUTH0_PENDING";
     }
     return "AUTH0_ERROR_UNKNOWN";
 }
@@ -370,6 +372,60 @@ class cancel_token {
 };
 
 /**
+ * A running operation (auth0_task), from webauth::start or
+ * management::start: poll() it each frame, or wait(). The destructor
+ * cancels and frees it. Thread safety is the C API's.
+ */
+class task {
+  public:
+    ~task() { auth0_task_free(handle_); }
+    task(task &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    task &operator=(task &&other) noexcept {
+        if (this != &other) {
+            auth0_task_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    task(const task &) = delete;
+    task &operator=(const task &) = delete;
+
+    /** Never blocks: std::nullopt while running, else the result JSON;
+     * throws auth0::error for a failed or cancelled task. */
+    std::optional<std::string> poll() const { return wait(0); }
+    /** As poll(), waiting up to `timeout_ms` (negative: no limit). */
+    std::optional<std::string> wait(long long timeout_ms = -1) const {
+        if (!handle_) detail::throw_moved_from("auth0::task");
+        char *out = nullptr;
+        auth0_status status =
+            timeout_ms == 0 ? auth0_task_poll(handle_, &out) : auth0_task_wait(handle_, timeout_ms, &out);
+        if (status == AUTH0_PENDING) return std::nullopt;
+        return detail::result(status, out);
+    }
+    /** Completes the task at once with AUTH0_ERROR_CANCELLED. Any thread. */
+    void cancel() const noexcept { auth0_task_cancel(handle_); }
+    /** The C handle (owned by this object), or null when moved from. */
+    const auth0_task *get() const noexcept { return handle_; }
+
+  private:
+    friend class webauth;
+    friend class management;
+    template <class H, class F> static task start(F *fn, const H *h, std::string_view operation,
+                                                  std::string_view options) {
+        detail::c_options c(options);
+        const std::string op(operation);
+        task t;
+        char *error_json = nullptr;
+        auth0_status status = fn(h, op.c_str(), c.get(), nullptr, &t.handle_, &error_json);
+        std::string json = detail::take(error_json);
+        if (status != AUTH0_OK) throw error(status, std::move(json));
+        return t;
+    }
+    task() = default;
+    auth0_task *handle_ = nullptr;
+};
+
+/**
  * auth0.js's WebAuth (auth0_webauth): the Authentication API for one tenant
  * and application. Each method is the C function of the same name; see
  * auth0.h for the options and results.
@@ -495,6 +551,12 @@ class webauth {
         return json;
     }
 
+    /** auth0_webauth_start: `operation` ("client.login", "device.poll", …)
+     * on the task pool; throws auth0::error for an unknown one. */
+    task start(std::string_view operation, std::string_view options = {}) const {
+        return task::start(auth0_webauth_start, checked(), operation, options);
+    }
+
   private:
     struct code_context {
         detail::callback<code_display> cb;
@@ -574,6 +636,12 @@ class management {
     std::string link_user(std::string_view options) const { return call(auth0_management_link_user, options); }
     std::string unlink_user(std::string_view options) const {
         return call(auth0_management_unlink_user, options);
+    }
+
+    /** auth0_management_start: `operation` ("getUser", …) on the task pool. */
+    task start(std::string_view operation, std::string_view options = {}) const {
+        if (!handle_) detail::throw_moved_from("auth0::management");
+        return task::start(auth0_management_start, handle_, operation, options);
     }
 
   private:

@@ -104,6 +104,15 @@ impl CancelToken {
         true
     }
 
+    /// Runs `f` with this token as the current token of this thread: every
+    /// HTTP request `f` makes on this thread fails with a `Cancelled` error,
+    /// instead of being sent, once the token is cancelled (so a cancelled
+    /// headless walk or device poll stops at its next request). Nests; the
+    /// previous token is restored when `f` returns.
+    pub fn run_as_current<T>(&self, f: impl FnOnce() -> T) -> T {
+        with_current(self, f)
+    }
+
     /// Runs `waker` once when the token is cancelled (at once when it
     /// already is), unless the returned guard is dropped first.
     // The loopback listener is the one waiter that needs waking.
@@ -148,6 +157,35 @@ const _: () = {
     assert_send_sync::<CancelToken>();
 };
 
+thread_local! {
+    /// The token of the task running on this thread, if any.
+    static CURRENT: std::cell::RefCell<Option<CancelToken>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `token` as this thread's current token: every HTTP
+/// request `f` makes on this thread (the headless walks' redirects, the
+/// token exchange, the device flow's polls) fails with a `Cancelled` error,
+/// instead of being sent, once `token` is cancelled. The worker pool of the
+/// C tasks runs each task so; a request already in flight is not
+/// interrupted (the task completes as cancelled without waiting for it).
+pub(crate) fn with_current<T>(token: &CancelToken, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<CancelToken>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CURRENT.with(|c| *c.borrow_mut() = self.0.take());
+        }
+    }
+    let previous = CURRENT.with(|c| c.borrow_mut().replace(token.clone()));
+    let _restore = Restore(previous);
+    f()
+}
+
+/// Whether the current token of this thread (see [`with_current`]) is
+/// cancelled.
+pub(crate) fn current_is_cancelled() -> bool {
+    CURRENT.with(|c| c.borrow().as_ref().is_some_and(CancelToken::is_cancelled))
+}
+
 /// The error of an operation its caller cancelled.
 pub(crate) fn cancelled() -> crate::error::Error {
     crate::error::Error::new(
@@ -160,6 +198,41 @@ pub(crate) fn cancelled() -> crate::error::Error {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn the_current_token_is_seen_inside_with_current_only() {
+        let t = CancelToken::new();
+        t.cancel();
+        assert!(!current_is_cancelled());
+        assert!(with_current(&t, current_is_cancelled));
+        let fresh = CancelToken::new();
+        assert!(!with_current(&t, || with_current(
+            &fresh,
+            current_is_cancelled
+        )));
+        assert!(!current_is_cancelled());
+    }
+
+    #[test]
+    fn a_request_under_a_cancelled_current_token_is_never_sent() {
+        // Port 9 on loopback refuses: a request that was sent is a
+        // network error, one that was not is cancelled.
+        let web = crate::WebAuth::new(&serde_json::json!({
+            "domain": "http://127.0.0.1:9", "clientID": "c"
+        }))
+        .unwrap();
+        let login = || {
+            web.client()
+                .login(&serde_json::json!({"username": "u", "password": "p", "realm": "r"}))
+                .unwrap_err()
+                .kind()
+        };
+        assert_eq!(login(), crate::ErrorKind::Network);
+        let t = CancelToken::new();
+        assert_eq!(t.run_as_current(login), crate::ErrorKind::Network);
+        t.cancel();
+        assert_eq!(t.run_as_current(login), crate::ErrorKind::Cancelled);
+    }
 
     #[test]
     fn wait_times_out_when_not_cancelled() {

@@ -109,6 +109,17 @@ fn parse_pem(pem: &[u8], option: &str) -> Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
+/// Does once, now, the process-wide work of the first HTTPS request, which
+/// otherwise falls on the first request of the process: seeding aws-lc's
+/// random generator (about 150 ms of CPU on the first use in a process, the
+/// bulk of a first TLS handshake) and setting up the TLS provider. For a
+/// thread that can afford it (the C task pool warms on a worker when it
+/// starts).
+pub fn warm_up() {
+    let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
+    let _ = reqwest::blocking::Client::builder().build();
+}
+
 thread_local! {
     /// The deadline of the flow running on this thread, if any.
     static FLOW_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
@@ -237,6 +248,13 @@ impl Http {
         self.config.timeout
     }
 
+    /// Builds the HTTP client now (loading the trusted roots), which
+    /// otherwise happens at the first request; a failure is left for that
+    /// request to report.
+    pub fn warm_up(&self) {
+        let _ = self.client();
+    }
+
     /// Forgets every cookie (the tenant's SSO session) of this handle.
     pub fn clear_cookies(&self) {
         self.jar.clear()
@@ -323,6 +341,9 @@ impl Http {
         body: Body<'_>,
         deadline: Instant,
     ) -> Result<Response> {
+        if crate::cancel::current_is_cancelled() {
+            return Err(crate::cancel::cancelled());
+        }
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())

@@ -97,6 +97,7 @@ pub use cancel::CancelToken;
 pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result};
+pub use http::warm_up;
 pub use id_token::Expectations;
 pub use management::Management;
 #[cfg(feature = "interactive")]

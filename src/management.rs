@@ -131,6 +131,13 @@ impl Management {
         )
     }
 
+    /// Builds the handle's HTTP client now, as [`WebAuth::warm_up`].
+    ///
+    /// [`WebAuth::warm_up`]: crate::WebAuth::warm_up
+    pub fn warm_up(&self) {
+        self.http.warm_up()
+    }
+
     fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {
         self.http.api(method, url, Some(&self.token), body)
     }

@@ -337,6 +337,14 @@ impl WebAuth {
         &self.http
     }
 
+    /// Builds the handle's HTTP client now (TLS setup, the system's root
+    /// certificates), which otherwise falls on its first request. For a
+    /// thread that can afford the wait (the C task pool runs it on a
+    /// worker when a handle is created).
+    pub fn warm_up(&self) {
+        self.http.warm_up()
+    }
+
     pub(crate) fn response_type_is_default(&self) -> bool {
         self.default_response_type
     }

@@ -191,6 +191,7 @@ example_args() {
     case "$1" in
     desktop_login) echo "--headless-demo" ;;
     kiosk_device_login) echo "--auto-approve" ;;
+    game_loop) echo "--auto-approve" ;;
     esac
 }
 
@@ -215,6 +216,12 @@ check_example() {
             grep -qF "logged in as $AUTH0_TEST_USERNAME" <<<"$2" &&
             grep -q 'access token: *<redacted, [0-9]* chars>' <<<"$2" &&
             shows_user_not_secrets "$2" ;;
+    game_loop) # the QR code, then the login, then the frame figures
+        grep -q '▀\|▄' <<<"$2" &&
+            grep -qF "logged in as $AUTH0_TEST_USERNAME" <<<"$2" &&
+            grep -q 'access token: *<redacted, [0-9]* chars>' <<<"$2" &&
+            grep -qE 'worst frame time: [0-9.]+ ms' <<<"$2" &&
+            shows_user_not_secrets "$2" ;;
     login) # the user's e-mail, tokens only as <redacted …>, no JWT, no password
         grep -qF "email: $AUTH0_TEST_USERNAME" <<<"$2" &&
             grep -qF '"email":"'"$AUTH0_TEST_USERNAME"'"' <<<"$2" &&
@@ -229,6 +236,7 @@ example_label() {
     login) echo "example login logs the dev tenant's user in and prints no token or password" ;;
     desktop_login) echo "example desktop_login --headless-demo logs in through the loopback listener, prints no token" ;;
     kiosk_device_login) echo "example kiosk_device_login --auto-approve shows the QR code and user code, logs in" ;;
+    game_loop) echo "example game_loop --auto-approve keeps its 60 fps loop while the device login runs as a task" ;;
     *) echo "example $1 runs" ;;
     esac
 }

@@ -36,6 +36,8 @@ static_assert(!std::is_copy_constructible_v<auth0::management>);
 static_assert(std::is_nothrow_move_constructible_v<auth0::management>);
 static_assert(std::is_nothrow_move_assignable_v<auth0::management>);
 static_assert(!std::is_copy_constructible_v<auth0::cancel_token>);
+static_assert(!std::is_copy_constructible_v<auth0::task>);
+static_assert(std::is_nothrow_move_assignable_v<auth0::task>);
 static_assert(std::is_nothrow_move_constructible_v<auth0::cancel_token>);
 static_assert(std::is_base_of_v<std::runtime_error, auth0::error>);
 static_assert(std::is_same_v<decltype(auth0::version()), std::string_view>);
@@ -362,6 +364,25 @@ void login_and_user_info_against_the_tenant() {
     CHECK(member(payload, "email") == t.username);
 }
 
+void a_task_gives_the_login_and_cancels() {
+    const tenant &t = env();
+    auth0::webauth web(webauth_options());
+    auth0::task login = web.start("client.login", login_options(t.username, t.password, R"("scope":"openid email")"));
+    std::optional<std::string> result = login.wait();
+    CHECK(result.has_value() && !member(*result, "accessToken").empty());
+    CHECK(login.poll() == result);
+    CHECK_THROWS_AUTH0(web.start("client.logn"), AUTH0_ERROR_INVALID_ARGUMENT,
+                       CHECK_CONTAINS(e.description(), "client.logn"));
+    std::string code = web.device_start();
+    auth0::task poll = web.start("device.poll", code);
+    CHECK(!poll.poll().has_value());
+    poll.cancel();
+    CHECK_THROWS_AUTH0(poll.poll(), AUTH0_ERROR_CANCELLED, CHECK(e.code() == "cancelled"));
+    auth0::task moved = std::move(poll);
+    CHECK(poll.get() == nullptr && moved.get() != nullptr);
+    CHECK(std::string(auth0::status_name(AUTH0_PENDING)) == "AUTH0_PENDING");
+}
+
 void a_wrong_password_is_a_server_error_without_the_password() {
     const tenant &t = env();
     auth0::webauth web(webauth_options());
@@ -569,6 +590,7 @@ int main() {
     run("a moved-from handle throws instead of passing NULL", a_moved_from_handle_throws_instead_of_passing_null);
     run("build_authorize_url, authorize, logout", urls_are_built_with_the_handle_options);
     run("login, user_info, validate_id_token against the dev tenant", login_and_user_info_against_the_tenant);
+    run("auth0::task: start, wait, poll, cancel, move", a_task_gives_the_login_and_cancels);
     run("a wrong password: AUTH0_ERROR_SERVER 403 invalid_grant, no password in it",
         a_wrong_password_is_a_server_error_without_the_password);
     run("a bad token: AUTH0_ERROR_INVALID_TOKEN", a_bad_token_is_invalid_token);

@@ -44,6 +44,10 @@ pub enum auth0_status {
     AUTH0_ERROR_STORAGE = 8,
     /// A bug in the library, including a caught panic (`code` is `panic`).
     AUTH0_ERROR_INTERNAL = 9,
+    /// Not a result: the task is still running (`auth0_task_poll`,
+    /// `auth0_task_wait`); its JSON out-parameter is NULL. Numbered apart
+    /// from the final statuses.
+    AUTH0_PENDING = 100,
 }
 
 /// The single mapping from the core's error kinds to C statuses.
@@ -80,6 +84,7 @@ pub extern "C" fn auth0_status_name(status: auth0_status) -> *const c_char {
         AUTH0_ERROR_CANCELLED => c"AUTH0_ERROR_CANCELLED",
         AUTH0_ERROR_STORAGE => c"AUTH0_ERROR_STORAGE",
         AUTH0_ERROR_INTERNAL => c"AUTH0_ERROR_INTERNAL",
+        AUTH0_PENDING => c"AUTH0_PENDING",
     };
     name.as_ptr()
 }
@@ -104,15 +109,23 @@ pub(crate) fn run_json<T: WriteJson>(
     // The result is serialised straight into the C string's buffer (no
     // intermediate `Value` tree, no second copy: issue 7's C API overhead),
     // inside the panic boundary like the operation itself.
-    let outcome = catch_unwind(AssertUnwindSafe(|| body().and_then(|v| json_c_string(&v))))
-        .unwrap_or_else(|_| Err(panic_error()));
-    let (status, text) = match outcome {
-        Ok(text) => (auth0_status::AUTH0_OK, text),
-        Err(e) => (status_of(e.kind()), error_c_string(&e)),
-    };
+    let (status, text) = c_outcome(body);
     // SAFETY: as above.
     unsafe { *out = text.into_raw() };
     status
+}
+
+/// Runs `body` with panics contained: the status and the result JSON, or
+/// the error JSON, as the C API hands them out.
+pub(crate) fn c_outcome<T: WriteJson>(
+    body: impl FnOnce() -> Result<T, Error>,
+) -> (auth0_status, CString) {
+    let outcome = catch_unwind(AssertUnwindSafe(|| body().and_then(|v| json_c_string(&v))))
+        .unwrap_or_else(|_| Err(panic_error()));
+    match outcome {
+        Ok(text) => (auth0_status::AUTH0_OK, text),
+        Err(e) => (status_of(e.kind()), error_c_string(&e)),
+    }
 }
 
 /// `value` as JSON text in a `CString`, written once into its final buffer.
@@ -125,7 +138,7 @@ fn json_c_string<T: WriteJson + ?Sized>(value: &T) -> Result<CString, Error> {
     CString::new(buf).map_err(|_| Error::internal("the result JSON held a NUL byte"))
 }
 
-fn error_c_string(e: &Error) -> CString {
+pub(crate) fn error_c_string(e: &Error) -> CString {
     catch_unwind(AssertUnwindSafe(|| json_c_string(&e.to_json())))
         .ok()
         .and_then(Result::ok)

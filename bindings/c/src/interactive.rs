@@ -6,9 +6,10 @@ use super::boundary::{
     arg_optional_handle, auth0_status, free_handle, new_plain_handle, with_plain_handle,
 };
 use super::handles::Handle;
+use super::operations::{self as ops, Ctx, UserData};
 use super::webauth::{auth0_webauth, with_webauth};
-use auth0_native::{CancelToken, Error, Interaction, Opener};
-use std::ffi::{c_char, c_int, c_void, CString};
+use auth0_native::{CancelToken, Error};
+use std::ffi::{c_char, c_int, c_void};
 
 /// A cancel token: lets another thread end a blocking interactive call
 /// (`auth0_webauth_popup_authorize`, `auth0_webauth_device_poll`,
@@ -22,7 +23,7 @@ use std::ffi::{c_char, c_int, c_void, CString};
 /// `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_cancel {
-    inner: CancelToken,
+    pub(super) inner: CancelToken,
 }
 
 impl Handle for auth0_cancel {
@@ -89,28 +90,6 @@ pub unsafe extern "C" fn auth0_cancel_free(cancel: *mut auth0_cancel) {
     free_handle(cancel)
 }
 
-/// A C callback and its user data, called only on the thread that made
-/// the library call and only during that call.
-struct CCallback<F> {
-    f: F,
-    user_data: *mut c_void,
-}
-
-impl<F: Copy> CCallback<F> {
-    /// The callback and its user data (a method, so that closures capture
-    /// the whole `CCallback` and with it its `Send`/`Sync`).
-    fn parts(&self) -> (F, *mut c_void) {
-        (self.f, self.user_data)
-    }
-}
-
-// SAFETY: the library calls the callback on the calling thread, within
-// the call (documented on the callback types); the pointer never leaves
-// that thread's call.
-unsafe impl<F> Send for CCallback<F> {}
-// SAFETY: as above; the callback is never called concurrently.
-unsafe impl<F> Sync for CCallback<F> {}
-
 /// The token of a nullable `auth0_cancel` argument (a fresh one for NULL).
 pub(super) fn token_of(cancel: *const auth0_cancel) -> Result<CancelToken, Error> {
     Ok(arg_optional_handle(cancel, "cancel")?
@@ -163,22 +142,12 @@ pub unsafe extern "C" fn auth0_webauth_popup_authorize(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let mut interaction = Interaction::new().with_cancel(token_of(cancel)?);
-            if let Some(f) = open_url {
-                let cb = CCallback { f, user_data };
-                interaction = interaction.with_opener(Opener::Callback(Box::new(move |url| {
-                    let url = CString::new(url).map_err(|_| "the URL holds a NUL byte")?;
-                    let (f, user_data) = cb.parts();
-                    // (Inside the `unsafe` block above.) SAFETY: a C function
-                    // pointer the caller supplied for this call; `url`
-                    // outlives the call.
-                    match f(url.as_ptr(), user_data) {
-                        0 => Ok(()),
-                        n => Err(format!("the open_url callback returned {n}")),
-                    }
-                })));
-            }
-            web.popup_authorize(options, &interaction)
+            let ctx = Ctx {
+                open_url,
+                user_data: UserData(user_data),
+                ..Ctx::new(token_of(cancel)?)
+            };
+            ops::popup_authorize(web, options, &ctx)
         })
     }
 }
@@ -205,7 +174,7 @@ pub unsafe extern "C" fn auth0_webauth_device_start(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.device_start(options)
+            ops::device_start(web, options, &Ctx::none())
         })
     }
 }
@@ -236,7 +205,7 @@ pub unsafe extern "C" fn auth0_webauth_device_poll(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.device_poll(options, &token_of(cancel)?)
+            ops::device_poll(web, options, &Ctx::new(token_of(cancel)?))
         })
     }
 }
@@ -263,15 +232,12 @@ pub unsafe extern "C" fn auth0_webauth_device_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let token = token_of(cancel)?;
-            web.device_login(options, &token, |code| {
-                if let (Some(f), Ok(text)) = (on_code, CString::new(code.to_string())) {
-                    // (Inside the `unsafe` block above.) SAFETY: a C function
-                    // pointer the caller supplied for this call; `text`
-                    // outlives the call.
-                    f(text.as_ptr(), user_data);
-                }
-            })
+            let ctx = Ctx {
+                on_code,
+                user_data: UserData(user_data),
+                ..Ctx::new(token_of(cancel)?)
+            };
+            ops::device_login(web, options, &ctx)
         })
     }
 }

@@ -27,6 +27,8 @@ mod json_out;
 mod logging;
 mod management;
 mod mfa;
+mod operations;
+mod tasks;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
@@ -34,6 +36,7 @@ pub use interactive::*;
 pub use logging::*;
 pub use management::*;
 pub use mfa::*;
+pub use tasks::*;
 pub use webauth::*;
 
 use std::ffi::{c_char, CString};

@@ -2,7 +2,7 @@
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use super::handles::Handle;
-use auth0_native::options::{as_object, require_str};
+use super::operations::{self as ops, Ctx};
 use auth0_native::{Binding, Error, Management};
 use serde_json::Value;
 use std::ffi::c_char;
@@ -18,7 +18,7 @@ use std::ffi::c_char;
 /// is rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_management {
-    inner: Management,
+    pub(super) inner: Management,
 }
 
 impl Handle for auth0_management {
@@ -44,13 +44,18 @@ pub unsafe extern "C" fn auth0_management_new(
     error_json: *mut *mut c_char,
 ) -> auth0_status {
     // SAFETY: the caller keeps the pointer contract of the doc above.
-    unsafe {
+    let status = unsafe {
         new_handle(options_json, out, error_json, |options| {
             Ok(auth0_management {
                 inner: Management::with_binding(options, Binding::C)?,
             })
         })
+    };
+    if status == auth0_status::AUTH0_OK {
+        // SAFETY: `out` was written by `new_handle` on success.
+        super::tasks::warm_up_handle(unsafe { *out }, |m: &auth0_management| m.inner.warm_up());
     }
+    status
 }
 
 /// Releases a Management handle. NULL is ignored, and so is a handle freed
@@ -80,7 +85,7 @@ pub unsafe extern "C" fn auth0_management_get_user(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_management(management, options_json, out_json, |m, o| {
-            m.get_user(user_id(o)?)
+            ops::get_user(m, o, &Ctx::none())
         })
     }
 }
@@ -101,10 +106,7 @@ pub unsafe extern "C" fn auth0_management_patch_user_metadata(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_management(management, options_json, out_json, |m, o| {
-            let metadata = o
-                .get("userMetadata")
-                .ok_or_else(|| Error::invalid_argument("userMetadata parameter is not valid"))?;
-            m.patch_user_metadata(user_id(o)?, metadata)
+            ops::patch_user_metadata(m, o, &Ctx::none())
         })
     }
 }
@@ -124,12 +126,7 @@ pub unsafe extern "C" fn auth0_management_link_user(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_management(management, options_json, out_json, |m, o| {
-            let token = require_str(
-                o,
-                "secondaryUserToken",
-                "secondaryUserToken parameter is not valid",
-            )?;
-            m.link_user(user_id(o)?, token)
+            ops::link_user(m, o, &Ctx::none())
         })
     }
 }
@@ -149,16 +146,9 @@ pub unsafe extern "C" fn auth0_management_unlink_user(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_management(management, options_json, out_json, |m, o| {
-            let provider = require_str(o, "provider", "provider parameter is not valid")?;
-            let identity =
-                require_str(o, "identityUserId", "identityUserId parameter is not valid")?;
-            m.unlink_user(user_id(o)?, provider, identity)
+            ops::unlink_user(m, o, &Ctx::none())
         })
     }
-}
-
-fn user_id(o: &auth0_native::Options) -> Result<&str, Error> {
-    require_str(o, "userId", "userId parameter is not valid")
 }
 
 /// The body every Management operation shares (see `with_webauth`).
@@ -171,13 +161,12 @@ unsafe fn with_management(
     management: *const auth0_management,
     options_json: *const c_char,
     out_json: *mut *mut c_char,
-    f: impl FnOnce(&Management, &auth0_native::Options) -> Result<Value, Error>,
+    f: impl FnOnce(&Management, &Value) -> Result<Value, Error>,
 ) -> auth0_status {
     run_json(out_json, || {
         let m = arg_handle(management, "management")?;
         // SAFETY: forwarded from the caller.
         let options = unsafe { arg_json(options_json, "options_json", true) }?;
-        let o = as_object(&options, "options parameter is not valid")?;
-        f(&m.inner, o)
+        f(&m.inner, &options)
     })
 }

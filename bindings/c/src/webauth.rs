@@ -2,8 +2,8 @@
 
 use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, new_handle, run_json};
 use super::handles::Handle;
-use super::json_out::{UrlAnswer, WriteJson};
-use auth0_native::options::{as_object, require_str};
+use super::json_out::WriteJson;
+use super::operations::{self as ops, Ctx};
 use auth0_native::{Binding, Error, WebAuth};
 use std::ffi::c_char;
 
@@ -18,7 +18,7 @@ use std::ffi::c_char;
 /// rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_webauth {
-    inner: WebAuth,
+    pub(super) inner: WebAuth,
 }
 
 impl Handle for auth0_webauth {
@@ -56,13 +56,18 @@ pub unsafe extern "C" fn auth0_webauth_new(
     error_json: *mut *mut c_char,
 ) -> auth0_status {
     // SAFETY: the caller keeps the pointer contract of the doc above.
-    unsafe {
+    let status = unsafe {
         new_handle(options_json, out, error_json, |options| {
             Ok(auth0_webauth {
                 inner: WebAuth::with_binding(options, Binding::C)?,
             })
         })
+    };
+    if status == auth0_status::AUTH0_OK {
+        // SAFETY: `out` was written by `new_handle` on success.
+        super::tasks::warm_up_handle(unsafe { *out }, |w: &auth0_webauth| w.inner.warm_up());
     }
+    status
 }
 
 /// Releases a WebAuth handle. NULL is ignored, and so is a handle freed
@@ -92,7 +97,7 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().build_authorize_url(options).map(UrlAnswer)
+            ops::build_authorize_url(web, options, &Ctx::none())
         })
     }
 }
@@ -121,7 +126,7 @@ pub unsafe extern "C" fn auth0_webauth_authorize(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.authorize(options)
+            ops::authorize(web, options, &Ctx::none())
         })
     }
 }
@@ -142,7 +147,7 @@ pub unsafe extern "C" fn auth0_webauth_logout(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.logout(options).map(UrlAnswer)
+            ops::logout(web, options, &Ctx::none())
         })
     }
 }
@@ -171,7 +176,7 @@ pub unsafe extern "C" fn auth0_webauth_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().login(options)
+            ops::login(web, options, &Ctx::none())
         })
     }
 }
@@ -193,9 +198,7 @@ pub unsafe extern "C" fn auth0_webauth_user_info(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = as_object(options, "options parameter is not valid")?;
-            let token = require_str(o, "accessToken", "accessToken parameter is not valid")?;
-            web.client().user_info_with(token, options)
+            ops::user_info(web, options, &Ctx::none())
         })
     }
 }
@@ -222,8 +225,7 @@ pub unsafe extern "C" fn auth0_webauth_parse_hash(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            // `None` is written as `null`.
-            web.parse_hash(options)
+            ops::parse_hash(web, options, &Ctx::none())
         })
     }
 }
@@ -248,9 +250,7 @@ pub unsafe extern "C" fn auth0_webauth_validate_id_token(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = as_object(options, "options parameter is not valid")?;
-            let token = require_str(o, "idToken", "idToken option is required")?;
-            web.validate_id_token(token, options)
+            ops::validate_id_token(web, options, &Ctx::none())
         })
     }
 }
@@ -296,7 +296,7 @@ pub unsafe extern "C" fn auth0_webauth_signup(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.signup(options)
+            ops::signup(web, options, &Ctx::none())
         })
     }
 }
@@ -319,7 +319,7 @@ pub unsafe extern "C" fn auth0_webauth_change_password(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.change_password(options)
+            ops::change_password(web, options, &Ctx::none())
         })
     }
 }
@@ -343,7 +343,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_start(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.passwordless_start(options)
+            ops::passwordless_start(web, options, &Ctx::none())
         })
     }
 }
@@ -369,7 +369,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_verify(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.passwordless_verify(options)
+            ops::passwordless_verify(web, options, &Ctx::none())
         })
     }
 }
@@ -392,7 +392,7 @@ pub unsafe extern "C" fn auth0_webauth_passwordless_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.client().passwordless_login(options)
+            ops::passwordless_login(web, options, &Ctx::none())
         })
     }
 }
@@ -419,7 +419,7 @@ pub unsafe extern "C" fn auth0_webauth_login_with_credentials(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.login_with_credentials(options)
+            ops::login_with_credentials(web, options, &Ctx::none())
         })
     }
 }
@@ -444,7 +444,7 @@ pub unsafe extern "C" fn auth0_webauth_cross_origin_login(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.login(options)
+            ops::cross_origin_login(web, options, &Ctx::none())
         })
     }
 }
@@ -471,7 +471,7 @@ pub unsafe extern "C" fn auth0_webauth_renew_auth(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            web.renew_auth(options)
+            ops::renew_auth(web, options, &Ctx::none())
         })
     }
 }
