@@ -656,7 +656,8 @@ size_t auth0_dispatch(size_t max_callbacks);
  * `"passwordlessLogin"`, `"redirect.loginWithCredentials"`,
  * `"popup.loginWithCredentials"`, `"login"` (cross-origin),
  * `"renewAuth"`, `"popup.authorize"`, `"device.start"`, `"device.poll"`,
- * `"device.login"`. `options_json` (may be NULL) is what the blocking
+ * `"device.login"`, `"mfa.challenge"`, `"mfa.verify"`,
+ * `"mfa.authenticators"`, `"mfa.associate"`. `options_json` (may be NULL) is what the blocking
  * function of that operation takes, and the task's result and errors are
  * that function's.
  *
