@@ -80,6 +80,12 @@ typedef enum {
    * A bug in the library, including a caught panic (`code` is `panic`).
    */
   AUTH0_ERROR_INTERNAL = 9,
+  /**
+   * The credentials manager could not give credentials (`code`
+   * `no_credentials`, `no_refresh_token`, `renew_failed`,
+   * `revoke_failed`).
+   */
+  AUTH0_ERROR_CREDENTIALS = 10,
 } auth0_status;
 
 /**

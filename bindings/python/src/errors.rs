@@ -21,6 +21,7 @@ pyo3::import_exception!(auth0_native._errors, AuthorizationError);
 pyo3::import_exception!(auth0_native._errors, CancelledError);
 pyo3::import_exception!(auth0_native._errors, StorageError);
 pyo3::import_exception!(auth0_native._errors, InternalError);
+pyo3::import_exception!(auth0_native._errors, CredentialsError);
 
 /// The exception for `error`: the class of its kind, with `code`,
 /// `description` (also `str(exc)`), `status_code`, `original`, `state`,
@@ -45,6 +46,7 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Authorization => py.get_type::<AuthorizationError>(),
         ErrorKind::Cancelled => py.get_type::<CancelledError>(),
         ErrorKind::Storage => py.get_type::<StorageError>(),
+        ErrorKind::Credentials => py.get_type::<CredentialsError>(),
         // No `_` arm: a kind added to the core must be given a class here
         // (the C layer's `status_of` likewise).
         ErrorKind::Internal => py.get_type::<InternalError>(),

@@ -18,6 +18,7 @@ __all__ = [
     "AuthorizationError",
     "CancelledError",
     "StorageError",
+    "CredentialsError",
     "InternalError",
 ]
 
@@ -127,6 +128,13 @@ class StorageError(Auth0Error):
     """Local state (the transaction file) could not be read or written."""
 
     _default_code = "storage_error"
+
+
+class CredentialsError(Auth0Error):
+    """The credentials manager could not give credentials (``no_credentials``,
+    ``no_refresh_token``, ``renew_failed``, ``revoke_failed``)."""
+
+    _default_code = "credentials_error"
 
 
 class InternalError(Auth0Error):
