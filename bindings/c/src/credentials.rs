@@ -14,15 +14,6 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A JSON argument as the core's typed value; serde's message names the
-/// offending key or type (never a value), prefixed by the parameter.
-macro_rules! from_json {
-    ($value:expr, $name:expr) => {
-        serde_json::from_value($value)
-            .map_err(|e| Error::invalid_argument(format!("{} is not valid: {e}", $name)))
-    };
-}
-
 /// A credentials manager: keeps one user's credentials in a storage and
 /// hands back valid ones, renewing them with the refresh token (Auth0.swift's
 /// and Auth0.Android's `CredentialsManager`).
@@ -310,7 +301,7 @@ pub unsafe extern "C" fn auth0_credentials_new(
                 true => serde_json::json!({"type": "memory"}),
                 false => arg_json(storage_json, "storage_json", false)?,
             };
-            let storage: StorageOptions = from_json!(storage, "storage_json")?;
+            let storage = StorageOptions::from_json(&storage)?;
             CredentialsManager::with_storage(web.shared(), &storage)
         })
     }
@@ -424,7 +415,10 @@ pub unsafe extern "C" fn auth0_credentials_save(
         let c = arg_handle(credentials, "credentials")?;
         // SAFETY: the caller promises a NUL-terminated string or NULL.
         let json = unsafe { arg_json(authresult_json, "authresult_json", false) }?;
-        let result: AuthResult = from_json!(json, "authresult_json")?;
+        let result: AuthResult = serde_json::from_value(json).map_err(|e| {
+            // serde's message names the key or type, never the value.
+            Error::invalid_argument(format!("authresult_json is not a valid authResult: {e}"))
+        })?;
         c.inner.save(&result)
     })
 }
@@ -456,7 +450,7 @@ pub unsafe extern "C" fn auth0_credentials_get(
         let c = arg_handle(credentials, "credentials")?;
         // SAFETY: the caller promises a NUL-terminated string or NULL.
         let json = unsafe { arg_json(options_json, "options_json", true) }?;
-        let options: CredentialsOptions = from_json!(json, "options_json")?;
+        let options = CredentialsOptions::from_json(&json)?;
         c.inner.credentials(&options).map(|creds| creds.to_json())
     })
 }
@@ -529,7 +523,7 @@ pub unsafe extern "C" fn auth0_credentials_clear(
         let c = arg_handle(credentials, "credentials")?;
         // SAFETY: the caller promises a NUL-terminated string or NULL.
         let json = unsafe { arg_json(options_json, "options_json", true) }?;
-        let options: ClearOptions = from_json!(json, "options_json")?;
+        let options = ClearOptions::from_json(&json)?;
         c.inner.clear(&options)
     })
 }
