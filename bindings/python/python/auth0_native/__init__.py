@@ -35,6 +35,7 @@ from ._errors import (
 from ._native import (
     CancelToken,
     Client,
+    CredentialsManager,
     Device,
     Management,
     Popup,
@@ -45,6 +46,8 @@ from ._native import (
 from ._types import (
     AuthorizeRequest,
     AuthResult,
+    Credentials,
+    CredentialStorage,
     DeviceCode,
     DeviceQrCode,
     PasswordlessStartResult,
@@ -61,7 +64,10 @@ __all__ = [
     "CancelToken",
     "CancelledError",
     "Client",
+    "CredentialStorage",
+    "Credentials",
     "CredentialsError",
+    "CredentialsManager",
     "Device",
     "DeviceCode",
     "DeviceQrCode",
