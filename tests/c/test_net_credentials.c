@@ -720,6 +720,12 @@ TEST(bad_arguments_are_invalid_argument_naming_the_parameter) {
     CHECK_CONTAINS(error, "store->load must not be NULL");
     CHECK(slot.released == 1);
     auth0_string_free(error);
+    store = slot_store(&slot);
+    CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, NULL, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "out must not be NULL");
+    CHECK(slot.released == 2);
+    auth0_string_free(error);
     CHECK_STATUS(auth0_credentials_new_with_host_store(web, NULL, &c, &error),
                  AUTH0_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(error, "store must not be NULL");

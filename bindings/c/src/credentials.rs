@@ -539,12 +539,16 @@ unsafe fn new_credentials(
     build: impl FnOnce() -> Result<CredentialsManager, Error>,
 ) -> auth0_status {
     run_with_error(error_json, || {
+        if !out.is_null() {
+            // SAFETY: non-NULL; the caller promises it is writable.
+            unsafe { *out = std::ptr::null_mut() };
+        }
+        // Built first even when `out` is NULL, so that a host store's
+        // `release` runs on that failure too (as the manager drops).
+        let inner = build()?;
         if out.is_null() {
             return Err(null("out"));
         }
-        // SAFETY: non-NULL; the caller promises it is writable.
-        unsafe { *out = std::ptr::null_mut() };
-        let inner = build()?;
         let handle = handles::insert(auth0_credentials { inner }).ok_or_else(|| {
             Error::internal("too many live handles: free some before making more")
         })?;
