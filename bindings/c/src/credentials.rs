@@ -112,8 +112,9 @@ pub struct auth0_host_store {
     /// Passed to every callback as it is; never dereferenced by the library.
     pub user_data: *mut c_void,
     /// Gives the stored blob through `auth0_host_store_set`; required.
-    pub load:
-        Option<unsafe extern "C" fn(user_data: *mut c_void, reply: *mut auth0_host_store_reply) -> c_int>,
+    pub load: Option<
+        unsafe extern "C" fn(user_data: *mut c_void, reply: *mut auth0_host_store_reply) -> c_int,
+    >,
     /// Stores `blob` (`blob_len` bytes, valid during the call); required.
     pub save: Option<
         unsafe extern "C" fn(
@@ -124,8 +125,9 @@ pub struct auth0_host_store {
         ) -> c_int,
     >,
     /// Removes the blob; required.
-    pub remove:
-        Option<unsafe extern "C" fn(user_data: *mut c_void, reply: *mut auth0_host_store_reply) -> c_int>,
+    pub remove: Option<
+        unsafe extern "C" fn(user_data: *mut c_void, reply: *mut auth0_host_store_reply) -> c_int,
+    >,
     /// Called once when `user_data` is no longer used; may be NULL.
     pub release: Option<unsafe extern "C" fn(user_data: *mut c_void)>,
     /// The stored credential's name for the lock; may be NULL.
@@ -135,7 +137,8 @@ pub struct auth0_host_store {
 }
 
 type LoadFn = unsafe extern "C" fn(*mut c_void, *mut auth0_host_store_reply) -> c_int;
-type SaveFn = unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut auth0_host_store_reply) -> c_int;
+type SaveFn =
+    unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut auth0_host_store_reply) -> c_int;
 type ReleaseFn = unsafe extern "C" fn(*mut c_void);
 
 /// The app's callbacks as the core's [`HostBackend`].
@@ -253,11 +256,14 @@ pub unsafe extern "C" fn auth0_host_store_set_error(
 ) -> auth0_status {
     run_with_error(std::ptr::null_mut(), || {
         if reply.is_null() || message.is_null() {
-            return Err(Error::invalid_argument("reply and message must not be NULL"));
+            return Err(Error::invalid_argument(
+                "reply and message must not be NULL",
+            ));
         }
         // SAFETY: the caller promises a NUL-terminated string.
         let bytes = unsafe { CStr::from_ptr(message) }.to_bytes();
-        let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_HOST_MESSAGE)]).into_owned();
+        let mut text =
+            String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_HOST_MESSAGE)]).into_owned();
         if bytes.len() > MAX_HOST_MESSAGE {
             text.push('…');
         }
@@ -339,10 +345,13 @@ pub unsafe extern "C" fn auth0_credentials_new_with_host_store(
             let guard = ReleaseOnDrop(release, store.user_data);
             let (Some(load), Some(save), Some(remove)) = (store.load, store.save, store.remove)
             else {
-                let missing = [("load", store.load.is_none()), ("save", store.save.is_none())]
-                    .into_iter()
-                    .find(|(_, m)| *m)
-                    .map_or("remove", |(n, _)| n);
+                let missing = [
+                    ("load", store.load.is_none()),
+                    ("save", store.save.is_none()),
+                ]
+                .into_iter()
+                .find(|(_, m)| *m)
+                .map_or("remove", |(n, _)| n);
                 return Err(null(&format!("store->{missing}")));
             };
             let name = match store.name.is_null() {

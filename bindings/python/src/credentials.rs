@@ -194,7 +194,8 @@ fn auth_result_from_py(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Aut
         )));
     }
     let Value::Object(fields) = argument_to_json(value, "auth_result")? else {
-        unreachable!("a dict converts to an object");
+        // A dict always converts to an object; stay total anyway.
+        return Err(PyTypeError::new_err("auth_result must be a dict"));
     };
     let fields = fields
         .into_iter()
@@ -254,11 +255,7 @@ fn describe(py: Python<'_>, e: &PyErr) -> String {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "Exception".to_owned());
-    let message = e
-        .value(py)
-        .str()
-        .map(|s| s.to_string())
-        .unwrap_or_default();
+    let message = e.value(py).str().map(|s| s.to_string()).unwrap_or_default();
     if message.is_empty() {
         name
     } else {
