@@ -64,5 +64,7 @@ fn instantiate<'py>(class: &Bound<'py, PyType>, error: &Error) -> PyResult<Bound
     kwargs.set_item("state", error.state())?;
     kwargs.set_item("retry_after", error.retry_after())?;
     kwargs.set_item("rate_limit_reset", error.rate_limit_reset())?;
+    kwargs.set_item("retryable", error.retryable())?;
+    kwargs.set_item("cause", error.cause())?;
     class.call((error.description(),), Some(&kwargs))
 }

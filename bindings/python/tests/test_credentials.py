@@ -107,7 +107,7 @@ def test_has_valid_user_and_clear_follow_what_is_stored(
     assert manager.user() is None
     with pytest.raises(auth0_native.CredentialsError) as e:
         manager.credentials()
-    assert e.value.code == "no_credentials"
+    assert e.value.code == "no_credentials" and e.value.retryable is False
     manager.save(login(tenant, web))
     assert manager.has_valid_credentials(min_ttl=60) is True
     user = manager.user()
@@ -187,6 +187,8 @@ def test_a_revoked_refresh_token_is_renew_failed_carrying_the_servers_answer(
         manager.credentials()
     assert e.value.code == "renew_failed"
     assert e.value.status_code == 403
+    assert e.value.cause == "invalid_grant"
+    assert e.value.retryable is False
     assert result["refresh_token"] not in str(e.value)
 
 

@@ -47,6 +47,11 @@ class Auth0Error(Exception):
     """Seconds to wait before trying again (a 429's ``Retry-After``), else ``None``."""
     rate_limit_reset: Optional[int]
     """When the rate limit resets, Unix seconds (``X-RateLimit-Reset``), else ``None``."""
+    retryable: bool
+    """Whether trying again may help (the network, a timeout, a 5xx or 429, or a
+    renewal that failed for those reasons); ``False`` for ``invalid_grant``."""
+    cause: Optional[str]
+    """The server's own code behind a ``renew_failed`` (e.g. ``"invalid_grant"``)."""
 
     def __init__(
         self,
@@ -58,6 +63,8 @@ class Auth0Error(Exception):
         state: Optional[str] = None,
         retry_after: Optional[int] = None,
         rate_limit_reset: Optional[int] = None,
+        retryable: bool = False,
+        cause: Optional[str] = None,
     ) -> None:
         super().__init__(description)
         self.description = description
@@ -67,6 +74,8 @@ class Auth0Error(Exception):
         self.state = state
         self.retry_after = retry_after
         self.rate_limit_reset = rate_limit_reset
+        self.retryable = retryable
+        self.cause = cause
 
     @property
     def error(self) -> str:
