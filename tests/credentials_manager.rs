@@ -105,7 +105,10 @@ fn an_empty_store_has_no_credentials() {
     let t = Tenant::start();
     let (_, m) = manager(&t);
     let e = m.credentials(&any()).unwrap_err();
-    assert_eq!((e.kind(), e.code()), (ErrorKind::Credentials, "no_credentials"));
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "no_credentials")
+    );
     assert!(!e.retryable());
     assert_eq!(e.to_json()["retryable"], false);
     assert!(!m.has_valid_credentials(0).unwrap());
@@ -161,7 +164,10 @@ fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
     assert_ne!(Some(&c.access_token), r.access_token.as_ref());
     assert_ne!(c.refresh_token, r.refresh_token, "rotated");
     assert!(c.expires_in(auth0_native_now()) > 3000);
-    assert_eq!(c.id_token_payload.as_ref().unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        c.id_token_payload.as_ref().unwrap()["email"],
+        TEST_USER_EMAIL
+    );
     assert_eq!(stat(&t, "refresh_rotations"), 1);
     // Persisted: another manager on the same store sees the new tokens and
     // does not renew again.
@@ -241,7 +247,10 @@ fn without_a_refresh_token_an_expired_login_cannot_be_renewed() {
     assert!(r.refresh_token.is_none());
     m.save(&r).unwrap();
     let e = m.credentials(&any()).unwrap_err();
-    assert_eq!((e.kind(), e.code()), (ErrorKind::Credentials, "no_refresh_token"));
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "no_refresh_token")
+    );
     assert!(!e.retryable());
     assert!(!m.has_valid_credentials(0).unwrap());
     // The user's claims stay readable.
@@ -261,13 +270,19 @@ fn a_refused_renewal_is_renew_failed_with_the_servers_answer() {
         })
         .unwrap();
     let e = m.credentials(&any()).unwrap_err();
-    assert_eq!((e.kind(), e.code()), (ErrorKind::Credentials, "renew_failed"));
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "renew_failed")
+    );
     assert_eq!(e.cause(), Some("invalid_grant"));
     assert_eq!(e.status_code(), Some(403));
     assert_eq!(e.original().unwrap()["error"], "invalid_grant");
     assert!(!e.retryable());
     let j = e.to_json();
-    assert_eq!((j["cause"].clone(), j["retryable"].clone()), (json!("invalid_grant"), json!(false)));
+    assert_eq!(
+        (j["cause"].clone(), j["retryable"].clone()),
+        (json!("invalid_grant"), json!(false))
+    );
     // The store keeps what it had.
     assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
 }
@@ -281,7 +296,10 @@ fn a_renewal_that_could_not_get_through_is_retryable() {
     m.save(&r).unwrap();
     t.fault(json!({"path": "/oauth/token", "status": 503}));
     let e = m.credentials(&any()).unwrap_err();
-    assert_eq!((e.code(), e.cause()), ("renew_failed", Some("server_error")));
+    assert_eq!(
+        (e.code(), e.cause()),
+        ("renew_failed", Some("server_error"))
+    );
     assert_eq!(e.status_code(), Some(503));
     assert!(e.retryable());
     t.fault(json!({"path": "/oauth/token", "drop": true}));
@@ -336,7 +354,10 @@ fn a_failed_revocation_keeps_the_store_until_cleared_without_revoking() {
     m.save(&login(&web)).unwrap();
     t.fault(json!({"path": "/oauth/revoke", "status": 503}));
     let e = m.clear(&ClearOptions::default()).unwrap_err();
-    assert_eq!((e.kind(), e.code()), (ErrorKind::Credentials, "revoke_failed"));
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "revoke_failed")
+    );
     assert!(e.retryable());
     assert!(m.has_valid_credentials(0).unwrap());
     m.clear(&ClearOptions { revoke: false }).unwrap();
@@ -351,7 +372,12 @@ fn refresh_token_and_revoke_token_are_plain_operations() {
     let r = login(&web);
     let renewed = web
         .client()
-        .refresh_token(&RefreshTokenOptions::from_json(&json!({"refreshToken": r.refresh_token.as_ref().unwrap().secret()})).unwrap())
+        .refresh_token(
+            &RefreshTokenOptions::from_json(
+                &json!({"refreshToken": r.refresh_token.as_ref().unwrap().secret()}),
+            )
+            .unwrap(),
+        )
         .unwrap();
     assert!(renewed.access_token.is_some());
     assert_eq!(renewed.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
@@ -359,7 +385,9 @@ fn refresh_token_and_revoke_token_are_plain_operations() {
     let body = last_token_body(&t);
     assert_eq!(body["client_id"], t.client_id());
     web.client()
-        .revoke_token(&RevokeTokenOptions::from_json(&json!({"refreshToken": rotated.secret()})).unwrap())
+        .revoke_token(
+            &RevokeTokenOptions::from_json(&json!({"refreshToken": rotated.secret()})).unwrap(),
+        )
         .unwrap();
     let reqs = t.dev_get("requests?path=/oauth/revoke");
     let last = &reqs.as_array().unwrap().last().unwrap()["body"];
@@ -367,7 +395,10 @@ fn refresh_token_and_revoke_token_are_plain_operations() {
         Value::String(s) => serde_json::from_str(s).unwrap(),
         other => other.clone(),
     };
-    assert_eq!(sent, json!({"client_id": t.client_id(), "token": rotated.secret()}));
+    assert_eq!(
+        sent,
+        json!({"client_id": t.client_id(), "token": rotated.secret()})
+    );
     let e = web
         .client()
         .refresh_token(&RefreshTokenOptions {
@@ -395,7 +426,10 @@ fn a_file_store_from_storage_options_keeps_no_token_in_clear() {
     assert!(!raw.windows(rt.len()).any(|w| w == rt));
     // A second manager (a restart) reads it back.
     let again = CredentialsManager::with_storage(web, &storage).unwrap();
-    assert_eq!(again.credentials(&any()).unwrap().refresh_token, r.refresh_token);
+    assert_eq!(
+        again.credentials(&any()).unwrap().refresh_token,
+        r.refresh_token
+    );
     // A store the manager cannot read is a storage error, never tokens.
     let mut bad = raw.clone();
     let n = bad.len();
@@ -416,7 +450,10 @@ fn a_blob_that_is_not_stored_credentials_is_a_storage_error() {
     assert_eq!(e.kind(), ErrorKind::Storage);
     assert!(e.description().contains("version 99"), "{e}");
     store.save(b"not json").unwrap();
-    assert_eq!(m.has_valid_credentials(0).unwrap_err().kind(), ErrorKind::Storage);
+    assert_eq!(
+        m.has_valid_credentials(0).unwrap_err().kind(),
+        ErrorKind::Storage
+    );
 }
 
 /// 16 threads × 200 calls while the access token expires every second:
@@ -424,9 +461,15 @@ fn a_blob_that_is_not_stored_credentials_is_a_storage_error() {
 #[test]
 fn sixteen_threads_renew_once_per_expiry_without_reuse() {
     let t = Tenant::start();
-    settings(&t, json!({"access_token_lifetime_secs": 1, "refresh_reuse_interval_secs": 0}));
+    settings(
+        &t,
+        json!({"access_token_lifetime_secs": 1, "refresh_reuse_interval_secs": 0}),
+    );
     let web = offline(&t);
-    let m = Arc::new(CredentialsManager::new(web.clone(), Arc::new(MemoryStore::new())));
+    let m = Arc::new(CredentialsManager::new(
+        web.clone(),
+        Arc::new(MemoryStore::new()),
+    ));
     let first = login(&web);
     m.save(&first).unwrap();
     let seen: Mutex<BTreeMap<String, (u64, u64)>> = Mutex::new(BTreeMap::new());
@@ -450,11 +493,17 @@ fn sixteen_threads_renew_once_per_expiry_without_reuse() {
         .map(|(_, t)| *t)
         .collect();
     renewed.sort();
-    assert!(renewed.len() >= 2, "the run spanned several expiries: {renewed:?}");
+    assert!(
+        renewed.len() >= 2,
+        "the run spanned several expiries: {renewed:?}"
+    );
     // Every renewal came after the token before it had expired: never two
     // for one expiry.
     for pair in renewed.windows(2) {
-        assert!(pair[1].0 >= pair[0].1, "two renewals for one expiry: {renewed:?}");
+        assert!(
+            pair[1].0 >= pair[0].1,
+            "two renewals for one expiry: {renewed:?}"
+        );
     }
     assert_eq!(stat(&t, "refresh_rotations"), renewed.len() as u64);
     assert_eq!(stat(&t, "refresh_reuse_detections"), 0);
