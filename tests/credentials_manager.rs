@@ -529,3 +529,62 @@ fn threads_on_a_file_store_share_one_renewal() {
     assert_eq!(stat(&t, "refresh_rotations"), 1);
     assert_eq!(stat(&t, "refresh_reuse_detections"), 0);
 }
+
+/// Every record logged, for the logging test (one logger per process).
+static LOGGED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        LOGGED
+            .lock()
+            .unwrap()
+            .push((record.target().to_owned(), record.args().to_string()));
+    }
+    fn flush(&self) {}
+}
+
+#[test]
+fn renewals_are_logged_without_a_token() {
+    static LOGGER: Capture = Capture;
+    let _ = log::set_logger(&LOGGER);
+    log::set_max_level(log::LevelFilter::Debug);
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    let c = m.credentials(&any()).unwrap();
+    let logged = LOGGED.lock().unwrap().clone();
+    let ours: Vec<&String> = logged
+        .iter()
+        .filter(|(target, _)| target == "auth0_native::credentials")
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        ours.iter().any(|m| m.starts_with("renewal start")),
+        "{ours:?}"
+    );
+    assert!(
+        ours.iter().any(|m| m.starts_with("renewal done")),
+        "{ours:?}"
+    );
+    let secrets = [
+        r.access_token.unwrap().into_secret(),
+        r.refresh_token.unwrap().into_secret(),
+        c.access_token.secret().to_owned(),
+        c.refresh_token.unwrap().into_secret(),
+    ];
+    for (_, message) in &logged {
+        for s in &secrets {
+            assert!(
+                !message.contains(s.as_str()),
+                "a token was logged: {message}"
+            );
+        }
+    }
+}
