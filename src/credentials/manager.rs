@@ -114,6 +114,11 @@ impl CredentialsManager {
     /// `no_refresh_token` (renewal needed but impossible), `renew_failed`
     /// (the tenant refused or could not be reached: see
     /// [`Error::cause`] and [`Error::retryable`]), storage errors.
+    ///
+    /// A renewal's result is returned even when the tenant's access-token
+    /// lifetime is shorter than `min_ttl` (it is saved either way: the
+    /// rotated refresh token must not be lost); check
+    /// [`Credentials::expires_in`] if that matters.
     pub fn credentials(&self, options: &CredentialsOptions) -> Result<Credentials> {
         let stored = self.load()?.ok_or_else(no_credentials)?;
         if satisfies(&stored, options, now_secs()) {

@@ -88,6 +88,14 @@ impl Credentials {
     }
 }
 
+/// The JSON face ([`Credentials::to_json`]), with `expiresIn` computed
+/// at serialization.
+impl Serialize for Credentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
 /// The stored form: the credentials and the audience their access token
 /// is for.
 #[derive(Clone, Debug, PartialEq)]
@@ -204,6 +212,28 @@ mod tests {
         assert!(e.description().contains("version 2"), "{e}");
         let e = Stored::from_blob(b"\x00\x01").unwrap_err();
         assert_eq!(e.code(), STORAGE_ERROR);
+    }
+
+    #[test]
+    fn the_json_face_has_auth0js_names() {
+        let c = sample().credentials;
+        let j = serde_json::to_value(&c).unwrap();
+        let keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "accessToken",
+                "tokenType",
+                "idToken",
+                "refreshToken",
+                "expiresAt",
+                "expiresIn",
+                "scope",
+                "idTokenPayload"
+            ]
+        );
+        assert_eq!(j["expiresAt"], 1_900_000_000u64);
+        assert_eq!(j["refreshToken"], "rt");
     }
 
     #[test]
