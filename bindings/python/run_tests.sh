@@ -53,7 +53,9 @@ rm -rf "$out/auth0_native-"* "$target/py-sdist"
 mkdir -p "$out" "$target/py-sdist"
 (cd bindings/python && maturin sdist --out "$out")
 sdist=$(ls "$out"/auth0_native-*.tar.gz)
-tar -xzf "$sdist" -C "$target/py-sdist"
+# -m: the files get the extraction time, not the sdist's fixed (2006) one,
+# which cargo would take as older than the last build and not recompile.
+tar -m -xzf "$sdist" -C "$target/py-sdist"
 
 step "wheel (from the sdist, $profile profile, manylinux_2_17 via zig; maturin's progress follows)"
 (cd "$target"/py-sdist/auth0_native-* &&
