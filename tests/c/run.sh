@@ -279,13 +279,15 @@ if [ -x "$KIOSK_BIN" ]; then
     first="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$?
     second="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$((rc + $?))
     third="$("$KIOSK_BIN" --store "$KIOSK_STORE" --logout 2>&1)" || rc=$((rc + $?))
+    removed=no
+    [ -e "$KIOSK_STORE" ] || removed=yes
     fourth="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$((rc + $?))
     if [ "$rc" -eq 0 ] && check_example kiosk "$first" &&
         grep -q '^stored credentials found in .*: no login needed$' <<<"$second" &&
         ! grep -q 'logging in' <<<"$second" &&
         grep -qF "kiosk user: $AUTH0_TEST_USERNAME" <<<"$second" &&
         shows_user_not_secrets "$second" &&
-        grep -q '^logged out: refresh token revoked' <<<"$third" && [ ! -e "$KIOSK_STORE" ] &&
+        grep -q '^logged out: refresh token revoked' <<<"$third" && [ "$removed" = yes ] &&
         check_example kiosk "$fourth"; then
         pass "$label"
     else
