@@ -13,7 +13,7 @@ use crate::webauth::WebAuth;
 use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex};
 
-pub(super) const LOG_TARGET: &str = "auth0_native::credentials";
+pub(super) const LOG_TARGET: &str = crate::logging::CREDENTIALS;
 
 /// Stores the credentials of a login and gives them back, renewed with the
 /// refresh token when they expire — safely under refresh-token rotation.

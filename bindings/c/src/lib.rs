@@ -24,11 +24,13 @@ mod boundary;
 mod handles;
 mod interactive;
 mod json_out;
+mod logging;
 mod management;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use interactive::*;
+pub use logging::*;
 pub use management::*;
 pub use webauth::*;
 
