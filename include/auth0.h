@@ -89,6 +89,45 @@ typedef enum {
 } auth0_status;
 
 /**
+ * The levels of the library's log records, most severe first. A callback
+ * set for a level receives the records of that level and the more severe
+ * ones.
+ *
+ * `AUTH0_LOG_WARN`: refusals and retries (a stray request to the loopback
+ * listener, a rate-limited call waited out). `AUTH0_LOG_INFO`: lifecycle
+ * (a listener started or stopped, keys fetched, a device activated).
+ * `AUTH0_LOG_DEBUG`: per-request detail (each HTTP request's method,
+ * host, path — never the query —, status, duration and attempt; cache
+ * decisions; transaction states, by a short prefix).
+ */
+typedef enum {
+  /**
+   * No records (turns logging off).
+   */
+  AUTH0_LOG_OFF = 0,
+  /**
+   * Errors.
+   */
+  AUTH0_LOG_ERROR = 1,
+  /**
+   * Warnings: refusals, retries.
+   */
+  AUTH0_LOG_WARN = 2,
+  /**
+   * Lifecycle events.
+   */
+  AUTH0_LOG_INFO = 3,
+  /**
+   * Per-request detail.
+   */
+  AUTH0_LOG_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  AUTH0_LOG_TRACE = 5,
+} auth0_log_level;
+
+/**
  * A cancel token: lets another thread end a blocking interactive call
  * (`auth0_webauth_popup_authorize`, `auth0_webauth_device_poll`,
  * `auth0_webauth_device_login`) at once, with `AUTH0_ERROR_CANCELLED`.
@@ -258,6 +297,26 @@ typedef int (*auth0_open_url_fn)(const char *url, void *user_data);
  * polling starts.
  */
 typedef void (*auth0_device_code_fn)(const char *code_json, void *user_data);
+
+/**
+ * A log callback: `level` is an `auth0_log_level` (never `AUTH0_LOG_OFF`),
+ * `target` names what logged (`"auth0_native::http"`,
+ * `"auth0_native::loopback"`, …) and `message` is the record's text. Both
+ * strings are NUL-terminated UTF-8, owned by the library and valid only
+ * during the call: copy them to keep them. `user_data` is the pointer given
+ * to `auth0_set_log_callback`.
+ *
+ * Called on whichever thread logged — the caller's, or one of the
+ * library's (the loopback listener's) — possibly on several threads at
+ * once: it must be thread-safe, return promptly, and not wait for another
+ * thread that may be logging. Records the library makes while the
+ * callback runs on that thread (the callback calling the library) are
+ * dropped.
+ */
+typedef void (*auth0_log_callback)(int level,
+                                   const char *target,
+                                   const char *message,
+                                   void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -576,6 +635,25 @@ auth0_status auth0_webauth_device_login(const auth0_webauth *webauth,
                                         void *user_data,
                                         const auth0_cancel *cancel,
                                         char **out_json);
+
+/**
+ * Sends the library's log records of `level` and more severe to
+ * `callback(level, target, message, user_data)`, replacing any previous
+ * callback (and the stderr logging of `AUTH0_NATIVE_LOG`).
+ *
+ * `level` is an `auth0_log_level` value; `AUTH0_LOG_OFF` or a NULL
+ * `callback` turns logging off. Records never hold a token, code,
+ * verifier, password, OTP, `mfa_token`, client secret, cookie value,
+ * query string, fragment or body.
+ *
+ * Returns `AUTH0_OK`, or `AUTH0_ERROR_INVALID_ARGUMENT` (nothing changed)
+ * when `level` is not an `auth0_log_level` or when called from inside the
+ * log callback. Thread-safe and callable at any time, before or after
+ * handles exist: when it returns, the previous callback is not running on
+ * any thread and is never called again, so its `user_data` may be freed.
+ * `user_data` may be NULL; the library never dereferences it.
+ */
+auth0_status auth0_set_log_callback(int level, auth0_log_callback callback, void *user_data);
 
 /**
  * Creates a Management handle from `{"domain":…,"token":…}` (both

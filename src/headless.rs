@@ -13,6 +13,7 @@ use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::html_form::first_form;
 use crate::http::{error_from_response, Body, Response};
+use crate::logging::{self, HEADLESS};
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
 use crate::secret::RefreshToken;
 use crate::webauth::{strip_undefined, WebAuth};
@@ -155,6 +156,7 @@ impl WebAuth {
                 if reaches(next.as_str(), walk.redirect_uri)
                     || reaches(&location, walk.redirect_uri)
                 {
+                    log::debug!(target: HEADLESS, "redirected to the redirectUri {}: walk done", logging::url(next.as_str()));
                     return Ok(if reaches(&location, walk.redirect_uri) {
                         location
                     } else {
@@ -172,6 +174,7 @@ impl WebAuth {
                     .with_code("unexpected_redirect"));
                 }
                 url = next.to_string();
+                log::debug!(target: HEADLESS, "following a {} redirect to {}", resp.status, logging::url(&url));
                 resp = self.flow_send(walk, Method::GET, &url, Body::Empty)?;
                 continue;
             }
@@ -197,6 +200,7 @@ impl WebAuth {
                 || reaches(&form.action, walk.redirect_uri)
             {
                 // response_mode=form_post: the fields are the answer.
+                log::debug!(target: HEADLESS, "a form posts to the redirectUri {}: walk done", logging::url(action.as_str()));
                 let encoded = url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(form.fields.iter())
                     .finish();
@@ -211,6 +215,7 @@ impl WebAuth {
                 .with_code("unexpected_redirect"));
             }
             url = action.to_string();
+            log::debug!(target: HEADLESS, "submitting the page's form ({} fields) to {}", form.fields.len(), logging::url(&url));
             resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields))?;
         }
         Err(

@@ -289,10 +289,37 @@ impl Http {
         timeout: Option<Duration>,
     ) -> Result<Response> {
         let deadline = deadline_after(timeout.unwrap_or(self.config.timeout));
-        self.send_until(method, url, bearer, body, deadline)
+        self.send_until(method, url, bearer, body, deadline, 1)
     }
 
+    /// [`Http::send`] of attempt `attempt`, logged as one `debug` line
+    /// (method, URL without query, status or error, duration, attempt).
     fn send_until(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Body<'_>,
+        deadline: Instant,
+        attempt: u32,
+    ) -> Result<Response> {
+        let started = Instant::now();
+        let shown = method.clone();
+        let result = self.send_once(method, url, bearer, body, deadline);
+        let ms = started.elapsed().as_millis();
+        let (url, target) = (crate::logging::url(url), crate::logging::HTTP);
+        match &result {
+            Ok(r) => {
+                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status)
+            }
+            Err(e) => {
+                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e))
+            }
+        }
+        result
+    }
+
+    fn send_once(
         &self,
         method: reqwest::Method,
         url: &str,
@@ -424,8 +451,10 @@ impl Http {
         let body = body.map_or(Body::Empty, Body::Json);
         let deadline = deadline_after(self.config.timeout);
         let idempotent = method == reqwest::Method::GET || method == reqwest::Method::HEAD;
+        let mut attempt = 0;
         self.config.retry.run_until(idempotent, deadline, || {
-            let resp = self.send_until(method.clone(), url, bearer, body, deadline)?;
+            attempt += 1;
+            let resp = self.send_until(method.clone(), url, bearer, body, deadline, attempt)?;
             answer(&resp, expect)
         })
     }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::{Http, TransportConfig};
 use crate::id_token::Verifier;
 use crate::jwks::Jwks;
+use crate::logging;
 use crate::options::{
     as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
     require_nonempty_str, require_str, Options,
@@ -520,13 +521,21 @@ impl WebAuth {
     /// Takes the transaction recorded for `state` out of the store (single
     /// use); `None` when unknown or expired.
     pub fn take_transaction(&self, state: &str) -> Result<Option<Transaction>> {
-        self.transactions.store.take(state)
+        let tx = self.transactions.store.take(state);
+        let found = match &tx {
+            Ok(Some(_)) => "consumed",
+            Ok(None) => "not found (unknown, expired or used already)",
+            Err(_) => "the store could not be read",
+        };
+        log::debug!(target: logging::TRANSACTION, "transaction for state {}: {found}", logging::prefix(state));
+        tx
     }
 
     /// Puts back a transaction `parseHash` took, when its callback failed
     /// before the server could act on it (so the same callback may be
     /// retried).
     pub(crate) fn restore_transaction(&self, tx: Transaction) -> Result<()> {
+        log::debug!(target: logging::TRANSACTION, "transaction for state {} put back (the callback failed before the server acted)", logging::prefix(&tx.state));
         self.transactions.store.put(tx)
     }
 
@@ -583,6 +592,7 @@ impl PendingTransaction {
     pub fn record(self, web: &WebAuth) -> Result<(String, Option<String>)> {
         let (state, nonce) = (self.0.state.clone(), self.0.nonce.clone());
         web.transactions.store.put(self.0)?;
+        log::debug!(target: logging::TRANSACTION, "transaction recorded for state {}", logging::prefix(&state));
         Ok((state, nonce))
     }
 }

@@ -444,8 +444,12 @@ fn a_blob_that_is_not_stored_credentials_is_a_storage_error() {
     let t = Tenant::start();
     let store = Arc::new(MemoryStore::new());
     use auth0_native::credentials::CredentialStore;
+    let web = offline(&t);
+    let m = CredentialsManager::new(web.clone(), store.clone());
+    m.save(&login(&web)).unwrap();
+    assert!(m.credentials(&any()).is_ok());
+    // Changed behind the manager's back: seen at once.
     store.save(br#"{"version":99}"#).unwrap();
-    let m = CredentialsManager::new(offline(&t), store.clone());
     let e = m.credentials(&any()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Storage);
     assert!(e.description().contains("version 99"), "{e}");

@@ -13,7 +13,7 @@ use crate::webauth::WebAuth;
 use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex};
 
-pub(super) const LOG_TARGET: &str = "auth0_native::credentials";
+pub(super) const LOG_TARGET: &str = crate::logging::CREDENTIALS;
 
 /// Stores the credentials of a login and gives them back, renewed with the
 /// refresh token when they expire — safely under refresh-token rotation.
@@ -66,7 +66,14 @@ pub struct CredentialsManager {
     pub(super) gate: Arc<Mutex<()>>,
     /// The last blob read and its decoded form: a load that gives the same
     /// bytes back is not decoded again.
-    cache: Mutex<Option<(SecretBytes, Stored)>>,
+    cache: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    blob: SecretBytes,
+    /// The store's generation when `blob` was last seen in it.
+    generation: Option<u64>,
+    stored: Stored,
 }
 
 impl std::fmt::Debug for CredentialsManager {
@@ -163,21 +170,34 @@ impl CredentialsManager {
         Ok(())
     }
 
-    /// Reads the store (decoding only a blob not seen before).
+    /// Reads the store (decoding only a blob not seen before; not even
+    /// loading one a store says is unchanged).
     pub(super) fn load(&self) -> Result<Option<Stored>> {
+        let generation = self.store.generation();
+        if let Some(g) = generation {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = cache.as_ref().filter(|c| c.generation == Some(g)) {
+                return Ok(Some(c.stored.clone()));
+            }
+        }
         let blob = self.store.load()?;
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let Some(blob) = blob else {
             *cache = None;
             return Ok(None);
         };
-        if let Some((seen, stored)) = cache.as_ref() {
-            if seen.expose() == blob.expose() {
-                return Ok(Some(stored.clone()));
+        if let Some(c) = cache.as_mut() {
+            if c.blob.expose() == blob.expose() {
+                c.generation = generation;
+                return Ok(Some(c.stored.clone()));
             }
         }
         let stored = Stored::from_blob(blob.expose())?;
-        *cache = Some((blob, stored.clone()));
+        *cache = Some(Cached {
+            blob,
+            generation,
+            stored: stored.clone(),
+        });
         Ok(Some(stored))
     }
 
@@ -185,7 +205,13 @@ impl CredentialsManager {
     pub(super) fn write(&self, stored: &Stored) -> Result<()> {
         let blob = stored.to_blob()?;
         self.store.save(blob.expose())?;
-        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((blob, stored.clone()));
+        // The generation is read again at the next load (a save by another
+        // manager of the same store changes it afterwards).
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            blob,
+            generation: None,
+            stored: stored.clone(),
+        });
         Ok(())
     }
 

@@ -127,6 +127,14 @@ pub trait CredentialStore: Send + Sync {
     /// `load`, `save` and `delete` do not take it themselves, so the holder
     /// may call them.
     fn lock(&self) -> Result<StoreLock>;
+    /// A counter that changes whenever the blob does, for a store that can
+    /// tell without a `load` (only this process can reach it); `None`
+    /// (the default) when another process or the app may change the blob
+    /// behind the store's back. Lets a manager skip decoding an unchanged
+    /// blob.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
 }
 
 pub(crate) fn tampered(what: impl fmt::Display) -> Error {

@@ -92,7 +92,7 @@ impl CredentialsManager {
 /// `renew_failed`, carrying the server's status, answer and code (in
 /// `cause`), and whether a retry may help.
 pub(crate) fn renewal_error(e: Error) -> Error {
-    log::info!(target: LOG_TARGET, "renewal failed: {}", e.code());
+    log::info!(target: LOG_TARGET, "renewal failed: {}", crate::logging::error(&e));
     wrap(e, "renew_failed", "The credentials could not be renewed")
 }
 

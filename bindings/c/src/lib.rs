@@ -25,12 +25,14 @@ mod credentials;
 mod handles;
 mod interactive;
 mod json_out;
+mod logging;
 mod management;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use credentials::*;
 pub use interactive::*;
+pub use logging::*;
 pub use management::*;
 pub use webauth::*;
 
