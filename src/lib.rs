@@ -57,11 +57,15 @@ mod random;
 mod retry;
 pub mod secret;
 pub mod telemetry;
+mod token_grants;
 pub mod transaction;
 mod webauth;
 
 pub use authentication::AuthResult;
 pub use cancel::CancelToken;
+pub use credentials::{
+    ClearOptions, Credentials, CredentialsManager, CredentialsOptions, StorageOptions,
+};
 pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result};
@@ -76,6 +80,7 @@ pub use organization::Invitation;
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;
 pub use telemetry::Binding;
+pub use token_grants::{RefreshTokenOptions, RevokeTokenOptions};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
 pub use webauth::{AuthorizeUrl, Client, WebAuth, AUTHORIZE_WHITELIST, MAX_LEEWAY_SECS};
 

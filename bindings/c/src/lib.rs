@@ -21,6 +21,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod credentials;
 mod handles;
 mod interactive;
 mod json_out;
@@ -32,6 +33,7 @@ mod tasks;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
+pub use credentials::*;
 pub use interactive::*;
 pub use logging::*;
 pub use management::*;

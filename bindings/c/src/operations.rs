@@ -16,7 +16,10 @@ use auth0_native::mfa::{
     MfaAssociateOptions, MfaAuthenticatorsOptions, MfaChallengeOptions, MfaVerifyOptions,
 };
 use auth0_native::options::{as_object, require_str};
-use auth0_native::{CancelToken, Error, Interaction, Management, Opener, Options, WebAuth};
+use auth0_native::{
+    CancelToken, Error, Interaction, Management, Opener, Options, RefreshTokenOptions,
+    RevokeTokenOptions, WebAuth,
+};
 use serde_json::Value;
 use std::ffi::{c_void, CString};
 
@@ -101,6 +104,8 @@ pub(crate) const WEBAUTH: &[(&str, Op<WebAuth>)] = &[
     op!("device.start", device_start),
     op!("device.poll", device_poll),
     op!("device.login", device_login),
+    op!("client.refreshToken", refresh_token),
+    op!("client.revokeToken", revoke_token),
     op!("mfa.challenge", mfa_challenge),
     op!("mfa.verify", mfa_verify),
     op!("mfa.authenticators", mfa_authenticators),
@@ -283,6 +288,18 @@ pub(crate) fn unlink_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, E
     let provider = require_str(o, "provider", "provider parameter is not valid")?;
     let identity = require_str(o, "identityUserId", "identityUserId parameter is not valid")?;
     m.unlink_user(user_id(o)?, provider, identity)
+}
+
+pub(crate) fn refresh_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    w.client()
+        .refresh_token(&RefreshTokenOptions::from_json(o)?)
+}
+
+/// `{}` once the refresh token's family is revoked.
+pub(crate) fn revoke_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    w.client()
+        .revoke_token(&RevokeTokenOptions::from_json(o)?)
+        .map(|()| Value::Object(Default::default()))
 }
 
 // ---- MFA ------------------------------------------------------------------

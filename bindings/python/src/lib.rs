@@ -16,6 +16,7 @@
 //! module by mypy's stubtest.
 
 mod convert;
+mod credentials;
 mod errors;
 mod gil;
 mod interactive;
@@ -439,6 +440,27 @@ impl PyClient {
         mfa::parse_invitation_url(py, &self.web, url)
     }
 
+    /// `client.refreshToken(options)`: the refresh-token grant; returns the
+    /// authResult (with rotation on, a new `refresh_token`: the one sent
+    /// stops working). `CredentialsManager` does this for you.
+    #[pyo3(signature = (*, refresh_token, scope = None, audience = None))]
+    fn refresh_token<'py>(
+        &self,
+        py: Python<'py>,
+        refresh_token: &Bound<'py, PyString>,
+        scope: Option<&Bound<'py, PyString>>,
+        audience: Option<&Bound<'py, PyString>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        credentials::refresh_token(py, &self.web, refresh_token, scope, audience)
+    }
+
+    /// `client.revokeToken(options)`: revokes the refresh token and every
+    /// token rotated from it.
+    #[pyo3(signature = (*, refresh_token))]
+    fn revoke_token(&self, py: Python<'_>, refresh_token: &Bound<'_, PyString>) -> PyResult<()> {
+        credentials::revoke_token(py, &self.web, refresh_token)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Client(domain={:?}, client_id={:?})",
@@ -470,6 +492,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
     m.add_class::<mfa::PyMfa>()?;
+    m.add_class::<credentials::PyCredentialsManager>()?;
     m.add("__version__", auth0_native::VERSION)?;
     logging::install(m.py())?;
     Ok(())
