@@ -225,6 +225,8 @@ pub(crate) struct Http {
     config: TransportConfig,
     jar: std::sync::Arc<SessionJar>,
     client: OnceLock<std::result::Result<reqwest::blocking::Client, Error>>,
+    /// DPoP (off until a key is set): proofs and nonces of every request.
+    pub(crate) dpop: crate::dpop::Dpop,
 }
 
 impl Http {
@@ -233,6 +235,7 @@ impl Http {
             config,
             jar: Default::default(),
             client: OnceLock::new(),
+            dpop: Default::default(),
         }
     }
 
@@ -292,6 +295,9 @@ impl Http {
         self.send_until(method, url, bearer, body, deadline)
     }
 
+    /// With DPoP on, the one place proofs are added: a request that needs
+    /// one gets it, and a `use_dpop_nonce` answer is retried exactly once
+    /// with the nonce it carries (the server refused before acting).
     fn send_until(
         &self,
         method: reqwest::Method,
@@ -300,6 +306,25 @@ impl Http {
         body: Body<'_>,
         deadline: Instant,
     ) -> Result<Response> {
+        let proof = || self.dpop.proof(method.as_str(), url, bearer);
+        match self.send_once(method.clone(), url, bearer, body, deadline, proof()?)? {
+            (_, true) => Ok(self
+                .send_once(method.clone(), url, bearer, body, deadline, proof()?)?
+                .0),
+            (resp, false) => Ok(resp),
+        }
+    }
+
+    /// One request; `.1` says it was a DPoP nonce challenge.
+    fn send_once(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Body<'_>,
+        deadline: Instant,
+        proof: Option<String>,
+    ) -> Result<(Response, bool)> {
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
@@ -310,8 +335,12 @@ impl Http {
         if let Some(t) = &self.config.telemetry {
             req = req.header("Auth0-Client", t);
         }
+        let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
+        if let Some(p) = &proof {
+            req = req.header("DPoP", p);
+        }
         if let Some(token) = bearer {
-            let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            let value = reqwest::header::HeaderValue::from_str(&format!("{scheme} {token}"))
                 .map_err(|_| {
                     Error::invalid_argument(
                         "the token contains characters that cannot be sent in an HTTP header",
@@ -349,6 +378,7 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
         let status = resp.status().as_u16();
+        let nonce_answer = crate::dpop::NonceAnswer::of(resp.headers());
         let cap = self.config.max_response_bytes;
         let mut body = Vec::new();
         resp.take(cap as u64 + 1)
@@ -374,14 +404,16 @@ impl Http {
             .with_code("response_too_large")
             .with_status_code(status));
         }
-        Ok(Response {
+        let challenged = proof.is_some() && self.dpop.answered(url, nonce_answer, status, &body);
+        let resp = Response {
             status,
             content_type,
             location,
             retry_after,
             rate_limit_reset,
             body,
-        })
+        };
+        Ok((resp, challenged))
     }
 
     /// Sends a request to an API endpoint and returns its JSON answer (an

@@ -29,6 +29,7 @@ pub mod credentials;
 mod dbconnection;
 mod device;
 mod domain;
+pub mod dpop;
 mod error;
 mod headless;
 mod html_form;
@@ -41,6 +42,7 @@ mod management;
 #[cfg(feature = "interactive")]
 mod opener;
 pub mod options;
+mod par;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -56,6 +58,7 @@ pub use authentication::AuthResult;
 pub use cancel::CancelToken;
 pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
+pub use dpop::DpopKey;
 pub use error::{Error, ErrorKind, Result};
 pub use id_token::Expectations;
 pub use management::Management;

@@ -162,7 +162,7 @@ impl WebAuth {
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let pending = self.process_for(&mut params, &o, Flow::Interactive)?;
-        let url = self.build_authorize_url(&params)?;
+        let url = self.authorize_url_for(&params, &o)?;
         let (state, _) = pending.record(self)?;
 
         let serving = bound.serve(state.clone(), pages);
