@@ -21,6 +21,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod dpop;
 mod handles;
 mod interactive;
 mod json_out;
@@ -28,6 +29,7 @@ mod management;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
+pub use dpop::*;
 pub use interactive::*;
 pub use management::*;
 pub use webauth::*;
