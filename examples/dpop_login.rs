@@ -26,7 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
         "realm": "Username-Password-Authentication", "scope": "openid email",
     }))?;
-    println!("token_type: {}", result.token_type.as_deref().unwrap_or("?"));
+    println!(
+        "token_type: {}",
+        result.token_type.as_deref().unwrap_or("?")
+    );
     let access_token = result.access_token.as_ref().ok_or("no access token")?;
 
     let profile = web.client().user_info(access_token.secret())?;

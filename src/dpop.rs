@@ -163,12 +163,15 @@ impl DpopKey {
     }
 }
 
-/// `htu`: the request URL without query and fragment (RFC 9449 §4.2).
+/// `htu`: the request URL without query and fragment (RFC 9449 §4.2), and
+/// without userinfo, which must never be signed into a claim.
 fn htu(url: &str) -> Result<String> {
     let mut u = url::Url::parse(url)
         .map_err(|_| Error::internal("the request URL of a DPoP proof is not valid"))?;
     u.set_query(None);
     u.set_fragment(None);
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
     Ok(u.into())
 }
 

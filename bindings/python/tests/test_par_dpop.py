@@ -2,6 +2,7 @@
 
 import base64
 import json
+import pathlib
 import threading
 import urllib.parse
 from typing import Any, Dict, List
@@ -11,6 +12,7 @@ import pytest
 import auth0_native
 from conftest import WebFor
 from tenant import TEST_USER_ID, Browser, DevTenant
+from test_examples import run_example
 
 
 def claims(jwt: str) -> Dict[str, Any]:
@@ -100,3 +102,10 @@ def test_an_exported_key_keeps_the_binding_in_a_new_handle(
     with pytest.raises(auth0_native.InvalidArgumentError, match="dpopKey option is not valid") as e:
         web_of(dpop_key="bm90LWEta2V5")
     assert "bm90LWEta2V5" not in str(e.value)
+
+
+def test_the_dpop_example_shows_a_bare_bearer_use_refused(devtenant_bin: pathlib.Path) -> None:
+    out = run_example("dpop_login.py")
+    assert "token_type: DPoP" in out
+    assert "bare Bearer use refused: ServerError 401" in out
+    assert out.rstrip().endswith("dpop login: ok")
