@@ -188,6 +188,12 @@ pub(crate) struct Dpop {
     nonces: Mutex<HashMap<String, String>>,
 }
 
+/// The `DPoP` header of one request, and the nonce it carries.
+pub(crate) struct Proof {
+    pub header: String,
+    nonce: Option<String>,
+}
+
 /// What a proof-carrying request's answer said about nonces.
 pub(crate) struct NonceAnswer {
     nonce: Option<String>,
@@ -222,7 +228,7 @@ impl Dpop {
     /// The `DPoP` header of a request, when DPoP is on and the request
     /// needs one: a token-endpoint request, or one carrying an access token
     /// (`bearer`, then sent under the `DPoP` scheme).
-    pub fn proof(&self, method: &str, url: &str, bearer: Option<&str>) -> Result<Option<String>> {
+    pub fn proof(&self, method: &str, url: &str, bearer: Option<&str>) -> Result<Option<Proof>> {
         let Some(key) = self.key() else {
             return Ok(None);
         };
@@ -237,17 +243,25 @@ impl Dpop {
             .unwrap_or_else(|p| p.into_inner())
             .get(&origin)
             .cloned();
-        key.proof(method, url, bearer, nonce.as_deref()).map(Some)
+        let header = key.proof(method, url, bearer, nonce.as_deref())?;
+        Ok(Some(Proof { header, nonce }))
     }
 
-    /// Remembers the server's `DPoP-Nonce`; whether the answer is a
-    /// `use_dpop_nonce` challenge carrying a new nonce (worth the one retry).
-    pub fn answered(&self, url: &str, a: NonceAnswer, status: u16, body: &[u8]) -> bool {
+    /// Remembers the server's `DPoP-Nonce`; whether the answer to `sent`
+    /// is a `use_dpop_nonce` challenge with a nonce other than the one it
+    /// carried (worth the one retry).
+    pub fn answered(
+        &self,
+        url: &str,
+        sent: &Proof,
+        a: NonceAnswer,
+        status: u16,
+        body: &[u8],
+    ) -> bool {
         let Some(nonce) = a.nonce.filter(|n| !n.is_empty()) else {
             return false;
         };
-        let previous = self
-            .nonces
+        self.nonces
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(origin_of(url), nonce.clone());
@@ -260,7 +274,7 @@ impl Dpop {
                 .is_some_and(|w| w.contains("error=\"use_dpop_nonce\"")),
             _ => false,
         };
-        challenge && previous.as_deref() != Some(nonce.as_str())
+        challenge && sent.nonce.as_deref() != Some(nonce.as_str())
     }
 }
 
@@ -351,18 +365,20 @@ mod tests {
             nonce: Some(nonce.into()),
             www_authenticate: None,
         };
+        let sent = |nonce: Option<&str>| Proof {
+            header: String::new(),
+            nonce: nonce.map(str::to_owned),
+        };
         let body = br#"{"error":"use_dpop_nonce"}"#;
-        assert!(d.answered("http://h:1/oauth/token", a("n1"), 400, body));
+        let token = "http://h:1/oauth/token";
+        assert!(d.answered(token, &sent(None), a("n1"), 400, body));
         assert!(
-            !d.answered("http://h:1/oauth/token", a("n1"), 400, body),
-            "same nonce again"
+            !d.answered(token, &sent(Some("n1")), a("n1"), 400, body),
+            "the nonce it carried"
         );
-        assert!(!d.answered(
-            "http://h:1/oauth/token",
-            a("n2"),
-            400,
-            br#"{"error":"invalid_grant"}"#
-        ));
+        assert!(d.answered(token, &sent(Some("n0")), a("n1"), 400, body));
+        let other = br#"{"error":"invalid_grant"}"#;
+        assert!(!d.answered(token, &sent(None), a("n2"), 400, other));
         assert_eq!(d.nonces.lock().unwrap()["http://h:1"], "n2");
     }
 }

@@ -323,7 +323,7 @@ impl Http {
         bearer: Option<&str>,
         body: Body<'_>,
         deadline: Instant,
-        proof: Option<String>,
+        proof: Option<crate::dpop::Proof>,
     ) -> Result<(Response, bool)> {
         let left = deadline
             .checked_duration_since(Instant::now())
@@ -337,7 +337,7 @@ impl Http {
         }
         let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
         if let Some(p) = &proof {
-            req = req.header("DPoP", p);
+            req = req.header("DPoP", &p.header);
         }
         if let Some(token) = bearer {
             let value = reqwest::header::HeaderValue::from_str(&format!("{scheme} {token}"))
@@ -404,7 +404,9 @@ impl Http {
             .with_code("response_too_large")
             .with_status_code(status));
         }
-        let challenged = proof.is_some() && self.dpop.answered(url, nonce_answer, status, &body);
+        let challenged = proof
+            .as_ref()
+            .is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, &body));
         let resp = Response {
             status,
             content_type,

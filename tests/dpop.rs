@@ -321,3 +321,26 @@ fn an_exported_key_imported_elsewhere_keeps_the_binding() {
     .unwrap_err();
     assert_eq!(e.description(), "dpop option is not valid");
 }
+
+#[test]
+fn the_device_poll_is_bound_too() {
+    let t = Tenant::start();
+    let web = t.web(json!({"dpop": true}));
+    let d = web.device_start(&json!({"scope": "openid"})).unwrap();
+    PlainBrowser::new().activate(
+        &t.domain(),
+        d["user_code"].as_str().unwrap(),
+        TEST_USER_EMAIL,
+        TEST_USER_PASSWORD,
+        true,
+    );
+    let r = web
+        .device_poll(&d, &auth0_native::CancelToken::new())
+        .unwrap();
+    assert_eq!(r.token_type.as_deref(), Some("DPoP"));
+    assert_eq!(
+        jwt_part(access_token(&r), 1)["cnf"]["jkt"],
+        web.dpop_key().unwrap().thumbprint()
+    );
+    assert!(logged(&t, "/oauth/device/code")[0]["headers"]["dpop"].is_null());
+}
