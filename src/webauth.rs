@@ -165,7 +165,10 @@ impl WebAuth {
     /// which is unsafe for a native app — a public client — and only for
     /// a tenant that cannot do PKCE), and the transport: `connectTimeout` and
     /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
-    /// `proxy`, `maxResponseBytes`.
+    /// `proxy`, `maxResponseBytes`. `par: true` makes `authorize` and
+    /// `popup.authorize` push their parameters (RFC 9126, see their docs);
+    /// `dpop: true` binds tokens to a new key pair (RFC 9449, [`crate::dpop`]),
+    /// `dpopKey` to an exported one ([`crate::DpopKey::to_pkcs8`]).
     pub fn new(options: &Value) -> Result<WebAuth> {
         WebAuth::with_binding(options, Binding::Rust)
     }
@@ -375,6 +378,11 @@ impl WebAuth {
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
     /// unless `pkce: false`) and returns the `/authorize` URL for the app to
     /// open. The URL it is later sent back to goes to `parseHash`.
+    ///
+    /// With `par: true` (this call's, else the handle's) the parameters are
+    /// pushed to `/oauth/par` first and the URL carries only `client_id` and
+    /// `request_uri`; the push's errors keep the server's code, and it is
+    /// never retried.
     pub fn authorize(&self, options: &Value) -> Result<AuthorizeUrl> {
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
