@@ -83,6 +83,45 @@ typedef enum {
 } auth0_status;
 
 /**
+ * The levels of the library's log records, most severe first. A callback
+ * set for a level receives the records of that level and the more severe
+ * ones.
+ *
+ * `AUTH0_LOG_WARN`: refusals and retries (a stray request to the loopback
+ * listener, a rate-limited call waited out). `AUTH0_LOG_INFO`: lifecycle
+ * (a listener started or stopped, keys fetched, a device activated).
+ * `AUTH0_LOG_DEBUG`: per-request detail (each HTTP request's method,
+ * host, path — never the query —, status, duration and attempt; cache
+ * decisions; transaction states, by a short prefix).
+ */
+typedef enum {
+  /**
+   * No records (turns logging off).
+   */
+  AUTH0_LOG_OFF = 0,
+  /**
+   * Errors.
+   */
+  AUTH0_LOG_ERROR = 1,
+  /**
+   * Warnings: refusals, retries.
+   */
+  AUTH0_LOG_WARN = 2,
+  /**
+   * Lifecycle events.
+   */
+  AUTH0_LOG_INFO = 3,
+  /**
+   * Per-request detail.
+   */
+  AUTH0_LOG_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  AUTH0_LOG_TRACE = 5,
+} auth0_log_level;
+
+/**
  * A cancel token: lets another thread end a blocking interactive call
  * (`auth0_webauth_popup_authorize`, `auth0_webauth_device_poll`,
  * `auth0_webauth_device_login`) at once, with `AUTH0_ERROR_CANCELLED`.
@@ -145,6 +184,26 @@ typedef int (*auth0_open_url_fn)(const char *url, void *user_data);
  * polling starts.
  */
 typedef void (*auth0_device_code_fn)(const char *code_json, void *user_data);
+
+/**
+ * A log callback: `level` is an `auth0_log_level` (never `AUTH0_LOG_OFF`),
+ * `target` names what logged (`"auth0_native::http"`,
+ * `"auth0_native::loopback"`, …) and `message` is the record's text. Both
+ * strings are NUL-terminated UTF-8, owned by the library and valid only
+ * during the call: copy them to keep them. `user_data` is the pointer given
+ * to `auth0_set_log_callback`.
+ *
+ * Called on whichever thread logged — the caller's, or one of the
+ * library's (the loopback listener's) — possibly on several threads at
+ * once: it must be thread-safe, return promptly, and not wait for another
+ * thread that may be logging. Records the library makes while the
+ * callback runs on that thread (the callback calling the library) are
+ * dropped.
+ */
+typedef void (*auth0_log_callback)(int level,
+                                   const char *target,
+                                   const char *message,
+                                   void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -338,6 +397,25 @@ auth0_status auth0_webauth_device_login(const auth0_webauth *webauth,
                                         char **out_json);
 
 /**
+ * Sends the library's log records of `level` and more severe to
+ * `callback(level, target, message, user_data)`, replacing any previous
+ * callback (and the stderr logging of `AUTH0_NATIVE_LOG`).
+ *
+ * `level` is an `auth0_log_level` value; `AUTH0_LOG_OFF` or a NULL
+ * `callback` turns logging off. Records never hold a token, code,
+ * verifier, password, OTP, `mfa_token`, client secret, cookie value,
+ * query string, fragment or body.
+ *
+ * Returns `AUTH0_OK`, or `AUTH0_ERROR_INVALID_ARGUMENT` (nothing changed)
+ * when `level` is not an `auth0_log_level` or when called from inside the
+ * log callback. Thread-safe and callable at any time, before or after
+ * handles exist: when it returns, the previous callback is not running on
+ * any thread and is never called again, so its `user_data` may be freed.
+ * `user_data` may be NULL; the library never dereferences it.
+ */
+auth0_status auth0_set_log_callback(int level, auth0_log_callback callback, void *user_data);
+
+/**
  * Creates a Management handle from `{"domain":…,"token":…}` (both
  * required: `"domain option is required"`, `"token option is required"`),
  * plus the transport options of `auth0_webauth_new` and `retry` (`true`
@@ -414,6 +492,84 @@ auth0_status auth0_management_unlink_user(const auth0_management *management,
                                           char **out_json);
 
 /**
+ * Asks for an MFA challenge (`POST /mfa/challenge`) after an
+ * `mfa_required` error.
+ *
+ * `options_json`: `{"mfaToken":…}` (the error's `mfaToken`, required)
+ * plus optional `"challengeType"` (`"otp"`, `"oob"` or `"otp oob"`),
+ * `"authenticatorId"` and `"oobChannel"`. On `AUTH0_OK` `*out_json` is
+ * `{"challengeType":"otp"}` (ask the user for the code of their app) or
+ * `{"challengeType":"oob","oobCode":…,"bindingMethod":"prompt"}`
+ * (`bindingMethod` when the user must type the code they were sent).
+ * Otherwise the error JSON (`AUTH0_ERROR_INVALID_ARGUMENT` naming the
+ * option; the tenant's `invalid_grant` for a spent or unknown mfaToken).
+ * Release `*out_json` with `auth0_string_free`. Blocks until the tenant
+ * answers. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_challenge(const auth0_webauth *webauth,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
+ * Completes an MFA login at `/oauth/token`.
+ *
+ * `options_json`: `{"mfaToken":…}` and exactly one of `"otp"` (the code
+ * of the user's app), `"oobCode"` (of an oob challenge, with
+ * `"bindingCode"` when its `bindingMethod` is `prompt`) or
+ * `"recoveryCode"`. An oob code is polled while the user has not
+ * approved: every `"interval"` ms (default 5000, at least 1000; 5000
+ * more after each `slow_down`), at most `"timeout"` ms in all (default:
+ * until the challenge expires); `cancel` (may be NULL) ends the wait at
+ * once from another thread.
+ *
+ * On `AUTH0_OK` `*out_json` is the authResult (see
+ * `auth0_webauth_login`; the id_token verified), plus `"recoveryCode"`
+ * after a recovery code: the user's next one, to show them. Otherwise
+ * the error JSON: a wrong code is `AUTH0_ERROR_SERVER` 403
+ * `invalid_grant` (the mfaToken stays usable), `AUTH0_ERROR_TIMEOUT`,
+ * `AUTH0_ERROR_CANCELLED`. Release `*out_json` with
+ * `auth0_string_free`. Blocks the calling thread. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_verify(const auth0_webauth *webauth,
+                                      const char *options_json,
+                                      const auth0_cancel *cancel,
+                                      char **out_json);
+
+/**
+ * Lists the user's MFA authenticators (`GET /mfa/authenticators` with
+ * the mfaToken as bearer token).
+ *
+ * `options_json`: `{"mfaToken":…}`. On `AUTH0_OK` `*out_json` is an
+ * array of `{"id","authenticatorType","active","name","oobChannel"}`
+ * (`name` and `oobChannel` when known). Otherwise the error JSON (a
+ * rejected token is `AUTH0_ERROR_SERVER` 401). Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_authenticators(const auth0_webauth *webauth,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * Enrols a new MFA authenticator (`POST /mfa/associate` with the
+ * mfaToken as bearer token).
+ *
+ * `options_json`: `{"mfaToken":…,"authenticatorTypes":["otp"]}`, or
+ * `["oob"]` with `"oobChannels":["sms"]` (or `voice`, `auth0`) and
+ * `"phoneNumber"` for sms and voice. On `AUTH0_OK` `*out_json` is
+ * `{"authenticatorType","secret","barcodeUri","oobChannel","oobCode",
+ * "bindingMethod","recoveryCodes"}` (the members that apply): `secret`
+ * and `barcodeUri` (an `otpauth://` URI for a QR code) are the new OTP
+ * key, `recoveryCodes` the user's recovery codes — secrets to show the
+ * user once, never to log. Confirm the enrolment with
+ * `auth0_webauth_mfa_verify` (the first OTP, or the `oobCode`) and the
+ * same mfaToken. Release `*out_json` with `auth0_string_free`.
+ * Thread-safe.
+ */
+auth0_status auth0_webauth_mfa_associate(const auth0_webauth *webauth,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
  * Creates a WebAuth handle from auth0.js options given as a JSON object.
  *
  * `options_json`: e.g. `{"domain":"me.auth0.com","clientID":"abc",
@@ -465,7 +621,11 @@ auth0_status auth0_webauth_build_authorize_url(const auth0_webauth *webauth,
  * transaction (state; the response type and redirect URI; nonce when
  * `responseType` has `id_token` or is a code flow with `openid` in its
  * scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
- * which is unsafe; `appState`) and returns the URL for the app to open.
+ * which is unsafe; `appState`; the `organization` asked for, whose
+ * `org_id` (an `org_…` id) or `org_name` (a name, any case) the id_token
+ * must then carry) and returns the URL for the app to open. Organization
+ * options: `organization` (also a handle option) and `invitation` (of an
+ * invitation link).
  *
  * `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
  * `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
@@ -501,8 +661,10 @@ auth0_status auth0_webauth_logout(const auth0_webauth *webauth,
  * "state","expiresIn","tokenType","scope"}` (absent values are null; the
  * id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
  * `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
- * `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
- * never appears in the error. Release `*out_json` with
+ * `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. A user who
+ * must pass MFA is `AUTH0_ERROR_AUTHORIZATION` with `code`
+ * `mfa_required` and `mfaToken` (see `auth0_webauth_mfa_verify`). The
+ * password never appears in the error. Release `*out_json` with
  * `auth0_string_free`. Thread-safe.
  */
 auth0_status auth0_webauth_login(const auth0_webauth *webauth,

@@ -99,42 +99,63 @@ impl WebAuth {
         nonce: Option<&str>,
         max_age: Option<u64>,
     ) -> Result<AuthResult> {
-        self.token_request_tracked(body, nonce, max_age, &mut false)
+        let expect = Expectations {
+            nonce,
+            max_age,
+            ..Expectations::default()
+        };
+        self.token_request_tracked(body, &expect, &mut false)
     }
 
-    /// [`WebAuth::token_request`], setting `answered` once the server has
-    /// answered with tokens: from then on a failure (of the id_token
-    /// check) is not worth retrying with the same code.
+    /// [`WebAuth::token_request`] with the id_token's `expect`ations,
+    /// setting `answered` once the server has answered with tokens: from
+    /// then on a failure (of the id_token check) is not worth retrying
+    /// with the same code.
     pub(crate) fn token_request_tracked(
         &self,
         body: &Value,
-        nonce: Option<&str>,
-        max_age: Option<u64>,
+        expect: &Expectations<'_>,
         answered: &mut bool,
     ) -> Result<AuthResult> {
-        let answer = self.http().api(
+        let answer = self.token_answer(body)?;
+        *answered = true;
+        self.auth_result_from(&answer, expect)
+    }
+
+    /// POSTs `body` to `/oauth/token`; the answer as it came (it holds
+    /// tokens). Never retried.
+    pub(crate) fn token_answer(&self, body: &Value) -> Result<Value> {
+        self.http().api(
             Method::POST,
             &self.domain().url("/oauth/token"),
             None,
             Some(body),
-        )?;
-        *answered = true;
-        crate::http::require_token_answer(&answer)?;
+        )
+    }
+
+    /// The authResult of a token answer, its id_token verified against
+    /// `expect` (and the answer's own access token for `at_hash`); the
+    /// refresh token is held for `renewAuth`.
+    pub(crate) fn auth_result_from(
+        &self,
+        answer: &Value,
+        expect: &Expectations<'_>,
+    ) -> Result<AuthResult> {
+        crate::http::require_token_answer(answer)?;
         let mut result = AuthResult {
-            access_token: str_field(&answer, "access_token").map(AccessToken::new),
-            id_token: str_field(&answer, "id_token").map(IdToken::new),
-            refresh_token: str_field(&answer, "refresh_token").map(RefreshToken::new),
+            access_token: str_field(answer, "access_token").map(AccessToken::new),
+            id_token: str_field(answer, "id_token").map(IdToken::new),
+            refresh_token: str_field(answer, "refresh_token").map(RefreshToken::new),
             expires_in: answer.get("expires_in").and_then(Value::as_i64),
-            token_type: str_field(&answer, "token_type"),
-            scope: str_field(&answer, "scope"),
+            token_type: str_field(answer, "token_type"),
+            scope: str_field(answer, "scope"),
             ..AuthResult::default()
         };
         if let Some(id_token) = &result.id_token {
             let expect = Expectations {
-                nonce,
-                max_age,
                 access_token: result.access_token.as_ref().map(AccessToken::secret),
                 require_at_hash: false,
+                ..expect.clone()
             };
             result.id_token_payload = Some(self.verifier().verify(
                 id_token.secret(),
@@ -173,6 +194,8 @@ impl WebAuth {
         let hash = require_str(o, "hash", "hash option is required")?;
         let expected_state = optional_str(o, "state", "state option is not valid")?;
         let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
+        let caller_organization =
+            optional_str(o, "organization", "organization option is not valid")?;
         if hash.len() > MAX_CALLBACK_BYTES {
             return Err(Error::invalid_argument(format!(
                 "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"
@@ -241,6 +264,8 @@ impl WebAuth {
         }
         let nonce = caller_nonce.or_else(|| transaction.as_ref().and_then(|t| t.nonce.as_deref()));
         let max_age = transaction.as_ref().and_then(|t| t.max_age);
+        let organization = caller_organization
+            .or_else(|| transaction.as_ref().and_then(|t| t.organization.as_deref()));
         let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
         let code = get("code");
         let exchange = match &transaction {
@@ -265,6 +290,7 @@ impl WebAuth {
                 access_token: front.access_token.as_ref().map(AccessToken::secret),
                 // OIDC Core §3.2.2.10: required for `id_token token`.
                 require_at_hash: front.access_token.is_some(),
+                organization,
             };
             match self
                 .verifier()
@@ -297,7 +323,13 @@ impl WebAuth {
                     body["redirect_uri"] = json!(r);
                 }
                 let mut answered = false;
-                match self.token_request_tracked(&body, nonce, max_age, &mut answered) {
+                let expect = Expectations {
+                    nonce,
+                    max_age,
+                    organization,
+                    ..Expectations::default()
+                };
+                match self.token_request_tracked(&body, &expect, &mut answered) {
                     Ok(r) => r,
                     Err(e) => {
                         let retry = !answered && server_did_not_act(&e);
@@ -341,6 +373,7 @@ impl WebAuth {
             max_age,
             access_token,
             require_at_hash: false,
+            organization: optional_str(o, "organization", "organization option is not valid")?,
         };
         self.verifier().verify(id_token, &expect, now_secs())
     }
@@ -352,7 +385,10 @@ impl Client<'_> {
     /// optional). Returns the authResult with a verified `idTokenPayload`.
     ///
     /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
-    /// code `invalid_grant`. The password never appears in any error.
+    /// code `invalid_grant`. A user who must pass a second factor gets an
+    /// [`ErrorKind::Authorization`] error with code `mfa_required` and its
+    /// [`Error::mfa_token`], for [`Client::mfa_verify`]. The password never
+    /// appears in any error.
     pub fn login(&self, options: &Value) -> Result<AuthResult> {
         let web = self.web();
         let o = as_object(options, "options parameter is not valid")?;

@@ -7,6 +7,7 @@ use crate::authentication::AuthResult;
 use crate::cancel::cancelled;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
+use crate::logging::{self, DEVICE};
 use crate::options::timeout_option;
 use crate::options::{as_object, merge, require_str};
 use crate::webauth::{strip_undefined, WebAuth};
@@ -194,13 +195,25 @@ impl WebAuth {
                 None => poll(),
             };
             match answer {
-                Ok(result) => return Ok(result),
-                Err(e) if e.code() == "authorization_pending" => {}
-                Err(e) if e.code() == "slow_down" => interval += SLOW_DOWN_STEP,
-                Err(e) if e.code() == "access_denied" || e.code() == "expired_token" => {
-                    return Err(as_authorization(e))
+                Ok(result) => {
+                    log::info!(target: DEVICE, "the device was activated");
+                    return Ok(result);
                 }
-                Err(e) => return Err(e),
+                Err(e) if e.code() == "authorization_pending" => {
+                    log::debug!(target: DEVICE, "authorization pending; next poll in {} s", interval.as_secs());
+                }
+                Err(e) if e.code() == "slow_down" => {
+                    interval += SLOW_DOWN_STEP;
+                    log::info!(target: DEVICE, "the server asked to slow down; polling every {} s", interval.as_secs());
+                }
+                Err(e) if e.code() == "access_denied" || e.code() == "expired_token" => {
+                    log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
+                    return Err(as_authorization(e));
+                }
+                Err(e) => {
+                    log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
+                    return Err(e);
+                }
             }
             if cancel.is_cancelled() {
                 return Err(cancelled());

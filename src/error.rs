@@ -19,8 +19,13 @@
 //! `response_too_large`, `http_error` (an error answer that is not JSON),
 //! and `timeout` ([`ErrorKind::Timeout`]: the call's deadline passed).
 
+use crate::secret::MfaToken;
 use serde_json::{Map, Value};
 use std::fmt;
+
+/// The code of the error a grant answers when the user must pass a second
+/// factor (see [`Error::mfa_required`]).
+pub const MFA_REQUIRED: &str = "mfa_required";
 
 /// The stable category of an [`Error`].
 ///
@@ -93,6 +98,7 @@ struct Inner {
     state: Option<String>,
     retry_after: Option<u64>,
     rate_limit_reset: Option<u64>,
+    mfa_token: Option<MfaToken>,
 }
 
 /// The result of every fallible call of this crate.
@@ -110,7 +116,24 @@ impl Error {
             state: None,
             retry_after: None,
             rate_limit_reset: None,
+            mfa_token: None,
         }))
+    }
+
+    /// The `mfa_required` error of a grant that needs a second factor:
+    /// an [`ErrorKind::Authorization`] error (the user must act) carrying
+    /// the `mfa_token` that [`Client::mfa_challenge`] and
+    /// [`Client::mfa_verify`] take. The token is a secret: `Debug` redacts
+    /// it and `Display` and the description never show it; it leaves its
+    /// type only in [`Error::to_json`]'s `mfaToken` member, for the C and
+    /// Python faces.
+    ///
+    /// [`Client::mfa_challenge`]: crate::Client::mfa_challenge
+    /// [`Client::mfa_verify`]: crate::Client::mfa_verify
+    pub fn mfa_required(description: impl Into<String>, mfa_token: MfaToken) -> Self {
+        let mut e = Error::new(ErrorKind::Authorization, description).with_code(MFA_REQUIRED);
+        e.0.mfa_token = Some(mfa_token);
+        e
     }
 
     /// An invalid-argument error; `message` must name the parameter, as
@@ -176,6 +199,12 @@ impl Error {
         self.0.rate_limit_reset
     }
 
+    /// The `mfa_token` of an `mfa_required` error (see
+    /// [`Error::mfa_required`]).
+    pub fn mfa_token(&self) -> Option<&MfaToken> {
+        self.0.mfa_token.as_ref()
+    }
+
     /// The category (the C status and the Python exception class).
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
@@ -233,6 +262,11 @@ impl Error {
         if let Some(r) = self.0.rate_limit_reset {
             m.insert("rateLimitReset".into(), Value::from(r));
         }
+        if let Some(t) = &self.0.mfa_token {
+            // The one place the mfa_token leaves its type: the C and
+            // Python faces hand it back to `mfa.challenge` / `mfa.verify`.
+            m.insert("mfaToken".into(), Value::String(t.secret().to_owned()));
+        }
         Value::Object(m)
     }
 }
@@ -263,6 +297,21 @@ mod tests {
         assert_eq!(j["statusCode"], 400);
         assert_eq!(j["original"]["code"], "user_exists");
         assert!(j.get("state").is_none());
+    }
+
+    #[test]
+    fn mfa_required_carries_its_token_only_in_the_json() {
+        let e = Error::mfa_required("Multifactor authentication required", "mfa-secret".into());
+        assert_eq!(e.kind(), ErrorKind::Authorization);
+        assert_eq!(e.code(), "mfa_required");
+        assert_eq!(e.mfa_token().map(MfaToken::secret), Some("mfa-secret"));
+        assert!(!format!("{e:?}").contains("mfa-secret"));
+        assert!(!e.to_string().contains("mfa-secret"));
+        assert_eq!(e.to_json()["mfaToken"], "mfa-secret");
+        assert!(Error::invalid_token("x")
+            .to_json()
+            .get("mfaToken")
+            .is_none());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::html_form::first_form;
 use crate::http::{error_from_response, Body, Response};
+use crate::logging::{self, HEADLESS};
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
@@ -36,6 +37,7 @@ const CREDENTIALS_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const RENEW_BASE_KEYS: &[&str] = &[
     "clientID",
@@ -47,6 +49,7 @@ const RENEW_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
@@ -154,6 +157,7 @@ impl WebAuth {
                 if reaches(next.as_str(), walk.redirect_uri)
                     || reaches(&location, walk.redirect_uri)
                 {
+                    log::debug!(target: HEADLESS, "redirected to the redirectUri {}: walk done", logging::url(next.as_str()));
                     return Ok(if reaches(&location, walk.redirect_uri) {
                         location
                     } else {
@@ -171,6 +175,7 @@ impl WebAuth {
                     .with_code("unexpected_redirect"));
                 }
                 url = next.to_string();
+                log::debug!(target: HEADLESS, "following a {} redirect to {}", resp.status, logging::url(&url));
                 resp = self.flow_send(walk, Method::GET, &url, Body::Empty)?;
                 continue;
             }
@@ -196,6 +201,7 @@ impl WebAuth {
                 || reaches(&form.action, walk.redirect_uri)
             {
                 // response_mode=form_post: the fields are the answer.
+                log::debug!(target: HEADLESS, "a form posts to the redirectUri {}: walk done", logging::url(action.as_str()));
                 let encoded = url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(form.fields.iter())
                     .finish();
@@ -210,6 +216,7 @@ impl WebAuth {
                 .with_code("unexpected_redirect"));
             }
             url = action.to_string();
+            log::debug!(target: HEADLESS, "submitting the page's form ({} fields) to {}", form.fields.len(), logging::url(&url));
             resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields))?;
         }
         Err(

@@ -292,13 +292,40 @@ impl Http {
         timeout: Option<Duration>,
     ) -> Result<Response> {
         let deadline = deadline_after(timeout.unwrap_or(self.config.timeout));
-        self.send_until(method, url, bearer, body, deadline)
+        self.send_until(method, url, bearer, body, deadline, 1)
+    }
+
+    /// [`Http::send`] of attempt `attempt`, logged as one `debug` line
+    /// (method, URL without query, status or error, duration, attempt).
+    fn send_until(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Body<'_>,
+        deadline: Instant,
+        attempt: u32,
+    ) -> Result<Response> {
+        let started = Instant::now();
+        let shown = method.clone();
+        let result = self.send_proved(method, url, bearer, body, deadline);
+        let ms = started.elapsed().as_millis();
+        let (url, target) = (crate::logging::url(url), crate::logging::HTTP);
+        match &result {
+            Ok(r) => {
+                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status)
+            }
+            Err(e) => {
+                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e))
+            }
+        }
+        result
     }
 
     /// With DPoP on, the one place proofs are added: a request that needs
     /// one gets it, and a `use_dpop_nonce` answer is retried exactly once
     /// with the nonce it carries (the server refused before acting).
-    fn send_until(
+    fn send_proved(
         &self,
         method: reqwest::Method,
         url: &str,
@@ -458,8 +485,10 @@ impl Http {
         let body = body.map_or(Body::Empty, Body::Json);
         let deadline = deadline_after(self.config.timeout);
         let idempotent = method == reqwest::Method::GET || method == reqwest::Method::HEAD;
+        let mut attempt = 0;
         self.config.retry.run_until(idempotent, deadline, || {
-            let resp = self.send_until(method.clone(), url, bearer, body, deadline)?;
+            attempt += 1;
+            let resp = self.send_until(method.clone(), url, bearer, body, deadline, attempt)?;
             answer(&resp, expect)
         })
     }
@@ -671,6 +700,18 @@ fn normalised_error(resp: &Response) -> Error {
             .trim_end()
             .to_owned()
     });
+    let mut body = body;
+    if code == crate::error::MFA_REQUIRED {
+        if let Some(Some(Value::String(token))) =
+            body.as_object_mut().map(|o| o.shift_remove("mfa_token"))
+        {
+            // The token moves out of the body (`original` is not secret)
+            // into the error's typed field.
+            return Error::mfa_required(description, crate::secret::MfaToken::new(token))
+                .with_status_code(resp.status)
+                .with_original(body);
+        }
+    }
     Error::new(ErrorKind::Server, description)
         .with_code(code)
         .with_status_code(resp.status)
@@ -703,6 +744,20 @@ mod tests {
             ("invalid_grant", "Wrong email or password.", Some(403))
         );
         assert_eq!(e.original().unwrap()["error"], "invalid_grant");
+    }
+
+    #[test]
+    fn mfa_required_keeps_its_token_out_of_original() {
+        let e = error_from_response(&resp(
+            403,
+            r#"{"error":"mfa_required","error_description":"Multifactor authentication required","mfa_token":"Fe26.secret"}"#,
+        ));
+        assert_eq!(e.code(), "mfa_required");
+        assert_eq!(e.kind(), ErrorKind::Authorization);
+        assert_eq!(e.status_code(), Some(403));
+        assert_eq!(e.mfa_token().unwrap().secret(), "Fe26.secret");
+        assert!(!e.original().unwrap().to_string().contains("Fe26"));
+        assert!(!format!("{e:?}").contains("Fe26"));
     }
 
     #[test]

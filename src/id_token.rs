@@ -48,6 +48,10 @@ pub struct Expectations<'a> {
     pub access_token: Option<&'a str>,
     /// `at_hash` must be present (`response_type=id_token token`).
     pub require_at_hash: bool,
+    /// The `organization` sent to `/authorize`: an `org_…` id must equal
+    /// the `org_id` claim, a name the `org_name` claim (case-insensitively),
+    /// as Auth0.swift and auth0-spa-js check.
+    pub organization: Option<&'a str>,
 }
 
 /// Who issued the token and for whom, and the clock allowance.
@@ -626,8 +630,41 @@ impl Verifier<'_> {
                 "Access Token Hash (at_hash) claim mismatch",
             ));
         }
+        if let Some(organization) = expect.organization {
+            check_organization(payload, organization)?;
+        }
         Ok(())
     }
+}
+
+/// The organization check of auth0-spa-js and Auth0.swift, with their
+/// messages: an `org_…` value is an id, compared exactly with `org_id`;
+/// anything else a name, compared with `org_name` ignoring case (Auth0
+/// keeps organization names in lower case).
+fn check_organization(payload: &Value, organization: &str) -> Result<()> {
+    let (claim, label) = if organization.starts_with("org_") {
+        ("org_id", "Organization ID (org_id)")
+    } else {
+        ("org_name", "Organization Name (org_name)")
+    };
+    let Some(found) = payload.get(claim).and_then(Value::as_str) else {
+        return Err(Error::invalid_token(format!(
+            "{label} claim must be a string present in the ID token"
+        )));
+    };
+    let matches = if claim == "org_id" {
+        found == organization
+    } else {
+        found.to_lowercase() == organization.to_lowercase()
+    };
+    if !matches {
+        return Err(Error::invalid_token(format!(
+            "{label} claim mismatch in the ID token; expected \"{}\", found \"{}\"",
+            shown(organization),
+            shown(found)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -648,6 +685,32 @@ mod tests {
         assert_eq!(shown("a\u{0}b\nc\u{1b}[31m"), "abc[31m");
         let long = "x".repeat(10_000);
         assert_eq!(shown(&long).chars().count(), MAX_SHOWN_CHARS + 1);
+    }
+
+    #[test]
+    fn an_organization_id_compares_exactly_and_a_name_ignoring_case() {
+        let p = serde_json::json!({"org_id": "org_abc", "org_name": "acme"});
+        assert!(check_organization(&p, "org_abc").is_ok());
+        assert!(check_organization(&p, "ACME").is_ok());
+        let e = check_organization(&p, "org_ABC").unwrap_err();
+        assert_eq!(
+            e.description(),
+            "Organization ID (org_id) claim mismatch in the ID token; expected \"org_ABC\", found \"org_abc\""
+        );
+        let e = check_organization(&p, "globex").unwrap_err();
+        assert!(e
+            .description()
+            .starts_with("Organization Name (org_name) claim mismatch"));
+        let e = check_organization(&serde_json::json!({"org_id": 1}), "org_abc").unwrap_err();
+        assert_eq!(
+            e.description(),
+            "Organization ID (org_id) claim must be a string present in the ID token"
+        );
+        let e = check_organization(&serde_json::json!({}), "acme").unwrap_err();
+        assert_eq!(
+            e.description(),
+            "Organization Name (org_name) claim must be a string present in the ID token"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Http;
 use crate::id_token::shown;
+use crate::logging;
 use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -80,6 +81,7 @@ impl Jwks {
     fn keys(&self, http: &Http, force: bool) -> Result<Arc<Vec<SigningKey>>> {
         if !force {
             if let Some(k) = self.cached(true) {
+                log::debug!(target: logging::JWKS, "keys from the cache ({} keys)", k.len());
                 return Ok(k);
             }
         }
@@ -91,6 +93,7 @@ impl Jwks {
             {
                 // Rate-limited: answer from what we have.
                 if let Some(k) = self.cached(false) {
+                    log::debug!(target: logging::JWKS, "unknown kid, but a re-fetch was made less than {} s ago: keys from the cache", REFETCH_INTERVAL.as_secs());
                     return Ok(k);
                 }
             }
@@ -100,15 +103,23 @@ impl Jwks {
         }
         if let Some((at, e)) = &state.failed {
             if at.elapsed() < FAILURE_TTL {
+                log::debug!(target: logging::JWKS, "the last fetch failed less than {} s ago: answering its error ({})", FAILURE_TTL.as_secs(), logging::error(e));
                 return Err(e.clone());
             }
         }
         if force {
             state.last_forced = Some(Instant::now());
         }
+        let why = if force {
+            "unknown kid"
+        } else {
+            "cache empty or stale"
+        };
+        log::debug!(target: logging::JWKS, "fetching {} ({why})", logging::url(&self.url));
         let doc = match http.api(reqwest::Method::GET, &self.url, None, None) {
             Ok(doc) => doc,
             Err(e) => {
+                log::warn!(target: logging::JWKS, "fetching {} failed: {}", logging::url(&self.url), logging::error(&e));
                 // A cancelled call says nothing about the tenant.
                 if matches!(
                     e.kind(),
@@ -121,6 +132,7 @@ impl Jwks {
         };
         state.failed = None;
         let keys = Arc::new(parse_jwks(&doc));
+        log::info!(target: logging::JWKS, "fetched {} usable signing keys from {}", keys.len(), logging::url(&self.url));
         *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
             keys: keys.clone(),
             fetched_at: Instant::now(),
@@ -149,6 +161,7 @@ impl Jwks {
         let mut keys = self.keys(http, false)?;
         let mut candidates = pick(&keys);
         if candidates.is_empty() && kid.is_some() {
+            log::debug!(target: logging::JWKS, "no cached key has the token's kid: asking for a re-fetch");
             keys = self.keys(http, true)?;
             candidates = pick(&keys);
         }

@@ -18,6 +18,11 @@
 //! `redirectUri`, `responseType`, …): the same objects the C API takes as
 //! strings and the Python module builds from keyword arguments. A `null`
 //! value means "not given".
+//!
+//! The library logs through the [`log`](https://docs.rs/log) facade under
+//! targets `auth0_native::…` (HTTP requests, retries, JWKS, transactions,
+//! the loopback listener, device polling, headless walks) and never logs a
+//! secret, a query string or a body: see [`logging`].
 
 #![warn(missing_docs)]
 
@@ -36,12 +41,15 @@ mod html_form;
 mod http;
 mod id_token;
 mod jwks;
+pub mod logging;
 #[cfg(feature = "interactive")]
 mod loopback;
 mod management;
+pub mod mfa;
 #[cfg(feature = "interactive")]
 mod opener;
 pub mod options;
+mod organization;
 mod par;
 mod passwordless;
 #[cfg(feature = "interactive")]
@@ -65,6 +73,7 @@ pub use management::Management;
 #[cfg(feature = "interactive")]
 pub use opener::{OpenUrlFn, Opener};
 pub use options::Options;
+pub use organization::Invitation;
 #[cfg(feature = "interactive")]
 pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use retry::RetryPolicy;

@@ -21,6 +21,7 @@
 
 use crate::cancel::{cancelled, CancelToken};
 use crate::error::{Error, ErrorKind, Result};
+use crate::logging::LOOPBACK;
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
@@ -224,6 +225,7 @@ impl Bound {
         let (tx, rx) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let addrs = self.local_addrs();
+        log::info!(target: LOOPBACK, "listening on {addrs:?} for the callback to {}", self.path);
         let shared = Arc::new(Conn {
             path: self.path,
             port: addrs.first().map_or(0, SocketAddr::port),
@@ -322,6 +324,7 @@ impl Serving {
 
 impl Drop for Serving {
     fn drop(&mut self) {
+        log::info!(target: LOOPBACK, "stopping the listener on {:?}", self.addrs);
         self.stop.store(true, Ordering::SeqCst);
         // Wake each blocking accept with a connection of our own.
         for addr in &self.addrs {
@@ -572,6 +575,7 @@ fn handle(mut stream: TcpStream, conn: &Conn, id: u64, deadline: Instant, prefer
         return;
     };
     if !req.host.as_deref().is_some_and(|h| conn.is_own_host(h)) {
+        log::warn!(target: LOOPBACK, "refused a {} request with a foreign Host header (400)", req.method.escape_debug());
         respond(
             &mut stream,
             400,
@@ -581,22 +585,26 @@ fn handle(mut stream: TcpStream, conn: &Conn, id: u64, deadline: Instant, prefer
         return;
     }
     if req.path != conn.path {
+        log::warn!(target: LOOPBACK, "stray {} request for another path (404)", req.method.escape_debug());
         respond(&mut stream, 404, "Not Found", "Not found");
         return;
     }
     let params = match req.method.as_str() {
         "GET" if req.query.is_empty() => {
+            log::debug!(target: LOOPBACK, "a callback without a query: answering the page that posts the fragment back");
             respond(&mut stream, 200, "OK", FRAGMENT_POST_BACK);
             return;
         }
         "GET" => req.query,
         "POST" => String::from_utf8_lossy(&req.body).into_owned(),
         _ => {
+            log::warn!(target: LOOPBACK, "refused a {} request (405)", req.method.escape_debug());
             respond(&mut stream, 405, "Method Not Allowed", "Method not allowed");
             return;
         }
     };
     if !conn.has_state(&params) {
+        log::warn!(target: LOOPBACK, "refused a callback that does not carry the login's state (400)");
         let page = conn
             .pages
             .error("This answer does not belong to the login in progress.");
@@ -604,6 +612,7 @@ fn handle(mut stream: TcpStream, conn: &Conn, id: u64, deadline: Instant, prefer
         return;
     }
     if conn.delivered.swap(true, Ordering::SeqCst) {
+        log::warn!(target: LOOPBACK, "refused a second callback for a login already answered (400)");
         let page = conn.pages.error("This login has already been completed.");
         respond(&mut stream, 400, "Bad Request", &page);
         return;
@@ -611,6 +620,7 @@ fn handle(mut stream: TcpStream, conn: &Conn, id: u64, deadline: Instant, prefer
     // From here the waiting thread owns the connection: nothing else may
     // close it.
     conn.detach(id);
+    log::info!(target: LOOPBACK, "the callback arrived ({})", req.method.escape_debug());
     let callback = Callback {
         params,
         stream,

@@ -23,6 +23,7 @@ const AUTH_PARAMS_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const VERIFY_BASE_KEYS: &[&str] = &[
     "clientID",
@@ -35,6 +36,7 @@ const VERIFY_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 const OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/passwordless/otp";
 

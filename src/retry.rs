@@ -13,6 +13,7 @@
 //! On by default (3 attempts); `retry: false` turns it off.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::logging;
 use crate::options::{optional_f64, optional_object, Options};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -125,13 +126,18 @@ impl RetryPolicy {
             let delay = match server_wait(&err) {
                 // Waiting longer than the policy allows is the caller's
                 // decision, with `retryAfter` in hand.
-                Some(wait) if wait > self.max_delay => return Err(err),
+                Some(wait) if wait > self.max_delay => {
+                    log::warn!(target: logging::RETRY, "not retrying: the server asks for a wait of {} s, more than maxDelayMs ({})", wait.as_secs(), logging::error(&err));
+                    return Err(err);
+                }
                 Some(wait) => wait,
                 None => self.backoff(n),
             };
             if Instant::now() + delay >= give_up {
+                log::warn!(target: logging::RETRY, "not retrying: a wait of {} ms would pass the call's deadline ({})", delay.as_millis(), logging::error(&err));
                 return Err(err);
             }
+            log::warn!(target: logging::RETRY, "attempt {n} of {} failed ({}); retrying in {} ms", self.max_attempts, logging::error(&err), delay.as_millis());
             std::thread::sleep(delay);
             n += 1;
         }

@@ -23,7 +23,7 @@ use zeroize::Zeroize;
 macro_rules! new_secret_type {
     ($(#[$attr:meta])* $name:ident) => {
         $(#[$attr])*
-        #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -111,6 +111,11 @@ new_secret_type!(
 new_secret_type!(
     /// An out-of-band code of an MFA challenge (push, SMS, e-mail).
     OobCode
+);
+new_secret_type!(
+    /// The key of an OTP authenticator (base32), or the `otpauth://` URI
+    /// that carries it, as `mfa.associate` answers.
+    OtpSecret
 );
 new_secret_type!(
     /// A client secret (confidential clients only; a native app has none).

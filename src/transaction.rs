@@ -57,6 +57,10 @@ pub struct Transaction {
     /// `max_age` sent to `/authorize`, checked against `auth_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
+    /// The `organization` sent to `/authorize` (an `org_…` id or a name),
+    /// checked against the id_token's `org_id` / `org_name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     /// Seconds since the Unix epoch after which the entry is void.
     pub expires_at: u64,
 }
@@ -74,6 +78,7 @@ impl fmt::Debug for Transaction {
             .field("redirect_uri", &self.redirect_uri)
             .field("response_type", &self.response_type)
             .field("max_age", &self.max_age)
+            .field("organization", &self.organization)
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -533,6 +538,7 @@ mod tests {
             redirect_uri: None,
             response_type: Some("code".into()),
             max_age: None,
+            organization: None,
             expires_at,
         }
     }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::{Http, TransportConfig};
 use crate::id_token::Verifier;
 use crate::jwks::Jwks;
+use crate::logging;
 use crate::options::{
     as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
     require_nonempty_str, require_str, Options,
@@ -30,6 +31,7 @@ const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
     "redirectUri",
     "scope",
     "audience",
+    "organization",
 ];
 
 /// Keys `authorize` takes from the base options (wire spec §4.1).
@@ -44,6 +46,7 @@ pub(crate) const AUTHORIZE_BASE_KEYS: &[&str] = &[
     "state",
     "_intstate",
     "nonce",
+    "organization",
 ];
 
 /// Parameters `/authorize` knows (wire spec §2.6). Others are still sent, as
@@ -81,6 +84,8 @@ pub const AUTHORIZE_WHITELIST: &[&str] = &[
     "request_uri",
     "code_challenge",
     "code_challenge_method",
+    "organization",
+    "invitation",
 ];
 
 /// Options of this port that steer the library and never reach the wire.
@@ -376,8 +381,12 @@ impl WebAuth {
     /// (state, the response type and redirect URI asked for, nonce when the
     /// response type has `id_token` or is a code flow whose scope has
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
-    /// unless `pkce: false`) and returns the `/authorize` URL for the app to
-    /// open. The URL it is later sent back to goes to `parseHash`.
+    /// unless `pkce: false`, and the `organization` asked for) and returns
+    /// the `/authorize` URL for the app to open. The URL it is later sent
+    /// back to goes to `parseHash`, which checks the id_token's `org_id` /
+    /// `org_name` against that organization. `organization` (an `org_…` id
+    /// or a name) may also be a handle option; `invitation` comes with it
+    /// from an invitation link ([`Client::parse_invitation_url`]).
     ///
     /// With `par: true` (this call's, else the handle's) the parameters are
     /// pushed to `/oauth/par` first and the URL carries only `client_id` and
@@ -429,6 +438,8 @@ impl WebAuth {
         let redirect_uri = optional_str(params, "redirectUri", "redirectUri option is required")?
             .map(str::to_owned);
         let max_age = max_age_option(params)?;
+        let organization = typed_str(params, "organization", "organization option is not valid")?
+            .map(str::to_owned);
         let state = match typed_str(params, "state", "state option is not valid")? {
             Some(s) => s.to_owned(),
             None => random::token()?,
@@ -465,6 +476,7 @@ impl WebAuth {
             redirect_uri,
             response_type: Some(response_type),
             max_age,
+            organization,
             expires_at: self.transactions.expires_at(),
         }))
     }
@@ -533,13 +545,21 @@ impl WebAuth {
     /// Takes the transaction recorded for `state` out of the store (single
     /// use); `None` when unknown or expired.
     pub fn take_transaction(&self, state: &str) -> Result<Option<Transaction>> {
-        self.transactions.store.take(state)
+        let tx = self.transactions.store.take(state);
+        let found = match &tx {
+            Ok(Some(_)) => "consumed",
+            Ok(None) => "not found (unknown, expired or used already)",
+            Err(_) => "the store could not be read",
+        };
+        log::debug!(target: logging::TRANSACTION, "transaction for state {}: {found}", logging::prefix(state));
+        tx
     }
 
     /// Puts back a transaction `parseHash` took, when its callback failed
     /// before the server could act on it (so the same callback may be
     /// retried).
     pub(crate) fn restore_transaction(&self, tx: Transaction) -> Result<()> {
+        log::debug!(target: logging::TRANSACTION, "transaction for state {} put back (the callback failed before the server acted)", logging::prefix(&tx.state));
         self.transactions.store.put(tx)
     }
 
@@ -553,6 +573,8 @@ impl WebAuth {
         require_str(&params, "clientID", "clientID option is required")?;
         typed_str(&params, "state", "state option is not valid")?;
         typed_str(&params, "nonce", "nonce option is not valid")?;
+        typed_str(&params, "organization", "organization option is not valid")?;
+        typed_str(&params, "invitation", "invitation option is not valid")?;
         max_age_option(&params)?;
         let response_type =
             require_str(&params, "responseType", "responseType option is required")?;
@@ -596,6 +618,7 @@ impl PendingTransaction {
     pub fn record(self, web: &WebAuth) -> Result<(String, Option<String>)> {
         let (state, nonce) = (self.0.state.clone(), self.0.nonce.clone());
         web.transactions.store.put(self.0)?;
+        log::debug!(target: logging::TRANSACTION, "transaction recorded for state {}", logging::prefix(&state));
         Ok((state, nonce))
     }
 }

@@ -53,7 +53,10 @@ rm -rf "$out/auth0_native-"* "$target/py-sdist"
 mkdir -p "$out" "$target/py-sdist"
 (cd bindings/python && maturin sdist --out "$out")
 sdist=$(ls "$out"/auth0_native-*.tar.gz)
-tar -xzf "$sdist" -C "$target/py-sdist"
+# -m: the files get the time of unpacking. maturin writes the sdist with one
+# fixed old mtime, which cargo would take for "older than the last build" and
+# so test a stale module after an edit.
+tar -xzmf "$sdist" -C "$target/py-sdist"
 
 step "wheel (from the sdist, $profile profile, manylinux_2_17 via zig; maturin's progress follows)"
 (cd "$target"/py-sdist/auth0_native-* &&

@@ -45,8 +45,8 @@ def main() -> int:
         if opener is None:
             print("Opening your web browser to log in...")
         try:
-            # timeout: milliseconds (default five minutes).
-            result = web.popup.authorize(opener=opener, timeout=120_000)
+            # timeout: seconds (default five minutes).
+            result = web.popup.authorize(opener=opener, timeout=120)
         except KeyboardInterrupt:
             print("cancelled.")
             return 130

@@ -77,7 +77,7 @@ def main() -> int:
             spinner.start()
 
         try:
-            result = web.device.login(on_code, scope="openid profile email", timeout=10 * 60 * 1000)
+            result = web.device.login(on_code, scope="openid profile email", timeout=10 * 60)
         except KeyboardInterrupt:
             spinner.stop()
             print("cancelled.")

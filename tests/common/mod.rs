@@ -15,8 +15,12 @@ pub struct Tenant {
 
 impl Tenant {
     pub fn start() -> Tenant {
+        Tenant::start_with(auth0_devtenant::Config::default())
+    }
+
+    pub fn start_with(config: auth0_devtenant::Config) -> Tenant {
         Tenant {
-            dev: DevTenant::start().expect("dev tenant starts"),
+            dev: DevTenant::start_with(config).expect("dev tenant starts"),
             http: reqwest::blocking::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

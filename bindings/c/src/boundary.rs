@@ -249,6 +249,8 @@ pub(crate) unsafe fn new_handle<H: Handle>(
     build: impl FnOnce(&Value) -> Result<H, Error>,
 ) -> auth0_status {
     run_with_error(error_json, || {
+        // The first handle is the library's first use: AUTH0_NATIVE_LOG is read.
+        super::logging::init_from_env();
         if out.is_null() {
             return Err(Error::invalid_argument("out must not be NULL").with_code("null_parameter"));
         }

@@ -112,7 +112,7 @@ unsafe impl<F> Send for CCallback<F> {}
 unsafe impl<F> Sync for CCallback<F> {}
 
 /// The token of a nullable `auth0_cancel` argument (a fresh one for NULL).
-fn token_of(cancel: *const auth0_cancel) -> Result<CancelToken, Error> {
+pub(super) fn token_of(cancel: *const auth0_cancel) -> Result<CancelToken, Error> {
     Ok(arg_optional_handle(cancel, "cancel")?
         .map(|c| c.inner.clone())
         .unwrap_or_default())

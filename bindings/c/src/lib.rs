@@ -25,13 +25,17 @@ mod dpop;
 mod handles;
 mod interactive;
 mod json_out;
+mod logging;
 mod management;
+mod mfa;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use dpop::*;
 pub use interactive::*;
+pub use logging::*;
 pub use management::*;
+pub use mfa::*;
 pub use webauth::*;
 
 use std::ffi::{c_char, CString};

@@ -104,7 +104,11 @@ pub unsafe extern "C" fn auth0_webauth_build_authorize_url(
 /// transaction (state; the response type and redirect URI; nonce when
 /// `responseType` has `id_token` or is a code flow with `openid` in its
 /// scope; a PKCE S256 verifier for every code flow unless `"pkce": false`,
-/// which is unsafe; `appState`) and returns the URL for the app to open.
+/// which is unsafe; `appState`; the `organization` asked for, whose
+/// `org_id` (an `org_…` id) or `org_name` (a name, any case) the id_token
+/// must then carry) and returns the URL for the app to open. Organization
+/// options: `organization` (also a handle option) and `invitation` (of an
+/// invitation link).
 ///
 /// `options_json` may be NULL. On `AUTH0_OK` `*out_json` is
 /// `{"url":…,"state":…,"nonce":…}` (`nonce` only when one was recorded);
@@ -156,8 +160,10 @@ pub unsafe extern "C" fn auth0_webauth_logout(
 /// "state","expiresIn","tokenType","scope"}` (absent values are null; the
 /// id_token is verified). A wrong password is `AUTH0_ERROR_SERVER` with
 /// `statusCode` 403 and `code` `invalid_grant`; an unreachable tenant
-/// `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. The password
-/// never appears in the error. Release `*out_json` with
+/// `AUTH0_ERROR_NETWORK`; a slow one `AUTH0_ERROR_TIMEOUT`. A user who
+/// must pass MFA is `AUTH0_ERROR_AUTHORIZATION` with `code`
+/// `mfa_required` and `mfaToken` (see `auth0_webauth_mfa_verify`). The
+/// password never appears in the error. Release `*out_json` with
 /// `auth0_string_free`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn auth0_webauth_login(

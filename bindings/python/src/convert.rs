@@ -7,9 +7,11 @@
 //! for `logout(client_id=None)`, "leave it out").
 
 use crate::errors::to_py_err;
+use crate::keywords::{Keywords, Seconds, RETRY_COUNTS, SECONDS};
 use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
 use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
 use auth0_native::{AuthResult, Error, Options};
+use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -22,13 +24,20 @@ use std::fmt::Write as _;
 /// instead of a stack overflow.
 const MAX_DEPTH: usize = 32;
 
-/// The options object for a call's `**keywords`.
+/// The options object for a call's `**keywords`, checked against what
+/// the method takes (`accepts`, see [`crate::keywords`]).
 ///
-/// Raises `InvalidArgumentError` naming the keyword (and the place inside
-/// it) for a value of a type JSON cannot carry, and for one option given
-/// under two spellings (`client_id=` and `clientID=`). Messages name types,
-/// never values.
-pub(crate) fn keywords_to_options(keywords: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
+/// Raises `TypeError` naming a keyword the method does not take (Python's
+/// own wording), `InvalidArgumentError` naming the keyword (and the place
+/// inside it) for a value of a type JSON cannot carry, for a time that is
+/// not a positive number of seconds, and for one option given under two
+/// spellings (`client_id=` and `clientID=`). Times become auth0.js's
+/// milliseconds; `extra_params` entries are added as given. Messages name
+/// types, never values.
+pub(crate) fn keywords_to_options(
+    keywords: Option<&Bound<'_, PyDict>>,
+    accepts: &Keywords,
+) -> PyResult<Value> {
     let mut options = Options::new();
     let Some(keywords) = keywords else {
         return Ok(Value::Object(options));
@@ -36,21 +45,185 @@ pub(crate) fn keywords_to_options(keywords: Option<&Bound<'_, PyDict>>) -> PyRes
     let py = keywords.py();
     // option name → the keyword that gave it, to report a double spelling.
     let mut given_as: HashMap<String, String> = HashMap::new();
+    let mut extra = None;
     for (key, value) in keywords.iter() {
         // Python only lets `str` keys into `**keywords`.
         let keyword = text(&key, "a keyword name")?;
+        if keyword == EXTRA_PARAMS && accepts.extra_params {
+            extra = Some(value);
+            continue;
+        }
         let name = keyword_to_option_name(&keyword);
+        if !accepts.accepts(&name) {
+            return Err(unexpected_keyword(accepts.method, &keyword));
+        }
         if let Some(first) = given_as.get(&name) {
             return Err(invalid(
                 py,
                 format!("{name} option is given twice (as {first} and as {keyword})"),
             ));
         }
-        let mut path = keyword.clone();
-        options.insert(name.clone(), to_json(&value, &mut path, 0)?);
+        let json = if value.is_none() {
+            Value::Null
+        } else if let Some(time) = top_level_seconds(&name) {
+            seconds_to_millis(&value, time.option)?
+        } else if name == "retry" {
+            retry_to_json(&value, accepts.method)?
+        } else {
+            let mut path = keyword.clone();
+            to_json(&value, &mut path, 0)?
+        };
+        options.insert(name.clone(), json);
         given_as.insert(name, keyword);
     }
+    if let Some(extra) = extra {
+        add_extra_params(&mut options, &extra, accepts)?;
+    }
     Ok(Value::Object(options))
+}
+
+/// The keyword of the parameters sent as given.
+const EXTRA_PARAMS: &str = "extra_params";
+
+fn unexpected_keyword(method: &str, keyword: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{method}() got an unexpected keyword argument '{keyword}'"
+    ))
+}
+
+fn top_level_seconds(option: &str) -> Option<&'static Seconds> {
+    SECONDS
+        .iter()
+        .find(|s| s.within.is_none() && s.option == option)
+}
+
+/// A time in seconds (int or float, finite, more than 0) as the
+/// milliseconds of auth0.js's `option`. The core checks the upper bound of
+/// each option (its message is in milliseconds).
+pub(crate) fn seconds_to_millis(value: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
+    let py = value.py();
+    let not_valid = || {
+        invalid(
+            py,
+            format!("{option} option is not valid (seconds, a number greater than 0)"),
+        )
+    };
+    if value.is_instance_of::<PyBool>()
+        || !(value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
+    {
+        return Err(not_valid());
+    }
+    let seconds: f64 = value.extract().map_err(|_| not_valid())?;
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return Err(not_valid());
+    }
+    // A positive time shorter than the core's 1 ms unit is 1 ms, not 0.
+    let millis = (seconds * 1000.0).max(1.0);
+    Ok(if millis.fract() == 0.0 && millis < 9.0e15 {
+        Value::from(millis as i64)
+    } else {
+        Number::from_f64(millis).map_or(Value::Null, Value::Number)
+    })
+}
+
+/// `retry=True`/`False`, or a dict of [`RETRY_COUNTS`] and the
+/// [`SECONDS`] within `retry`, as auth0.js's `retry` option.
+fn retry_to_json(value: &Bound<'_, PyAny>, method: &str) -> PyResult<Value> {
+    let Ok(dict) = value.cast::<PyDict>() else {
+        let mut path = "retry".to_owned();
+        return to_json(value, &mut path, 0);
+    };
+    let mut retry = Options::new();
+    for (key, item) in dict.iter() {
+        let key = text(&key, "a key of retry")?;
+        let time = SECONDS
+            .iter()
+            .find(|s| s.within == Some("retry") && s.python == key);
+        let count = RETRY_COUNTS
+            .iter()
+            .find(|(python, option)| *python == key || *option == key);
+        let (option, json) = match (time, count) {
+            (Some(time), _) if item.is_none() => (time.option, Value::Null),
+            (Some(time), _) => (
+                time.option,
+                seconds_to_millis(&item, &format!("retry.{}", time.option))?,
+            ),
+            (None, Some((_, option))) => {
+                let mut path = format!("retry[{key:?}]");
+                (*option, to_json(&item, &mut path, 1)?)
+            }
+            (None, None) => {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got an unexpected key '{key}' in retry (it takes {})",
+                    retry_keys()
+                )))
+            }
+        };
+        retry.insert(option.to_owned(), json);
+    }
+    Ok(Value::Object(retry))
+}
+
+fn retry_keys() -> String {
+    RETRY_COUNTS
+        .iter()
+        .map(|(python, _)| *python)
+        .chain(
+            SECONDS
+                .iter()
+                .filter(|s| s.within == Some("retry"))
+                .map(|s| s.python),
+        )
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `extra_params`: a dict of `/authorize` (or request) parameters the
+/// method does not name, added with their keys as given. A key that names
+/// one of the method's own options must be given as that keyword.
+fn add_extra_params(
+    options: &mut Options,
+    extra: &Bound<'_, PyAny>,
+    accepts: &Keywords,
+) -> PyResult<()> {
+    let py = extra.py();
+    if extra.is_none() {
+        return Ok(());
+    }
+    let Ok(dict) = extra.cast::<PyDict>() else {
+        return Err(invalid(
+            py,
+            format!(
+                "{EXTRA_PARAMS} is not valid (a dict of parameters, not {})",
+                type_name(extra)
+            ),
+        ));
+    };
+    for (key, item) in dict.iter() {
+        if !key.is_instance_of::<PyString>() {
+            return Err(invalid(
+                py,
+                format!(
+                    "{EXTRA_PARAMS} has a key of type {}; keys must be str",
+                    type_name(&key)
+                ),
+            ));
+        }
+        let key = text(&key, &format!("a key of {EXTRA_PARAMS}"))?;
+        let name = keyword_to_option_name(&key);
+        if accepts.accepts(&name) || options.contains_key(&key) {
+            return Err(invalid(
+                py,
+                format!(
+                    "{EXTRA_PARAMS}[{key:?}] is an option of {}(); pass it as a keyword",
+                    accepts.method
+                ),
+            ));
+        }
+        let mut path = format!("{EXTRA_PARAMS}[{key:?}]");
+        options.insert(key, to_json(&item, &mut path, 1)?);
+    }
+    Ok(())
 }
 
 /// One value as JSON; `path` names it in messages (`app_state["tags"][2]`).
@@ -236,15 +409,24 @@ pub(crate) fn auth_result_to_py<'py>(
     py: Python<'py>,
     result: &AuthResult,
 ) -> PyResult<Bound<'py, PyAny>> {
-    // Field by field: no intermediate JSON copy of the tokens and claims,
-    // interned keys (issue 7's Python parseHash figure). The keys and their
-    // order are those of the serialised struct (the C API's JSON), which
+    // Destructured, so that a field added to the core's `AuthResult` fails
+    // to compile here instead of silently missing from Python. Field by
+    // field: no intermediate JSON copy of the tokens and claims, interned
+    // keys (the Python parseHash figure). The keys and their order are
+    // those of the serialised struct (the C API's JSON), which
     // tests/test_login.py checks.
-    let text = |v: &Option<String>| match v {
-        Some(s) => PyString::new(py, s).into_any(),
-        None => py.None().into_bound(py),
-    };
-    let secret = |v: Option<&str>| match v {
+    let AuthResult {
+        access_token,
+        id_token,
+        id_token_payload,
+        app_state,
+        refresh_token,
+        state,
+        expires_in,
+        token_type,
+        scope,
+    } = result;
+    let text = |v: Option<&str>| match v {
         Some(s) => PyString::new(py, s).into_any(),
         None => py.None().into_bound(py),
     };
@@ -255,26 +437,43 @@ pub(crate) fn auth_result_to_py<'py>(
     let dict = PyDict::new(py);
     dict.set_item(
         intern!(py, "access_token"),
-        secret(result.access_token.as_ref().map(AccessToken::secret)),
+        text(access_token.as_ref().map(AccessToken::secret)),
     )?;
     dict.set_item(
         intern!(py, "id_token"),
-        secret(result.id_token.as_ref().map(IdToken::secret)),
+        text(id_token.as_ref().map(IdToken::secret)),
     )?;
-    dict.set_item(
-        intern!(py, "id_token_payload"),
-        json(&result.id_token_payload)?,
-    )?;
-    dict.set_item(intern!(py, "app_state"), json(&result.app_state)?)?;
+    dict.set_item(intern!(py, "id_token_payload"), json(id_token_payload)?)?;
+    dict.set_item(intern!(py, "app_state"), json(app_state)?)?;
     dict.set_item(
         intern!(py, "refresh_token"),
-        secret(result.refresh_token.as_ref().map(RefreshToken::secret)),
+        text(refresh_token.as_ref().map(RefreshToken::secret)),
     )?;
-    dict.set_item(intern!(py, "state"), text(&result.state))?;
-    dict.set_item(intern!(py, "expires_in"), result.expires_in)?;
-    dict.set_item(intern!(py, "token_type"), text(&result.token_type))?;
-    dict.set_item(intern!(py, "scope"), text(&result.scope))?;
+    dict.set_item(intern!(py, "state"), text(state.as_deref()))?;
+    dict.set_item(intern!(py, "expires_in"), *expires_in)?;
+    dict.set_item(intern!(py, "token_type"), text(token_type.as_deref()))?;
+    dict.set_item(intern!(py, "scope"), text(scope.as_deref()))?;
     Ok(dict.into_any())
+}
+
+/// `parse_hash`'s answer: the `AuthResult` dict, or `None`.
+pub(crate) fn optional_auth_result_to_py<'py>(
+    py: Python<'py>,
+    result: &Option<AuthResult>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match result {
+        Some(result) => auth_result_to_py(py, result),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// A URL or another text answer as a `str`.
+#[allow(
+    clippy::ptr_arg,
+    reason = "the shape of `gil::call`'s converters: `&T` of the core's `String`"
+)]
+pub(crate) fn text_to_py<'py>(py: Python<'py>, text: &String) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyString::new(py, text).into_any())
 }
 
 /// A positional argument that holds data (a dict of user metadata, the

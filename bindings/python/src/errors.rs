@@ -18,16 +18,21 @@ pyo3::import_exception!(auth0_native._errors, Auth0TimeoutError);
 pyo3::import_exception!(auth0_native._errors, ServerError);
 pyo3::import_exception!(auth0_native._errors, InvalidTokenError);
 pyo3::import_exception!(auth0_native._errors, AuthorizationError);
+pyo3::import_exception!(auth0_native._errors, MfaRequiredError);
 pyo3::import_exception!(auth0_native._errors, CancelledError);
 pyo3::import_exception!(auth0_native._errors, StorageError);
 pyo3::import_exception!(auth0_native._errors, InternalError);
 
 /// The exception for `error`: the class of its kind, with `code`,
 /// `description` (also `str(exc)`), `status_code`, `original`, `state`,
-/// `retry_after` and `rate_limit_reset` set from it. The core's messages carry no secret, and nothing is added
+/// `retry_after` and `rate_limit_reset` set from it. The core's messages carry no secret; only `MfaRequiredError.mfa_token` is added
 /// here.
 pub(crate) fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
-    let class = class_of(py, error.kind());
+    let class = match error.mfa_token() {
+        // `mfa_required`: the class that carries the token.
+        Some(_) => py.get_type::<MfaRequiredError>(),
+        None => class_of(py, error.kind()),
+    };
     match instantiate(&class, &error) {
         Ok(exception) => PyErr::from_value(exception),
         // Building the exception failed (e.g. out of memory): raise that.
@@ -62,5 +67,9 @@ fn instantiate<'py>(class: &Bound<'py, PyType>, error: &Error) -> PyResult<Bound
     kwargs.set_item("state", error.state())?;
     kwargs.set_item("retry_after", error.retry_after())?;
     kwargs.set_item("rate_limit_reset", error.rate_limit_reset())?;
+    if let Some(token) = error.mfa_token() {
+        // The one place the mfa_token leaves its type (MfaRequiredError).
+        kwargs.set_item("mfa_token", token.secret())?;
+    }
     class.call((error.description(),), Some(&kwargs))
 }

@@ -1,10 +1,15 @@
 //! The one way this module calls the core: with the GIL released
-//! ([`detached`]; [`interruptible`] for the long interactive waits).
+//! ([`detached`], through [`call`] for the methods that take `**options`;
+//! [`interruptible`] for the long interactive waits).
 
+use crate::convert::keywords_to_options;
 use crate::errors::to_py_err;
+use crate::keywords::Keywords;
 use auth0_native::{CancelToken, Error};
 use pyo3::marker::Ungil;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,11 +31,36 @@ where
     F: Ungil + FnOnce() -> auth0_native::Result<T>,
     auth0_native::Result<T>: Ungil,
 {
+    crate::logging::refresh_level(py);
     // The panic is caught after `detach` has taken the GIL back (its guard
     // does that while unwinding), so no Python state is touched without it.
-    catch_unwind(AssertUnwindSafe(|| py.detach(call)))
-        .unwrap_or_else(|_| Err(panic_error()))
-        .map_err(|e| to_py_err(py, e))
+    let result =
+        catch_unwind(AssertUnwindSafe(|| py.detach(call))).unwrap_or_else(|_| Err(panic_error()));
+    // The call's log records reach `logging` before it returns.
+    crate::logging::deliver(py);
+    result.map_err(|e| to_py_err(py, e))
+}
+
+/// The body of a method that takes auth0.js's options as `**keywords`:
+/// the keywords checked against `accepts` and converted to the core's
+/// options, `core` run with them and the GIL released ([`detached`]),
+/// and its result made a Python object by `to_py` with the GIL held.
+pub(crate) fn call<'py, T, F>(
+    py: Python<'py>,
+    accepts: &Keywords,
+    keywords: Option<&Bound<'py, PyDict>>,
+    core: F,
+    to_py: fn(Python<'py>, &T) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    // `Send` (which makes the closure below `Ungil`): like `detached`'s
+    // bound, no Python object can be touched with the GIL released.
+    F: Send + FnOnce(Value) -> auth0_native::Result<T>,
+    auth0_native::Result<T>: Send,
+{
+    let options = keywords_to_options(keywords, accepts)?;
+    let result = detached(py, move || core(options))?;
+    to_py(py, &result)
 }
 
 fn panic_error() -> Error {
@@ -70,6 +100,7 @@ where
     T: Send + 'static,
     F: FnOnce(CancelToken) -> auth0_native::Result<T> + Send + 'static,
 {
+    crate::logging::refresh_level(py);
     let token = CancelToken::new();
     if watch.as_ref().is_some_and(CancelToken::is_cancelled) {
         // The call then ends before it opens or sends anything.
@@ -93,7 +124,10 @@ where
         })?;
     let mut rx = Some(rx);
     loop {
-        match wait_once(py, &mut rx) {
+        let waited = wait_once(py, &mut rx);
+        // Records of the call (and of its listener threads) as they come.
+        crate::logging::deliver(py);
+        match waited {
             Some(Ok(result)) => return result.map_err(|e| to_py_err(py, e)),
             Some(Err(())) => return Err(to_py_err(py, lost_thread_error())),
             None => {}

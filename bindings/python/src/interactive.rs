@@ -9,10 +9,13 @@
 //! themselves, and an exception they raise is kept to be raised (or
 //! chained) in the caller's thread once the call is over.
 
-use crate::convert::{argument_to_json, auth_result_to_py, json_to_py, keywords_to_options};
+use crate::convert::{
+    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options, seconds_to_millis,
+};
 use crate::errors::to_py_err;
-use crate::gil::{detached, interruptible};
-use auth0_native::{AuthResult, CancelToken, Error, Interaction, Opener, WebAuth};
+use crate::gil::{call, interruptible};
+use crate::keywords;
+use auth0_native::{CancelToken, Error, Interaction, Opener, WebAuth};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -119,12 +122,12 @@ fn describe(py: Python<'_>, error: &PyErr, url: &str) -> String {
     }
 }
 
-fn watched(cancel: Option<&Bound<'_, PyCancelToken>>) -> Option<CancelToken> {
+pub(crate) fn watched(cancel: Option<&Bound<'_, PyCancelToken>>) -> Option<CancelToken> {
     cancel.map(|c| c.get().token.clone())
 }
 
-/// `webAuth.popup`: the interactive login of native apps (a browser and a
-/// loopback listener), and `loginWithCredentials`.
+/// The interactive login of native apps, through a browser and a loopback
+/// listener, and the password login (auth0.js's `webAuth.popup`).
 #[pyclass(frozen, module = "auth0_native", name = "Popup")]
 pub(crate) struct PyPopup {
     pub(crate) web: Arc<WebAuth>,
@@ -132,10 +135,11 @@ pub(crate) struct PyPopup {
 
 #[pymethods]
 impl PyPopup {
-    /// `popup.authorize(options)`: binds a loopback listener, opens the
-    /// `/authorize` URL (PKCE unless `pkce=False`) with `opener` or the system
-    /// browser, waits for the browser to come back (`timeout` ms, default
-    /// five minutes), and returns the checked authResult.
+    /// Logs the user in through a browser: binds a loopback listener,
+    /// opens the `/authorize` URL (PKCE unless `pkce=False`) with `opener`
+    /// or the system browser, waits for the browser to come back
+    /// (`timeout` seconds, default five minutes), and returns the checked
+    /// authResult (auth0.js's `popup.authorize`).
     #[pyo3(signature = (*, opener = None, cancel = None, **options))]
     fn authorize<'py>(
         &self,
@@ -144,7 +148,7 @@ impl PyPopup {
         cancel: Option<&Bound<'py, PyCancelToken>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
+        let options = keywords_to_options(options, &keywords::POPUP_AUTHORIZE)?;
         let failure = Failure::default();
         let opener = match opener {
             None => Opener::System,
@@ -169,8 +173,9 @@ impl PyPopup {
         }
     }
 
-    /// `popup.loginWithCredentials(options)`: the same as
-    /// `redirect.login_with_credentials` (no window is needed natively).
+    /// Logs in with a password, without a browser: the same as
+    /// `redirect.login_with_credentials` (auth0.js's
+    /// `popup.loginWithCredentials`; no window is needed natively).
     #[pyo3(signature = (**options))]
     fn login_with_credentials<'py>(
         &self,
@@ -185,7 +190,7 @@ impl PyPopup {
     }
 }
 
-/// `webAuth.redirect`: `loginWithCredentials`, done headlessly.
+/// The headless password login (auth0.js's `webAuth.redirect`).
 #[pyclass(frozen, module = "auth0_native", name = "Redirect")]
 pub(crate) struct PyRedirect {
     pub(crate) web: Arc<WebAuth>,
@@ -193,10 +198,10 @@ pub(crate) struct PyRedirect {
 
 #[pymethods]
 impl PyRedirect {
-    /// `redirect.loginWithCredentials(options)`: logs in on the tenant's
-    /// login endpoint with the handle's cookie jar (which then holds the
-    /// SSO session `renew_auth` uses), follows the answer to
-    /// `redirect_uri` and returns the checked authResult.
+    /// Logs in with a password on the tenant's login endpoint with the
+    /// handle's cookie jar (which then holds the SSO session `renew_auth`
+    /// uses), follows the answer to `redirect_uri` and returns the checked
+    /// authResult (auth0.js's `redirect.loginWithCredentials`).
     #[pyo3(signature = (**options))]
     fn login_with_credentials<'py>(
         &self,
@@ -216,9 +221,14 @@ fn login_with_credentials<'py>(
     web: &WebAuth,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let options = keywords_to_options(options)?;
-    let result: AuthResult = detached(py, || web.login_with_credentials(&options))?;
-    auth_result_to_py(py, &result)
+    let login = |o: Value| web.login_with_credentials(&o);
+    call(
+        py,
+        &keywords::LOGIN_WITH_CREDENTIALS,
+        options,
+        login,
+        auth_result_to_py,
+    )
 }
 
 /// The device authorization flow (RFC 8628) for TVs, kiosks and
@@ -238,15 +248,19 @@ impl PyDevice {
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let code = detached(py, || web.device_start(&options))?;
         // The server's keys, already snake_case.
-        json_to_py(py, &code)
+        call(
+            py,
+            &keywords::DEVICE_START,
+            options,
+            |o| web.device_start(&o),
+            json_to_py,
+        )
     }
 
     /// Polls the token endpoint with `code` (what `start` returned) until
-    /// the user approves or refuses, the code expires, `timeout` ms pass,
+    /// the user approves or refuses, the code expires, `timeout` seconds pass,
     /// `cancel` is cancelled or Ctrl+C is pressed.
     #[pyo3(signature = (code, *, cancel = None, timeout = None))]
     fn poll<'py>(
@@ -263,8 +277,8 @@ impl PyDevice {
                 Error::invalid_argument("code parameter is not valid (the dict start returned)"),
             ));
         };
-        if let Some(t) = timeout {
-            fields.insert("timeout".into(), argument_to_json(t, "timeout")?);
+        if let Some(t) = timeout.filter(|t| !t.is_none()) {
+            fields.insert("timeout".into(), seconds_to_millis(t, "timeout")?);
         }
         let web = Arc::clone(&self.web);
         let result = interruptible(py, watched(cancel), move |token| {
@@ -285,7 +299,7 @@ impl PyDevice {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         require_callable(on_code, "on_code")?;
-        let options = keywords_to_options(options)?;
+        let options = keywords_to_options(options, &keywords::DEVICE_LOGIN)?;
         let on_code = on_code.clone().unbind();
         let failure = Failure::default();
         let raised = Arc::clone(&failure);

@@ -1,7 +1,9 @@
 //! `auth0_native._native`: the Python face of the auth0-native core.
 //!
 //! This layer only translates (DESIGN.md, "The Python module"): keyword
-//! arguments become the core's JSON options ([`convert`]), core errors become
+//! arguments, checked against what each method takes and with times in
+//! seconds ([`keywords`]), become the core's JSON options ([`convert`];
+//! one body for every method, [`gil::call`]), core errors become
 //! the exceptions of `auth0_native._errors` ([`errors`]), and every core
 //! operation runs with the GIL released ([`gil::detached`]; the long
 //! interactive waits of [`interactive`] through [`gil::interruptible`], which
@@ -17,11 +19,17 @@ mod convert;
 mod errors;
 mod gil;
 mod interactive;
+mod keywords;
+mod logging;
 mod management;
+mod mfa;
 
 use auth0_native::{Binding, Error, WebAuth};
-use convert::{auth_result_to_py, json_to_py, keywords_to_options, result_to_py, str_argument};
-use gil::detached;
+use convert::{
+    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options,
+    optional_auth_result_to_py, result_to_py, str_argument, text_to_py,
+};
+use gil::{call, detached};
 use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
 use management::PyManagement;
 use pyo3::prelude::*;
@@ -33,8 +41,8 @@ use std::sync::Arc;
 /// (auth0.js's `new auth0.WebAuth(options)`).
 ///
 /// Takes auth0.js's options as keywords, in snake_case (`client_id`,
-/// `redirect_uri`) or auth0.js's own camelCase (`clientID`). Immutable and
-/// safe to share between threads.
+/// `redirect_uri`) or auth0.js's own camelCase (`clientID`); times in
+/// seconds. Immutable and safe to share between threads.
 #[pyclass(frozen, module = "auth0_native", name = "WebAuth")]
 struct PyWebAuth {
     web: Arc<WebAuth>,
@@ -45,7 +53,7 @@ impl PyWebAuth {
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let options = keywords_to_options(options)?;
+        let options = keywords_to_options(options, &keywords::WEB_AUTH)?;
         let web = detached(py, || WebAuth::with_binding(&options, Binding::Python))?;
         Ok(PyWebAuth { web: Arc::new(web) })
     }
@@ -73,8 +81,8 @@ impl PyWebAuth {
         json_to_py(py, &v).map(Some)
     }
 
-    /// `webAuth.client`: the calls that record no transaction. Shares this
-    /// handle.
+    /// The calls that record no transaction (auth0.js's `webAuth.client`).
+    /// Shares this handle.
     #[getter]
     fn client(&self) -> PyClient {
         PyClient {
@@ -82,7 +90,8 @@ impl PyWebAuth {
         }
     }
 
-    /// `webAuth.redirect`: `login_with_credentials`. Shares this handle.
+    /// The headless login with a password (auth0.js's `webAuth.redirect`).
+    /// Shares this handle.
     #[getter]
     fn redirect(&self) -> PyRedirect {
         PyRedirect {
@@ -90,7 +99,8 @@ impl PyWebAuth {
         }
     }
 
-    /// `webAuth.popup`: the interactive loopback login. Shares this handle.
+    /// The interactive login through a browser (auth0.js's
+    /// `webAuth.popup`). Shares this handle.
     #[getter]
     fn popup(&self) -> PyPopup {
         PyPopup {
@@ -106,14 +116,23 @@ impl PyWebAuth {
         }
     }
 
-    /// `webAuth.authorize(options)`: records a transaction (state, nonce,
-    /// PKCE verifier, app_state) and returns the `/authorize` URL to open.
+    /// Records a transaction (state, nonce, PKCE verifier, app_state) and
+    /// returns the `/authorize` URL to open (auth0.js's
+    /// `webAuth.authorize`).
     #[pyo3(signature = (**options))]
-    fn authorize(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        let options = keywords_to_options(options)?;
+    fn authorize<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        let request = detached(py, || web.authorize(&options))?;
-        Ok(request.url)
+        call(
+            py,
+            &keywords::AUTHORIZE,
+            options,
+            |o| Ok(web.authorize(&o)?.url),
+            text_to_py,
+        )
     }
 
     /// `authorize`, returning `{"url", "state", "nonce"?}` for apps that
@@ -124,20 +143,25 @@ impl PyWebAuth {
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
         // The same JSON the C ABI's `auth0_webauth_authorize` returns.
-        let request = detached(py, || {
-            let request = web.authorize(&options)?;
+        let request = |o: Value| {
+            let request = web.authorize(&o)?;
             serde_json::to_value(request).map_err(|e| Error::internal(e.to_string()))
-        })?;
-        result_to_py(py, &request)
+        };
+        call(
+            py,
+            &keywords::AUTHORIZE_REQUEST,
+            options,
+            request,
+            result_to_py,
+        )
     }
 
-    /// `webAuth.parseHash({hash, state, nonce})`: checks the answer
-    /// `/authorize` sent back (a fragment, a query, or the whole callback
-    /// URL) against the recorded transaction, exchanges a code, verifies
-    /// the id_token. `None` when the answer holds no token and no code.
+    /// Checks the answer `/authorize` sent back (a fragment, a query, or
+    /// the whole callback URL) against the recorded transaction, exchanges
+    /// a code, verifies the id_token (auth0.js's `webAuth.parseHash`).
+    /// `None` when the answer holds no token and no code.
     #[pyo3(signature = (hash = None, **options))]
     fn parse_hash<'py>(
         &self,
@@ -145,20 +169,26 @@ impl PyWebAuth {
         hash: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut options = keywords_to_options(options)?;
-        if let (Some(hash), Value::Object(fields)) = (hash, &mut options) {
-            fields.insert("hash".into(), convert::argument_to_json(hash, "hash")?);
-        }
+        let hash = hash.map(|h| argument_to_json(h, "hash")).transpose()?;
         let web = &self.web;
-        match detached(py, || web.parse_hash(&options))? {
-            Some(result) => auth_result_to_py(py, &result),
-            None => Ok(py.None().into_bound(py)),
-        }
+        let parse = move |mut o: Value| {
+            if let (Some(hash), Value::Object(fields)) = (hash, &mut o) {
+                fields.insert("hash".into(), hash);
+            }
+            web.parse_hash(&o)
+        };
+        call(
+            py,
+            &keywords::PARSE_HASH,
+            options,
+            parse,
+            optional_auth_result_to_py,
+        )
     }
 
-    /// `validateIdToken(idToken, {nonce, maxAge, accessToken})`: the
-    /// checks `parse_hash` makes, for a token obtained elsewhere; returns
-    /// the verified claims as the token carries them.
+    /// The checks `parse_hash` makes, for an id_token obtained elsewhere;
+    /// returns the verified claims as the token carries them (auth0.js's
+    /// `validateIdToken`).
     #[pyo3(signature = (id_token, **options))]
     fn validate_id_token<'py>(
         &self,
@@ -167,104 +197,142 @@ impl PyWebAuth {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let id_token = str_argument(id_token, "id_token")?;
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let claims = detached(py, || web.validate_id_token(&id_token, &options))?;
-        json_to_py(py, &claims)
+        let validate = move |o: Value| web.validate_id_token(&id_token, &o);
+        call(
+            py,
+            &keywords::VALIDATE_ID_TOKEN,
+            options,
+            validate,
+            json_to_py,
+        )
     }
 
-    /// `webAuth.login(options)`: the cross-origin login
-    /// (`/co/authenticate`, then `/authorize` with the login ticket),
-    /// followed headlessly to `redirect_uri`.
+    /// Logs in with a password without a browser: `/co/authenticate`,
+    /// then `/authorize` with the login ticket, followed headlessly to
+    /// `redirect_uri` (auth0.js's cross-origin `webAuth.login`).
     #[pyo3(signature = (**options))]
     fn login<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let result = detached(py, || web.login(&options))?;
-        auth_result_to_py(py, &result)
+        call(
+            py,
+            &keywords::LOGIN,
+            options,
+            |o| web.login(&o),
+            auth_result_to_py,
+        )
     }
 
-    /// `webAuth.signup(options)`: creates a database user; returns
-    /// `{"id", "email", "email_verified"}`.
+    /// Creates a database user; returns `{"id", "email",
+    /// "email_verified"}` (auth0.js's `webAuth.signup`).
     #[pyo3(signature = (**options))]
     fn signup<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let answer = detached(py, || web.signup(&options))?;
-        result_to_py(py, &answer)
+        call(
+            py,
+            &keywords::SIGNUP,
+            options,
+            |o| web.signup(&o),
+            result_to_py,
+        )
     }
 
-    /// `webAuth.changePassword(options)`: asks the tenant to send a reset
-    /// e-mail; returns its text answer.
+    /// Asks the tenant to send a password reset e-mail; returns its text
+    /// answer (auth0.js's `webAuth.changePassword`).
     #[pyo3(signature = (**options))]
     fn change_password<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let answer = detached(py, || web.change_password(&options))?;
-        json_to_py(py, &answer)
+        let change = |o: Value| web.change_password(&o);
+        call(py, &keywords::CHANGE_PASSWORD, options, change, json_to_py)
     }
 
-    /// `webAuth.passwordlessStart(options)`: sends a code or a link;
-    /// returns `{"id", "email" | "phone_number", "email_verified"?}`.
+    /// Sends a one-time code or a link; returns `{"id", "email" |
+    /// "phone_number", "email_verified"?}` (auth0.js's
+    /// `webAuth.passwordlessStart`).
     #[pyo3(signature = (**options))]
     fn passwordless_start<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let answer = detached(py, || web.passwordless_start(&options))?;
-        result_to_py(py, &answer)
+        let start = |o: Value| web.passwordless_start(&o);
+        call(
+            py,
+            &keywords::PASSWORDLESS_START,
+            options,
+            start,
+            result_to_py,
+        )
     }
 
-    /// `webAuth.passwordlessVerify(options)`: verifies the code and
-    /// follows the tenant's redirect headlessly; returns the authResult.
+    /// Verifies the one-time code and follows the tenant's redirect
+    /// headlessly; returns the authResult (auth0.js's
+    /// `webAuth.passwordlessVerify`).
     #[pyo3(signature = (**options))]
     fn passwordless_verify<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let result = detached(py, || web.passwordless_verify(&options))?;
-        auth_result_to_py(py, &result)
+        let verify = |o: Value| web.passwordless_verify(&o);
+        call(
+            py,
+            &keywords::PASSWORDLESS_VERIFY,
+            options,
+            verify,
+            auth_result_to_py,
+        )
     }
 
-    /// `webAuth.renewAuth(options)`: `/authorize` with `prompt=none` and
-    /// the handle's SSO session cookie; falls back to the handle's refresh
-    /// token on `login_required`.
+    /// New tokens without the user: `/authorize` with `prompt=none` and
+    /// the handle's SSO session cookie, falling back to the handle's
+    /// refresh token on `login_required` (auth0.js's `webAuth.renewAuth`).
     #[pyo3(signature = (**options))]
     fn renew_auth<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let result = detached(py, || web.renew_auth(&options))?;
-        auth_result_to_py(py, &result)
+        call(
+            py,
+            &keywords::RENEW_AUTH,
+            options,
+            |o| web.renew_auth(&o),
+            auth_result_to_py,
+        )
     }
 
-    /// `webAuth.logout(options)`: the `/v2/logout` URL.
+    /// The `/v2/logout` URL; the handle forgets its session (auth0.js's
+    /// `webAuth.logout`).
     #[pyo3(signature = (**options))]
-    fn logout(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        let options = keywords_to_options(options)?;
+    fn logout<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        detached(py, || web.logout(&options))
+        call(
+            py,
+            &keywords::LOGOUT,
+            options,
+            |o| web.logout(&o),
+            text_to_py,
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -276,8 +344,8 @@ impl PyWebAuth {
     }
 }
 
-/// `webAuth.client` (auth0.js's Authentication API client): calls that
-/// record no transaction. Obtained from `WebAuth.client`.
+/// The calls that record no transaction (auth0.js's `webAuth.client`, its
+/// Authentication API client). Obtained from `WebAuth.client`.
 #[pyclass(frozen, module = "auth0_native", name = "Client")]
 struct PyClient {
     web: Arc<WebAuth>,
@@ -285,36 +353,49 @@ struct PyClient {
 
 #[pymethods]
 impl PyClient {
-    /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js
-    /// builds for the same options. No state or nonce is generated or
-    /// stored; pass your own `state`.
+    /// The `/authorize` URL for the options, and nothing else: no state or
+    /// nonce is generated or stored; pass your own `state` (auth0.js's
+    /// `client.buildAuthorizeUrl`).
     #[pyo3(signature = (**options))]
-    fn build_authorize_url(
+    fn build_authorize_url<'py>(
         &self,
-        py: Python<'_>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        let options = keywords_to_options(options)?;
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        detached(py, || web.client().build_authorize_url(&options))
+        let build = |o: Value| web.client().build_authorize_url(&o);
+        call(
+            py,
+            &keywords::BUILD_AUTHORIZE_URL,
+            options,
+            build,
+            text_to_py,
+        )
     }
 
-    /// `client.login(options)`: the password-realm grant; returns the
-    /// authResult with the verified `id_token_payload`.
+    /// Logs in with a password (the password-realm grant); returns the
+    /// authResult with the verified `id_token_payload` (auth0.js's
+    /// `client.login`).
     #[pyo3(signature = (**options))]
     fn login<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let result = detached(py, || web.client().login(&options))?;
-        auth_result_to_py(py, &result)
+        let login = |o: Value| web.client().login(&o);
+        call(
+            py,
+            &keywords::CLIENT_LOGIN,
+            options,
+            login,
+            auth_result_to_py,
+        )
     }
 
-    /// `client.userInfo(accessToken)`: the profile as the server sent it;
-    /// with `sub`, a profile of another user raises `InvalidTokenError`.
+    /// The user's profile as the server sent it; with `sub`, a profile of
+    /// another user raises `InvalidTokenError` (auth0.js's
+    /// `client.userInfo`).
     #[pyo3(signature = (access_token, *, sub=None))]
     fn user_info<'py>(
         &self,
@@ -332,17 +413,41 @@ impl PyClient {
         json_to_py(py, &profile)
     }
 
-    /// The passwordless OTP grant; returns the authResult.
+    /// Logs in with the one-time code `passwordless_start` sent (the
+    /// passwordless OTP grant); returns the authResult.
     #[pyo3(signature = (**options))]
     fn passwordless_login<'py>(
         &self,
         py: Python<'py>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = keywords_to_options(options)?;
         let web = &self.web;
-        let result = detached(py, || web.client().passwordless_login(&options))?;
-        auth_result_to_py(py, &result)
+        let login = |o: Value| web.client().passwordless_login(&o);
+        call(
+            py,
+            &keywords::PASSWORDLESS_LOGIN,
+            options,
+            login,
+            auth_result_to_py,
+        )
+    }
+
+    /// The MFA API (`mfa.challenge`, `mfa.verify`, ...). Shares this handle.
+    #[getter]
+    fn mfa(&self) -> mfa::PyMfa {
+        mfa::PyMfa {
+            web: Arc::clone(&self.web),
+        }
+    }
+
+    /// The `organization`, `invitation` and `organization_name` of an
+    /// organization invitation link, for `authorize`.
+    fn parse_invitation_url<'py>(
+        &self,
+        py: Python<'py>,
+        url: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        mfa::parse_invitation_url(py, &self.web, url)
     }
 
     fn __repr__(&self) -> String {
@@ -375,6 +480,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDevice>()?;
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
+    m.add_class::<mfa::PyMfa>()?;
     m.add("__version__", auth0_native::VERSION)?;
+    logging::install(m.py())?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use crate::convert::{argument_to_json, json_to_py, keywords_to_options, str_argument};
 use crate::gil::detached;
+use crate::keywords;
 use auth0_native::{Binding, Management};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -25,7 +26,7 @@ impl PyManagement {
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let options = keywords_to_options(options)?;
+        let options = keywords_to_options(options, &keywords::MANAGEMENT)?;
         let management = detached(py, || Management::with_binding(&options, Binding::Python))?;
         let domain = options
             .get("domain")
@@ -41,7 +42,7 @@ impl PyManagement {
         &self.domain
     }
 
-    /// `getUser(userId)`: the user's profile.
+    /// Reads the user's profile (auth0.js's `getUser`).
     fn get_user<'py>(
         &self,
         py: Python<'py>,
@@ -53,9 +54,9 @@ impl PyManagement {
         json_to_py(py, &user)
     }
 
-    /// `patchUserMetadata(userId, userMetadata)`: merges the top-level keys
-    /// of `user_metadata` into the stored metadata (`None` deletes a key);
-    /// returns the updated profile.
+    /// Merges the top-level keys of `user_metadata` into the stored
+    /// metadata (`None` deletes a key); returns the updated profile
+    /// (auth0.js's `patchUserMetadata`).
     fn patch_user_metadata<'py>(
         &self,
         py: Python<'py>,
@@ -69,8 +70,8 @@ impl PyManagement {
         json_to_py(py, &user)
     }
 
-    /// `linkUser(userId, secondaryUserToken)`: links the account the token
-    /// belongs to; returns the identities.
+    /// Links the account the token belongs to; returns the identities
+    /// (auth0.js's `linkUser`).
     fn link_user<'py>(
         &self,
         py: Python<'py>,

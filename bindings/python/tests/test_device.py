@@ -44,7 +44,7 @@ def test_poll_returns_tokens_once_the_user_approves(device_tenant: DevTenant) ->
     web = make_web(device_tenant)
     code = web.device.start(scope="openid profile")
     approver = approve_soon(device_tenant, code["user_code"])
-    result = web.device.poll(code, timeout=30000)
+    result = web.device.poll(code, timeout=30)
     approver.join(10)
     assert result["access_token"]
     assert result["id_token_payload"] is not None
@@ -56,7 +56,7 @@ def test_poll_of_a_refused_code_is_access_denied(device_tenant: DevTenant) -> No
     code = web.device.start()
     approver = approve_soon(device_tenant, code["user_code"], approve=False)
     with pytest.raises(auth0_native.AuthorizationError) as caught:
-        web.device.poll(code, timeout=30000)
+        web.device.poll(code, timeout=30)
     approver.join(10)
     assert caught.value.code == "access_denied"
 
@@ -76,7 +76,7 @@ def test_poll_ends_with_a_timeout_error_after_its_bound(device_tenant: DevTenant
     web = make_web(device_tenant)
     code = web.device.start()
     with pytest.raises(auth0_native.Auth0TimeoutError):
-        web.device.poll(code, timeout=1500)
+        web.device.poll(code, timeout=1.5)
 
 
 def test_poll_needs_the_dict_start_returned(device_tenant: DevTenant) -> None:
@@ -98,7 +98,7 @@ def test_login_shows_the_code_then_returns_the_tokens(device_tenant: DevTenant) 
         shown.append(dict(code))
         approvers.append(approve_soon(device_tenant, code["user_code"]))
 
-    result = web.device.login(on_code, scope="openid profile", timeout=30000)
+    result = web.device.login(on_code, scope="openid profile", timeout=30)
     for a in approvers:
         a.join(10)
     assert len(shown) == 1 and "qr" in shown[0]
@@ -115,5 +115,5 @@ def test_an_exception_in_on_code_ends_the_login_and_is_raised(device_tenant: Dev
 
     began = time.monotonic()
     with pytest.raises(NoScreen, match="the screen is off"):
-        make_web(device_tenant).device.login(on_code, timeout=30000)
+        make_web(device_tenant).device.login(on_code, timeout=30)
     assert time.monotonic() - began < 5

@@ -145,7 +145,7 @@ def test_bool_is_not_taken_for_an_int() -> None:
 def test_error_messages_never_echo_option_values() -> None:
     secret = "s3cr3t-value"
     with pytest.raises(InvalidArgumentError) as caught:
-        make().authorize(password={secret})
+        make().authorize(login_hint={secret})  # type: ignore[arg-type]
     assert secret not in str(caught.value)
 
 

@@ -76,6 +76,14 @@ def test_link_accounts_example_links_and_unlinks() -> None:
     assert out.rstrip().endswith("link accounts: ok")
 
 
+def test_async_logins_example_runs_logins_sequentially_then_concurrently() -> None:
+    out = run_example("async_logins.py", "--count", "20")
+    assert re.search(r"sequential: +[\d.]+ ms", out)
+    assert re.search(r"concurrent: +[\d.]+ ms", out)
+    assert "a cancelled device poll: CancelledError" in out
+    assert out.rstrip().endswith("async logins: ok")
+
+
 def test_examples_type_check_under_strict_mypy(tmp_path: pathlib.Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", str(EXAMPLES)],

@@ -1,7 +1,9 @@
 """The shared URL fixture (tests/fixtures/authorize_urls.json), as the Rust and C tests run it.
 
 The fixture's option names are auth0.js's camelCase; the module takes them
-unchanged as keywords.
+unchanged as keywords, except the parameters this library has no keyword
+for, which Python takes through ``extra_params`` (an unknown keyword is a
+``TypeError``).
 """
 
 from typing import Any, Dict, List
@@ -19,10 +21,18 @@ CONSTRUCTOR_ERRORS: List[Dict[str, Any]] = FIXTURE["constructor_errors"]
 KEY_ORDERS: List[Dict[str, Any]] = FIXTURE["authorize_key_orders"]
 
 
+# The fixture's parameters that v8 sends without knowing them.
+FREE_PARAMETERS = {"custom"}
+
+
 def run_case(case: Dict[str, Any]) -> str:
     web = auth0_native.WebAuth(**case["webauth"])
     if case["op"] == "build_authorize_url":
-        return web.client.build_authorize_url(**case["options"])
+        options = {k: v for k, v in case["options"].items() if k not in FREE_PARAMETERS}
+        extra = {k: v for k, v in case["options"].items() if k in FREE_PARAMETERS}
+        if extra:
+            options["extra_params"] = extra
+        return web.client.build_authorize_url(**options)
     if case["op"] == "logout":
         return web.logout(**case["options"])
     raise AssertionError(f"unknown op {case['op']!r} in the fixture")

@@ -77,7 +77,7 @@ def test_renew_auth_is_bounded_by_its_timeout_when_the_jwks_drips(fresh_tenant: 
     fresh_tenant.fault(path="/.well-known/jwks.json", drip_ms=400, count=5)
     began = time.monotonic()
     with pytest.raises(auth0_native.Auth0TimeoutError) as caught:
-        web.renew_auth(timeout=1500, response_type="id_token", scope="openid")
+        web.renew_auth(timeout=1.5, response_type="id_token", scope="openid")
     assert time.monotonic() - began < 1.5 + 2.5, "the bound plus a margin"
     assert caught.value.description == "Timeout during authentication renew."
 

@@ -117,7 +117,7 @@ def test_a_dripping_answer_ends_at_the_timeout(fresh_tenant: DevTenant) -> None:
     token = fresh_tenant.sign(
         {"sub": TEST_USER_ID, "aud": fresh_tenant.management_audience, "scope": SCOPES}
     )
-    m = auth0_native.Management(domain=fresh_tenant.domain, token=token, timeout=1000)
+    m = auth0_native.Management(domain=fresh_tenant.domain, token=token, timeout=1.0)
     fresh_tenant.fault(path="/api/v2/users", drip_ms=400)
     began = time.monotonic()
     with pytest.raises(auth0_native.Auth0TimeoutError):

@@ -110,7 +110,7 @@ def test_an_already_cancelled_token_ends_the_call_at_once(web_of: WebFor) -> Non
 def test_the_wait_ends_with_a_timeout_error_after_its_bound(web_of: WebFor) -> None:
     began = time.monotonic()
     with pytest.raises(auth0_native.Auth0TimeoutError) as caught:
-        web_of().popup.authorize(opener=lambda url: None, timeout=500, redirect_uri=LOOPBACK)
+        web_of().popup.authorize(opener=lambda url: None, timeout=0.5, redirect_uri=LOOPBACK)
     assert caught.value.code == "timeout"
     assert isinstance(caught.value, TimeoutError)
     assert 0.4 < time.monotonic() - began < 5
@@ -137,7 +137,7 @@ SIGINT_PROBE = textwrap.dedent("""
     threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
     began = time.monotonic()
     try:
-        web.popup.authorize(opener=lambda url: None, timeout=60000,
+        web.popup.authorize(opener=lambda url: None, timeout=60,
                             redirect_uri="http://127.0.0.1/callback")
     except KeyboardInterrupt:
         print("KeyboardInterrupt after %.1f s" % (time.monotonic() - began))
@@ -160,7 +160,7 @@ def test_ctrl_c_ends_the_wait_with_keyboard_interrupt(tenant: DevTenant) -> None
 def test_the_loopback_listener_is_closed_after_the_call(web_of: WebFor) -> None:
     seen: List[str] = []
     with pytest.raises(auth0_native.Auth0TimeoutError):
-        web_of().popup.authorize(opener=seen.append, timeout=200, redirect_uri=LOOPBACK)
+        web_of().popup.authorize(opener=seen.append, timeout=0.2, redirect_uri=LOOPBACK)
     redirect_uri = query_dict(seen[0])["redirect_uri"]
     assert redirect_uri is not None
     port = urllib.parse.urlsplit(redirect_uri).port

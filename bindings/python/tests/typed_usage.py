@@ -49,7 +49,7 @@ def log_in(web: auth0_native.WebAuth) -> Optional[str]:
     web.popup.login_with_credentials(email="u", password="p")
     web.login(username="u", password="p", realm="db")
     text: str = web.change_password(connection="db", email="a@b.c")
-    renewed: AuthResult = web.renew_auth(timeout=10_000)
+    renewed: AuthResult = web.renew_auth(timeout=10.0)
     print(payload, profile, parsed, claims, signed_up["id"], started["id"], text, renewed)
     return result["access_token"]
 
@@ -58,10 +58,10 @@ def interactive(web: auth0_native.WebAuth) -> None:
     """The interactive logins as an application types them (never run here)."""
     cancel = CancelToken()
     opened: List[str] = []
-    popup: AuthResult = web.popup.authorize(opener=opened.append, cancel=cancel, timeout=60_000)
+    popup: AuthResult = web.popup.authorize(opener=opened.append, cancel=cancel, timeout=60.0)
     code: DeviceCode = web.device.start(scope="openid")
     qr: str = code["qr"]["text"]
-    polled: AuthResult = web.device.poll(code, cancel=cancel, timeout=60_000)
+    polled: AuthResult = web.device.poll(code, cancel=cancel, timeout=60.0)
 
     def show(c: DeviceCode) -> None:
         print(c["user_code"], c["verification_uri"])
@@ -79,6 +79,26 @@ def manage(token: str) -> None:
     linked: List[Dict[str, Any]] = m.link_user("auth0|1", "other-token")
     remaining: List[Dict[str, Any]] = m.unlink_user("auth0|1", "auth0", "2")
     print(user, patched, linked, remaining)
+
+
+async def log_in_from_asyncio(web: auth0_native.aio.WebAuth) -> Optional[str]:
+    """The awaitable face, as an asyncio application types it (never run here)."""
+    result: AuthResult = await web.client.login(username="u", password="p", realm="r")
+    url: str = await web.client.build_authorize_url(state="s", extra_params={"organization": "o"})
+    parsed: Optional[AuthResult] = await web.parse_hash(url)
+    code: DeviceCode = await web.device.start()
+    polled: AuthResult = await web.device.poll(code, timeout=60.0)
+
+    async def show(code: DeviceCode) -> None:
+        print(code["user_code"])
+
+    device: AuthResult = await web.device.login(show, timeout=600)
+    popup: AuthResult = await web.popup.authorize(opener=print, timeout=120)
+    m = auth0_native.aio.Management(domain="me.auth0.com", token="t", timeout=10.0)
+    user: Dict[str, Any] = await m.get_user("auth0|1")
+    blocking: auth0_native.WebAuth = web.blocking
+    print(parsed, polled, device, popup, user, blocking)
+    return result["access_token"]
 
 
 def main() -> None:

@@ -13,10 +13,16 @@ password, or on a kiosk (the device flow)::
     result = web.device.login(lambda code: print(code["user_code"]))
 
 Options are keywords named in snake_case (``client_id``, ``redirect_uri``) or
-with auth0.js's own names (``clientID``, ``redirectUri``). Results are dicts
+with auth0.js's own names (``clientID``, ``redirectUri``); a keyword a method
+does not take is a ``TypeError``, and ``/authorize`` parameters without a
+keyword of their own go in ``extra_params={...}``. Times (``timeout``,
+``connect_timeout``, the ``retry`` delays) are in seconds. Results are dicts
 (``AuthResult`` and the other ``TypedDict`` classes) whose top-level keys are
 snake_case; nested data is left as sent. Errors are subclasses of
 :class:`Auth0Error`. Every call releases the GIL.
+
+For asyncio, :mod:`auth0_native.aio` has the same classes with every method
+a coroutine: ``result = await aio.WebAuth(...).client.login(...)``.
 """
 
 from ._errors import (
@@ -27,6 +33,7 @@ from ._errors import (
     InternalError,
     InvalidArgumentError,
     InvalidTokenError,
+    MfaRequiredError,
     NetworkError,
     ServerError,
     StorageError,
@@ -36,16 +43,24 @@ from ._native import (
     Client,
     Device,
     Management,
+    Mfa,
     Popup,
     Redirect,
     WebAuth,
     __version__,
 )
+from typing import TYPE_CHECKING
+
 from ._types import (
     AuthorizeRequest,
     AuthResult,
     DeviceCode,
     DeviceQrCode,
+    Invitation,
+    MfaAssociation,
+    MfaAuthenticator,
+    MfaAuthResult,
+    MfaChallenge,
     PasswordlessStartResult,
     SignupResult,
     TransactionOptions,
@@ -64,9 +79,16 @@ __all__ = [
     "DeviceCode",
     "DeviceQrCode",
     "InternalError",
+    "Invitation",
     "InvalidArgumentError",
     "InvalidTokenError",
     "Management",
+    "Mfa",
+    "MfaAssociation",
+    "MfaAuthResult",
+    "MfaAuthenticator",
+    "MfaChallenge",
+    "MfaRequiredError",
     "NetworkError",
     "PasswordlessStartResult",
     "Popup",
@@ -77,4 +99,18 @@ __all__ = [
     "TransactionOptions",
     "WebAuth",
     "__version__",
+    "aio",
 ]
+
+if TYPE_CHECKING:
+    from . import aio
+else:
+
+    def __getattr__(name: str) -> object:
+        # ``aio`` is imported on first use: importing asyncio costs about
+        # 40 ms, which a program that never awaits should not pay.
+        if name == "aio":
+            import importlib
+
+            return importlib.import_module(".aio", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

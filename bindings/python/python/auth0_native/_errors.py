@@ -16,6 +16,7 @@ __all__ = [
     "ServerError",
     "InvalidTokenError",
     "AuthorizationError",
+    "MfaRequiredError",
     "CancelledError",
     "StorageError",
     "InternalError",
@@ -115,6 +116,45 @@ class AuthorizationError(Auth0Error):
     """The authorization server refused (``login_required``, ``access_denied``, ...)."""
 
     _default_code = "authorization_error"
+
+
+class MfaRequiredError(AuthorizationError):
+    """The user must pass a second factor (code ``"mfa_required"``).
+
+    Raised by any login (``client.login``, passwordless, a code exchange, a
+    refresh) of a user enrolled in MFA. Hand ``mfa_token`` to
+    ``web.client.mfa.challenge`` / ``web.client.mfa.verify`` to finish the
+    login. ``mfa_token`` is a secret: it is not part of ``str()``,
+    ``repr()`` or ``args``; do not log it.
+    """
+
+    _default_code = "mfa_required"
+
+    mfa_token: Optional[str]
+    """The token that stands for the first factor the user passed."""
+
+    def __init__(
+        self,
+        description: str = "",
+        *,
+        mfa_token: Optional[str] = None,
+        code: Optional[str] = None,
+        status_code: Optional[int] = None,
+        original: Optional[Dict[str, Any]] = None,
+        state: Optional[str] = None,
+        retry_after: Optional[int] = None,
+        rate_limit_reset: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            description,
+            code=code,
+            status_code=status_code,
+            original=original,
+            state=state,
+            retry_after=retry_after,
+            rate_limit_reset=rate_limit_reset,
+        )
+        self.mfa_token = mfa_token
 
 
 class CancelledError(Auth0Error):

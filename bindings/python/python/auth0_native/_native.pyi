@@ -1,9 +1,12 @@
 # Hand-written stubs of the native module (src/lib.rs), checked against it by
 # mypy's stubtest (tests/test_stubs.py).
 #
-# Every method takes auth0.js's options as keywords: the common ones are
-# spelled out below for editors and type checkers, and `**options` takes the
-# rest, in snake_case (`login_hint`) or auth0.js's camelCase (`loginHint`).
+# Every method takes auth0.js's options as keywords, in snake_case
+# (`login_hint`) or auth0.js's camelCase (`loginHint`): the common ones are
+# spelled out below for editors and type checkers; `**options` stands for the
+# rest of the method's own table (src/keywords.rs). A keyword the method does
+# not take raises TypeError naming it; `/authorize` parameters without a
+# keyword go in `extra_params`. Times are seconds (float).
 
 from typing import Any, Callable, Dict, List, Mapping, final
 
@@ -11,6 +14,11 @@ from auth0_native._types import (
     AuthorizeRequest,
     AuthResult,
     DeviceCode,
+    Invitation,
+    MfaAssociation,
+    MfaAuthenticator,
+    MfaAuthResult,
+    MfaChallenge,
     PasswordlessStartResult,
     SignupResult,
     TransactionOptions,
@@ -22,6 +30,7 @@ __all__ = [
     "Redirect",
     "Popup",
     "Device",
+    "Mfa",
     "CancelToken",
     "Management",
     "__version__",
@@ -52,8 +61,12 @@ class WebAuth:
     stays local and refuses it), ``dpop`` (``True``: tokens are bound to a
     P-256 key pair of this handle, RFC 9449; every token request and
     ``user_info`` carries a DPoP proof, a stolen access token alone is
-    refused) and ``dpop_key`` (a key from ``dpop_key_export``, to keep using
-    tokens stored with it).
+    refused), ``dpop_key`` (a key from ``dpop_key_export``, to keep using
+    tokens stored with it), and the transport
+    options ``timeout`` (seconds per HTTP request, default 30),
+    ``connect_timeout`` (seconds, default 10), ``ca_file``, ``ca_pem``,
+    ``proxy``, ``max_response_bytes``, ``retry`` (see ``Management``). An
+    unknown keyword raises ``TypeError``.
     """
 
     def __new__(
@@ -73,6 +86,8 @@ class WebAuth:
         dpop_key: str | None = ...,
         transaction: TransactionOptions | None = ...,
         overrides: Mapping[str, str] | None = ...,
+        timeout: float | None = ...,
+        connect_timeout: float | None = ...,
         _send_telemetry: bool | None = ...,
         _telemetry_info: Mapping[str, Any] | None = ...,
         **options: Any,
@@ -91,13 +106,13 @@ class WebAuth:
         ``thumbprint`` is what bound access tokens carry as ``cnf.jkt``."""
     @property
     def client(self) -> Client:
-        """auth0.js's ``webAuth.client``: calls that record no transaction."""
+        """The calls that record no transaction (auth0.js's ``webAuth.client``)."""
     @property
     def redirect(self) -> Redirect:
-        """auth0.js's ``webAuth.redirect``: ``login_with_credentials``."""
+        """The headless password login (auth0.js's ``webAuth.redirect``)."""
     @property
     def popup(self) -> Popup:
-        """auth0.js's ``webAuth.popup``: the interactive login through a browser."""
+        """The interactive login through a browser (auth0.js's ``webAuth.popup``)."""
     @property
     def device(self) -> Device:
         """The device flow (RFC 8628), for TVs, kiosks and terminals."""
@@ -114,13 +129,17 @@ class WebAuth:
         redirect_uri: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
         par: bool | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> str:
-        """auth0.js's ``webAuth.authorize(options)``: the ``/authorize`` URL to open.
+        """Starts a redirect login: returns the ``/authorize`` URL to open
+        (auth0.js's ``webAuth.authorize(options)``).
 
         Records a transaction in the handle's store: the state (generated
         unless given), the response type and redirect URI asked for, a nonce
@@ -128,6 +147,9 @@ class WebAuth:
         ``openid`` in its scope, the ``app_state``, and a PKCE verifier for
         every code flow unless ``pkce=False``. Open the URL in the system browser or a
         web view; the URL the user is sent back to completes the login.
+
+        ``/authorize`` parameters without a keyword here (``organization``,
+        ``screen_hint``, ...) go in ``extra_params``, sent as given.
         """
     def authorize_request(
         self,
@@ -142,10 +164,13 @@ class WebAuth:
         redirect_uri: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
         par: bool | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthorizeRequest:
         """``authorize``, also returning the state and nonce it recorded.
@@ -161,7 +186,8 @@ class WebAuth:
         nonce: str | None = ...,
         **options: Any,
     ) -> AuthResult | None:
-        """auth0.js's ``webAuth.parseHash({hash, state, nonce})``.
+        """Completes a redirect login from the callback URL (auth0.js's
+        ``webAuth.parseHash({hash, state, nonce})``).
 
         ``hash`` is what ``/authorize`` sent back: a fragment (``#access_token=...``),
         a query string, or the whole callback URL. It is checked against the
@@ -202,9 +228,11 @@ class WebAuth:
         redirect_uri: str | None = ...,
         scope: str | None = ...,
         audience: str | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``webAuth.login(options)``: the cross-origin login.
+        """Logs in with a password, without a browser (auth0.js's
+        cross-origin ``webAuth.login(options)``).
 
         ``/co/authenticate`` with the credentials, then ``/authorize`` with
         the login ticket, followed headlessly (the handle's own cookie jar)
@@ -219,11 +247,15 @@ class WebAuth:
         password: str,
         username: str | None = ...,
         user_metadata: Mapping[str, Any] | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> SignupResult:
-        """auth0.js's ``webAuth.signup(options)``: creates a database user.
+        """Creates a database user (auth0.js's ``webAuth.signup(options)``).
 
-        ``user_metadata`` is sent with its keys as given. Raises
+        ``user_metadata`` is sent with its keys as given; so are
+        ``extra_params`` (other fields of the sign-up body). Also takes
+        ``given_name``, ``family_name``, ``name``, ``nickname``,
+        ``picture``. Raises
         ``ServerError`` with ``code`` ``"user_exists"``, ``"invalid_password"``
         (the password policy), ... The password never appears in an error.
         """
@@ -234,8 +266,8 @@ class WebAuth:
         email: str,
         **options: Any,
     ) -> str:
-        """auth0.js's ``webAuth.changePassword(options)``: the tenant sends a
-        reset e-mail. Returns its text answer."""
+        """Asks the tenant to send a password reset e-mail; returns its text
+        answer (auth0.js's ``webAuth.changePassword(options)``)."""
     def passwordless_start(
         self,
         *,
@@ -246,7 +278,8 @@ class WebAuth:
         auth_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> PasswordlessStartResult:
-        """auth0.js's ``webAuth.passwordlessStart(options)``.
+        """Sends a one-time code or a magic link (auth0.js's
+        ``webAuth.passwordlessStart(options)``).
 
         ``connection`` is ``"email"`` or ``"sms"``; ``send`` is ``"code"`` (a
         one-time code for ``passwordless_verify`` or
@@ -261,9 +294,11 @@ class WebAuth:
         email: str | None = ...,
         phone_number: str | None = ...,
         redirect_uri: str | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``webAuth.passwordlessVerify(options)``.
+        """Logs in with the one-time code, through the tenant's redirect
+        (auth0.js's ``webAuth.passwordlessVerify(options)``).
 
         Verifies the code, then follows the tenant's redirect headlessly to
         ``redirect_uri`` and checks the answer as ``parse_hash`` does. A
@@ -275,18 +310,20 @@ class WebAuth:
         redirect_uri: str | None = ...,
         scope: str | None = ...,
         audience: str | None = ...,
-        timeout: int | None = ...,
+        timeout: float | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``webAuth.renewAuth(options)``: new tokens without the user.
+        """Gets new tokens without the user (auth0.js's
+        ``webAuth.renewAuth(options)``).
 
         ``/authorize`` with ``prompt=none`` and the handle's SSO session (the
         cookie ``redirect.login_with_credentials`` or ``login`` left); when
         that says ``login_required`` and the handle holds a refresh token
         from an earlier login (scope ``offline_access``), the refresh token
         is used instead. Without either it raises ``AuthorizationError``
-        with ``code`` ``"login_required"``. ``timeout`` is in milliseconds
-        (default 60000).
+        with ``code`` ``"login_required"``. ``timeout`` bounds the whole
+        call, in seconds (default 60).
         """
     def logout(
         self,
@@ -295,9 +332,11 @@ class WebAuth:
         client_id: str | None = ...,
         federated: bool | None = ...,
         headless: bool | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> str:
-        """auth0.js's ``webAuth.logout(options)``: the ``/v2/logout`` URL.
+        """Logs out: returns the ``/v2/logout`` URL and forgets the handle's
+        session (auth0.js's ``webAuth.logout(options)``).
 
         ``client_id`` defaults to the handle's; ``client_id=None`` leaves it
         out. ``federated=True`` adds a bare ``federated`` parameter. The
@@ -308,7 +347,7 @@ class WebAuth:
 
 @final
 class Client:
-    """auth0.js's ``webAuth.client``: calls that record no transaction.
+    """The calls that record no transaction (auth0.js's ``webAuth.client``).
 
     Get it from ``WebAuth.client``; it shares that handle.
     """
@@ -327,11 +366,15 @@ class Client:
         client_id: str | None = ...,
         prompt: str | None = ...,
         login_hint: str | None = ...,
+        organization: str | None = ...,
+        invitation: str | None = ...,
         max_age: int | None = ...,
         app_state: Any = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> str:
-        """auth0.js's ``client.buildAuthorizeUrl(options)``: the ``/authorize`` URL.
+        """Builds the ``/authorize`` URL for the options (auth0.js's
+        ``client.buildAuthorizeUrl(options)``).
 
         Pure URL building: no state or nonce is generated or recorded (pass
         your own ``state``; a response type of ``id_token`` alone needs a
@@ -347,7 +390,8 @@ class Client:
         audience: str | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``client.login(options)``: the password-realm grant.
+        """Logs in with a password: the password-realm grant (auth0.js's
+        ``client.login(options)``).
 
         ``realm`` is the database connection. Returns the authResult with the
         verified ``id_token_payload`` (scope ``openid``). A wrong password
@@ -355,8 +399,8 @@ class Client:
         ``"invalid_grant"``; the password never appears in an error.
         """
     def user_info(self, access_token: str, *, sub: str | None = ...) -> Dict[str, Any]:
-        """auth0.js's ``client.userInfo(accessToken)``: the user's profile,
-        exactly as the server sent it (keys untouched). With ``sub`` (the
+        """Reads the user's profile, exactly as the server sent it (keys
+        untouched) (auth0.js's ``client.userInfo(accessToken)``). With ``sub`` (the
         id_token's), a profile of another user raises ``InvalidTokenError``."""
     def passwordless_login(
         self,
@@ -369,14 +413,79 @@ class Client:
         audience: str | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """The passwordless one-time-password grant: the code
+        """Logs in with a one-time password: the code
         ``passwordless_start(send="code")`` sent, exchanged directly at
         ``/oauth/token``. A wrong code raises ``ServerError`` (403,
         ``invalid_grant``)."""
+    @property
+    def mfa(self) -> Mfa:
+        """The MFA API, for the ``mfa_token`` of ``MfaRequiredError``."""
+    def parse_invitation_url(self, url: str) -> Invitation:
+        """Reads an organization invitation link (``?invitation=...&organization=org_...``).
+
+        Pass its ``organization`` and ``invitation`` to ``authorize`` (or
+        ``popup.authorize``) to accept the invitation. A link without them
+        raises ``InvalidArgumentError`` naming the missing parameter.
+        """
+
+@final
+class Mfa:
+    """Auth0's MFA API. Get it from ``WebAuth.client.mfa``.
+
+    After a login raised ``MfaRequiredError``: ``challenge`` (optional for
+    an authenticator app), then ``verify`` with the user's code; or
+    ``associate`` to enrol a first authenticator. ``mfa_token`` is the
+    error's ``mfa_token``; it and every code are secrets.
+    """
+
+    def challenge(
+        self,
+        mfa_token: str,
+        *,
+        challenge_type: str | None = ...,
+        authenticator_id: str | None = ...,
+        oob_channel: str | None = ...,
+    ) -> MfaChallenge:
+        """Asks for a challenge (``POST /mfa/challenge``): ``"otp"``,
+        ``"oob"`` or ``"otp oob"`` (the tenant's choice when ``None``)."""
+    def verify(
+        self,
+        mfa_token: str,
+        *,
+        otp: str | None = ...,
+        oob_code: str | None = ...,
+        binding_code: str | None = ...,
+        recovery_code: str | None = ...,
+        interval: float | None = ...,
+        timeout: float | None = ...,
+        cancel: CancelToken | None = ...,
+    ) -> MfaAuthResult:
+        """Finishes the login with exactly one of ``otp``, ``oob_code``
+        (and ``binding_code``) or ``recovery_code``.
+
+        An ``oob_code`` is polled every ``interval`` seconds (default 5, at
+        least 1) until the user approves; ``timeout`` seconds bound the
+        wait (``Auth0TimeoutError``), ``cancel`` and Ctrl+C end it. A wrong
+        code raises ``ServerError`` (403, ``invalid_grant``) and leaves the
+        ``mfa_token`` usable.
+        """
+    def authenticators(self, mfa_token: str) -> List[MfaAuthenticator]:
+        """The user's authenticators (``GET /mfa/authenticators``)."""
+    def associate(
+        self,
+        mfa_token: str,
+        *,
+        authenticator_types: List[str],
+        oob_channels: List[str] | None = ...,
+        phone_number: str | None = ...,
+    ) -> MfaAssociation:
+        """Enrols an authenticator (``POST /mfa/associate``); confirm it
+        with ``verify`` and the same ``mfa_token``."""
 
 @final
 class Redirect:
-    """auth0.js's ``webAuth.redirect``. Get it from ``WebAuth.redirect``."""
+    """The headless password login (auth0.js's ``webAuth.redirect``). Get it
+    from ``WebAuth.redirect``."""
 
     def login_with_credentials(
         self,
@@ -387,9 +496,11 @@ class Redirect:
         connection: str | None = ...,
         redirect_uri: str | None = ...,
         scope: str | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``redirect.loginWithCredentials(options)``, done headlessly.
+        """Logs in with a password on the tenant's login endpoint, without a
+        browser (auth0.js's ``redirect.loginWithCredentials(options)``).
 
         Logs in at the tenant's login endpoint with the handle's own cookie
         jar (which then holds the SSO session ``renew_auth`` uses), follows
@@ -398,7 +509,8 @@ class Redirect:
 
 @final
 class Popup:
-    """auth0.js's ``webAuth.popup``. Get it from ``WebAuth.popup``."""
+    """The interactive login through a browser (auth0.js's ``webAuth.popup``).
+    Get it from ``WebAuth.popup``."""
 
     def authorize(
         self,
@@ -407,7 +519,7 @@ class Popup:
         cancel: CancelToken | None = ...,
         redirect_uri: str | None = ...,
         ports: List[int] | None = ...,
-        timeout: int | None = ...,
+        timeout: float | None = ...,
         connection: str | None = ...,
         scope: str | None = ...,
         audience: str | None = ...,
@@ -415,9 +527,11 @@ class Popup:
         success_html: str | None = ...,
         error_html: str | None = ...,
         par: bool | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``popup.authorize(options)`` for native apps (RFC 8252).
+        """Logs the user in through a browser and a loopback listener
+        (RFC 8252; auth0.js's ``popup.authorize(options)``).
 
         Binds a loopback listener for ``redirect_uri`` (a loopback ``http://``
         URL; default ``http://127.0.0.1/callback`` on a free port, or the
@@ -425,7 +539,7 @@ class Popup:
         PKCE), and opens the ``/authorize`` URL: with ``opener(url)`` when
         given, else **the system browser** (``xdg-open``, ``open``,
         ``rundll32``). Then waits for the browser to come back, at most
-        ``timeout`` milliseconds (default 300000), checks the answer as
+        ``timeout`` seconds (default 300), checks the answer as
         ``parse_hash`` does and shows the browser a success (``success_html``)
         or error (``error_html``) page.
 
@@ -446,10 +560,13 @@ class Popup:
         connection: str | None = ...,
         redirect_uri: str | None = ...,
         scope: str | None = ...,
+        extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
-        """auth0.js's ``popup.loginWithCredentials(options)``: the same as
-        ``redirect.login_with_credentials`` (no window is needed natively)."""
+        """Logs in with a password, without a browser: the same as
+        ``redirect.login_with_credentials`` (auth0.js's
+        ``popup.loginWithCredentials(options)``; no window is needed
+        natively)."""
 
 @final
 class Device:
@@ -475,14 +592,14 @@ class Device:
         code: DeviceCode | Mapping[str, Any],
         *,
         cancel: CancelToken | None = ...,
-        timeout: int | None = ...,
+        timeout: float | None = ...,
     ) -> AuthResult:
         """Waits for the user to approve ``code`` (what ``start`` returned).
 
         Polls the token endpoint every ``code["interval"]`` seconds (at
         least 1) with the GIL released. Raises ``AuthorizationError`` with
         ``code`` ``"access_denied"`` (refused) or ``"expired_token"``,
-        ``Auth0TimeoutError`` after ``timeout`` milliseconds,
+        ``Auth0TimeoutError`` after ``timeout`` seconds,
         ``CancelledError`` when ``cancel`` is cancelled, and
         ``KeyboardInterrupt`` on Ctrl+C.
         """
@@ -493,7 +610,7 @@ class Device:
         cancel: CancelToken | None = ...,
         scope: str | None = ...,
         audience: str | None = ...,
-        timeout: int | None = ...,
+        timeout: float | None = ...,
         **options: Any,
     ) -> AuthResult:
         """``start``, then ``on_code(code)``, then ``poll`` — in one call.
@@ -520,8 +637,8 @@ class CancelToken:
 
 @final
 class Management:
-    """auth0.js's ``new auth0.Management({domain, token})``: the user's own
-    profile through the Management API v2.
+    """Reads and updates the user's own profile through the Management API
+    v2 (auth0.js's ``new auth0.Management({domain, token})``).
 
     ``token`` is an access token for the audience ``https://DOMAIN/api/v2/``
     with the scopes the calls need (``read:current_user``,
@@ -529,9 +646,10 @@ class Management:
     Results are the API's JSON exactly as sent. Errors: ``ServerError`` with
     ``status_code`` 401 (bad token), 403 (missing scope, another user), 404
     (no such user), 429 (rate limited: see ``retry_after``). Besides the
-    transport options of ``WebAuth``, ``retry=True`` (or ``{"maxAttempts":
-    ..., "baseDelayMs": ..., "maxDelayMs": ..., "totalMs": ...}``) retries
-    429s, and 5xx answers of ``get_user``, with backoff. Immutable and safe
+    transport options of ``WebAuth`` (``timeout`` and ``connect_timeout`` in
+    seconds), ``retry=True`` (or ``{"max_attempts": 3, "base_delay": 0.25,
+    "max_delay": 10.0, "total": 30.0}``, the delays and the total in seconds)
+    retries 429s, and 5xx answers of ``get_user``, with backoff. Immutable and safe
     to share between threads; every call releases the GIL.
     """
 
@@ -540,9 +658,9 @@ class Management:
         *,
         domain: str,
         token: str,
-        timeout: int | None = ...,
-        connect_timeout: int | None = ...,
-        retry: bool | Mapping[str, int] | None = ...,
+        timeout: float | None = ...,
+        connect_timeout: float | None = ...,
+        retry: bool | Mapping[str, float] | None = ...,
         _send_telemetry: bool | None = ...,
         **options: Any,
     ) -> Management: ...
@@ -550,17 +668,17 @@ class Management:
     def domain(self) -> str:
         """The ``domain`` option as given."""
     def get_user(self, user_id: str) -> Dict[str, Any]:
-        """auth0.js's ``getUser(userId)``: the user's profile."""
+        """Reads the user's profile (auth0.js's ``getUser(userId)``)."""
     def patch_user_metadata(
         self, user_id: str, user_metadata: Mapping[str, Any]
     ) -> Dict[str, Any]:
-        """auth0.js's ``patchUserMetadata(userId, userMetadata)``: merges the
-        top-level keys into the stored ``user_metadata`` (a ``None`` value
-        deletes a key); returns the updated profile."""
+        """Merges the top-level keys into the stored ``user_metadata`` (a
+        ``None`` value deletes a key); returns the updated profile (auth0.js's
+        ``patchUserMetadata(userId, userMetadata)``)."""
     def link_user(self, user_id: str, secondary_user_token: str) -> List[Dict[str, Any]]:
-        """auth0.js's ``linkUser(userId, secondaryUserToken)``: links the
-        account the token (its id_token or access token) belongs to into
-        ``user_id``; returns the merged identities."""
+        """Links the account the token (its id_token or access token)
+        belongs to into ``user_id``; returns the merged identities (auth0.js's
+        ``linkUser(userId, secondaryUserToken)``)."""
     def unlink_user(
         self, user_id: str, provider: str, identity_user_id: str
     ) -> List[Dict[str, Any]]:

@@ -5,13 +5,18 @@ AuthorizeRequest`` also works at run time (in an annotation, a cast, a test).
 """
 
 import os
-from typing import Any, Dict, Optional, TypedDict, Union
+from typing import Any, Dict, List, Optional, TypedDict, Union
 
 __all__ = [
     "AuthResult",
     "AuthorizeRequest",
     "DeviceCode",
     "DeviceQrCode",
+    "Invitation",
+    "MfaAssociation",
+    "MfaAuthenticator",
+    "MfaAuthResult",
+    "MfaChallenge",
     "PasswordlessStartResult",
     "SignupResult",
     "TransactionOptions",
@@ -125,3 +130,66 @@ class TransactionOptions(TypedDict, total=False):
     store: str
     path: Union[str, "os.PathLike[str]"]
     ttl: int
+
+
+class MfaAuthResult(AuthResult):
+    """What ``web.client.mfa.verify`` returns: the authResult (id_token
+    verified) plus ``recovery_code``, the user's next recovery code after a
+    recovery-code login (``None`` otherwise; a secret to show the user)."""
+
+    recovery_code: Optional[str]
+
+
+class _MfaChallengeRequired(TypedDict):
+    challenge_type: str
+
+
+class MfaChallenge(_MfaChallengeRequired, total=False):
+    """What ``web.client.mfa.challenge`` returns: ``challenge_type``
+    ``"otp"`` or ``"oob"``; for ``"oob"`` the ``oob_code`` to verify, and
+    ``binding_method`` ``"prompt"`` when the user must type the code they
+    were sent (``binding_code``)."""
+
+    oob_code: str
+    binding_method: str
+
+
+class _MfaAuthenticatorRequired(TypedDict):
+    id: str
+    authenticator_type: str
+    active: bool
+
+
+class MfaAuthenticator(_MfaAuthenticatorRequired, total=False):
+    """One item of ``web.client.mfa.authenticators``: ``authenticator_type``
+    is ``"otp"``, ``"oob"`` or ``"recovery-code"``."""
+
+    name: str
+    oob_channel: str
+
+
+class _MfaAssociationRequired(TypedDict):
+    authenticator_type: str
+    recovery_codes: List[str]
+
+
+class MfaAssociation(_MfaAssociationRequired, total=False):
+    """What ``web.client.mfa.associate`` returns. ``secret`` (base32) and
+    ``barcode_uri`` (``otpauth://``) are the new OTP key, ``recovery_codes``
+    the user's recovery codes (first authenticator only): secrets to show
+    the user once, never to log."""
+
+    secret: str
+    barcode_uri: str
+    oob_channel: str
+    oob_code: str
+    binding_method: str
+
+
+class Invitation(TypedDict):
+    """What ``web.client.parse_invitation_url`` returns: pass
+    ``organization`` and ``invitation`` to ``authorize``."""
+
+    organization: str
+    invitation: str
+    organization_name: Optional[str]
