@@ -583,6 +583,37 @@ auth0_status auth0_credentials_clear(const auth0_credentials *credentials,
                                      char **error_json);
 
 /**
+ * Exports the DPoP key of a handle made with `"dpop":true` (or a
+ * `"dpopKey"`), to store next to the tokens bound to it.
+ *
+ * `options_json` may be NULL (no options). On `AUTH0_OK` `*out_json` is
+ * `{"thumbprint":"…","jwk":{…},"dpopKey":"…"}`: `dpopKey` is the private
+ * key (PKCS#8, base64url) — a secret, to keep as carefully as a refresh
+ * token; `thumbprint` is what bound access tokens carry as `cnf.jkt`. A
+ * handle without DPoP is `AUTH0_ERROR_INVALID_ARGUMENT` (`code`
+ * `dpop_off`). Release `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_dpop_key_export(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           char **out_json);
+
+/**
+ * Binds the handle's next requests to an exported DPoP key (turning DPoP
+ * on), or turns DPoP off.
+ *
+ * `options_json`: `{"dpopKey":"…"}` as `auth0_webauth_dpop_key_export`
+ * gave it, or `{"dpopKey":null}` to turn DPoP off. On `AUTH0_OK`
+ * `*out_json` is `{"thumbprint":"…","jwk":{…}}` (`null` when turned off).
+ * A key that is not a P-256 PKCS#8 key is `AUTH0_ERROR_INVALID_ARGUMENT`
+ * ("dpopKey option is not valid …"; the key never appears in the error).
+ * Calls in flight keep the key they started with. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_dpop_key_import(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           char **out_json);
+
+/**
  * Creates a cancel token (not cancelled). Release it with
  * `auth0_cancel_free`. Returns NULL only if memory ran out.
  */
@@ -1012,7 +1043,10 @@ void auth0_task_free(auth0_task *task);
  * is `"code"` when `redirectUri` is given, else `"token"`. Also accepted:
  * `responseMode`, `audience`, `leeway` (0..300), `_sendTelemetry`,
  * `_telemetryInfo`, `overrides`, `transaction` (`{"store":"memory"|"file",
- * "path":..., "ttl":seconds}`), `pkce`.
+ * "path":..., "ttl":seconds}`), `pkce`, `par` (pushed authorization
+ * requests for `auth0_webauth_authorize` and the popup), `dpop` (bind
+ * tokens to a new key pair) and `dpopKey` (an exported key, see
+ * `auth0_webauth_dpop_key_export`).
  *
  * On `AUTH0_OK`, `*out` is the new handle (release it with
  * `auth0_webauth_free`) and `*error_json` is NULL. On failure `*out` is

@@ -34,6 +34,7 @@ pub mod credentials;
 mod dbconnection;
 mod device;
 mod domain;
+pub mod dpop;
 mod error;
 mod headless;
 mod html_form;
@@ -49,6 +50,7 @@ pub mod mfa;
 mod opener;
 pub mod options;
 mod organization;
+mod par;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -68,6 +70,7 @@ pub use credentials::{
 };
 pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
+pub use dpop::DpopKey;
 pub use error::{Error, ErrorKind, Result};
 pub use http::warm_up;
 pub use id_token::Expectations;

@@ -22,6 +22,7 @@
 
 mod boundary;
 mod credentials;
+mod dpop;
 mod handles;
 mod interactive;
 mod json_out;
@@ -34,6 +35,7 @@ mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
 pub use credentials::*;
+pub use dpop::*;
 pub use interactive::*;
 pub use logging::*;
 pub use management::*;

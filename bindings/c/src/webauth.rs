@@ -49,7 +49,10 @@ const _: () = {
 /// is `"code"` when `redirectUri` is given, else `"token"`. Also accepted:
 /// `responseMode`, `audience`, `leeway` (0..300), `_sendTelemetry`,
 /// `_telemetryInfo`, `overrides`, `transaction` (`{"store":"memory"|"file",
-/// "path":..., "ttl":seconds}`), `pkce`.
+/// "path":..., "ttl":seconds}`), `pkce`, `par` (pushed authorization
+/// requests for `auth0_webauth_authorize` and the popup), `dpop` (bind
+/// tokens to a new key pair) and `dpopKey` (an exported key, see
+/// `auth0_webauth_dpop_key_export`).
 ///
 /// On `AUTH0_OK`, `*out` is the new handle (release it with
 /// `auth0_webauth_free`) and `*error_json` is NULL. On failure `*out` is

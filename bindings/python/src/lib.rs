@@ -71,6 +71,17 @@ impl PyWebAuth {
         self.web.client_id()
     }
 
+    /// The DPoP key tokens are bound to (`dpop=True`), to store next to
+    /// them: `{"thumbprint", "dpop_key"}`, or `None` without DPoP.
+    fn dpop_key_export<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(key) = self.web.dpop_key() else {
+            return Ok(None);
+        };
+        let pkcs8 = key.to_pkcs8().map_err(|e| errors::to_py_err(py, e))?;
+        let v = serde_json::json!({"thumbprint": key.thumbprint(), "dpop_key": pkcs8.secret()});
+        json_to_py(py, &v).map(Some)
+    }
+
     /// The calls that record no transaction (auth0.js's `webAuth.client`).
     /// Shares this handle.
     #[getter]

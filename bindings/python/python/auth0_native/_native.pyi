@@ -57,7 +57,15 @@ class WebAuth:
     options: ``leeway`` (0 to 300 seconds of clock skew for token checks),
     ``transaction`` (see ``TransactionOptions``; a file path is checked
     here), ``pkce`` (on by default for ``code`` response types; ``False``
-    turns it off, which is unsafe for a native app), and the transport
+    turns it off, which is unsafe for a native app), ``par`` (``True``:
+    ``authorize`` and ``popup.authorize`` push their parameters to
+    ``/oauth/par``, RFC 9126, and open a URL carrying only ``client_id`` and
+    ``request_uri``; also a keyword of each call; ``client.build_authorize_url``
+    stays local and refuses it), ``dpop`` (``True``: tokens are bound to a
+    P-256 key pair of this handle, RFC 9449; every token request and
+    ``user_info`` carries a DPoP proof, a stolen access token alone is
+    refused), ``dpop_key`` (a key from ``dpop_key_export``, to keep using
+    tokens stored with it), and the transport
     options ``timeout`` (seconds per HTTP request, default 30),
     ``connect_timeout`` (seconds, default 10), ``ca_file``, ``ca_pem``,
     ``proxy``, ``max_response_bytes``, ``retry`` (see ``Management``). An
@@ -76,6 +84,9 @@ class WebAuth:
         audience: str | None = ...,
         leeway: float | None = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
+        dpop: bool | None = ...,
+        dpop_key: str | None = ...,
         transaction: TransactionOptions | None = ...,
         overrides: Mapping[str, str] | None = ...,
         timeout: float | None = ...,
@@ -90,6 +101,12 @@ class WebAuth:
     @property
     def client_id(self) -> str:
         """The application's client id."""
+    def dpop_key_export(self) -> Dict[str, str] | None:
+        """The DPoP key tokens are bound to, to store next to them:
+        ``{"thumbprint": ..., "dpop_key": ...}``, or ``None`` without DPoP.
+        ``dpop_key`` (PKCS#8, base64url) is a secret, as precious as a
+        refresh token; give it back as ``WebAuth(..., dpop_key=...)``.
+        ``thumbprint`` is what bound access tokens carry as ``cnf.jkt``."""
     @property
     def client(self) -> Client:
         """The calls that record no transaction (auth0.js's ``webAuth.client``)."""
@@ -120,6 +137,7 @@ class WebAuth:
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> str:
@@ -154,6 +172,7 @@ class WebAuth:
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthorizeRequest:
@@ -523,6 +542,7 @@ class Popup:
         response_type: str | None = ...,
         success_html: str | None = ...,
         error_html: str | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
