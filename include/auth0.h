@@ -94,6 +94,12 @@ typedef enum {
    */
   AUTH0_ERROR_INTERNAL = 9,
   /**
+   * The credentials manager could not give credentials (`code`
+   * `no_credentials`, `no_refresh_token`, `renew_failed`,
+   * `revoke_failed`).
+   */
+  AUTH0_ERROR_CREDENTIALS = 10,
+  /**
    * Not a result: the task is still running (`auth0_task_poll`,
    * `auth0_task_wait`); its JSON out-parameter is NULL. Numbered apart
    * from the final statuses.
@@ -155,6 +161,36 @@ typedef enum {
 typedef struct auth0_cancel auth0_cancel;
 
 /**
+ * A credentials manager: keeps one user's credentials in a storage and
+ * hands back valid ones, renewing them with the refresh token (Auth0.swift's
+ * and Auth0.Android's `CredentialsManager`).
+ *
+ * Opaque. Created by `auth0_credentials_new` or
+ * `auth0_credentials_new_with_host_store`, released by
+ * `auth0_credentials_free`. It keeps the WebAuth handle's client alive
+ * for its own lifetime (freeing the `auth0_webauth` first is fine).
+ * Thread safety: every `auth0_credentials_*` operation may be called on the
+ * same handle from several threads at once; at most one renewal of the
+ * stored credentials runs at a time (across processes too, for a file
+ * store) and the threads that waited for it get its result.
+ * `auth0_credentials_free` may be called while calls are in flight: they
+ * finish normally and the handle's resources are released as the last one
+ * returns. A freed handle is rejected with `AUTH0_ERROR_INVALID_ARGUMENT`
+ * (`code` `invalid_handle`).
+ */
+typedef struct auth0_credentials auth0_credentials;
+
+/**
+ * What a host store callback is handed to answer through: the blob it
+ * loaded (`auth0_host_store_set`) or the reason it failed
+ * (`auth0_host_store_set_error`).
+ *
+ * Opaque; owned by the library. Valid only during the callback it was
+ * passed to: do not keep the pointer, do not use it from another thread.
+ */
+typedef struct auth0_host_store_reply auth0_host_store_reply;
+
+/**
  * A Management API v2 client acting with one user's token (auth0.js's
  * `new auth0.Management({domain, token})`).
  *
@@ -190,6 +226,83 @@ typedef struct auth0_task auth0_task;
  * rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
  */
 typedef struct auth0_webauth auth0_webauth;
+
+/**
+ * An app's own storage for the credentials blob (a game's save system):
+ * three callbacks and the pointer they are given.
+ *
+ * The blob is opaque bytes (serialized credentials, tokens included: keep
+ * it where only this user can read it). No memory is handed across the
+ * boundary for the app to free, nor for the library to free:
+ *
+ * - `load(user_data, reply)`: gives the stored blob by calling
+ *   `auth0_host_store_set(reply, bytes, len)` (the library copies the
+ *   bytes before that call returns, so they may be on the app's stack),
+ *   or does not call it when nothing is stored. Returns 0.
+ * - `save(user_data, blob, blob_len, reply)`: stores the `blob_len` bytes
+ *   at `blob` in place of the previous blob, as atomically as the app's
+ *   storage allows (a crash must leave the old blob or the new one). The
+ *   bytes belong to the library and are valid only during the call: copy
+ *   them. Returns 0.
+ * - `remove(user_data, reply)`: removes the blob; removing nothing is
+ *   success. Returns 0. (Not `delete`: the header is also C++.)
+ * - `release(user_data)`, optional (NULL): called once, when the library
+ *   no longer uses `user_data` (after `auth0_credentials_free` and the
+ *   last call in flight, or when `auth0_credentials_new_with_host_store`
+ *   fails), so the app can free what it points to.
+ *
+ * A callback that fails returns nonzero and may first call
+ * `auth0_host_store_set_error(reply, "message")`; the operation then fails
+ * with `AUTH0_ERROR_STORAGE`, `code` `storage_error`, whose `description`
+ * carries the message (so it must not contain a secret).
+ *
+ * Threads: the callbacks are called on the thread of the
+ * `auth0_credentials_*` call that needs them, which may be any thread the
+ * app (or the library's own worker threads) calls from, and several may
+ * run at once on different threads: they must be thread-safe. A renewal
+ * holds the store's lock around its `load` and `save`, so two renewals
+ * never interleave. A callback must not call `auth0_credentials_*` on the
+ * same handle (the lock is not re-entrant), must return (not `longjmp`),
+ * and must not throw a C++ exception.
+ *
+ * `name` (may be NULL: `"default"`) names the stored credential for the
+ * lock: handles with the same name exclude each other's renewals.
+ * `lock_directory` (may be NULL) is a directory for the lock file shared
+ * by every process that names it; NULL locks within this process only.
+ * The library copies the struct and both strings during
+ * `auth0_credentials_new_with_host_store`; `user_data` is kept until
+ * `release`.
+ */
+typedef struct {
+  /**
+   * Passed to every callback as it is; never dereferenced by the library.
+   */
+  void *user_data;
+  /**
+   * Gives the stored blob through `auth0_host_store_set`; required.
+   */
+  int (*load)(void *user_data, auth0_host_store_reply *reply);
+  /**
+   * Stores `blob` (`blob_len` bytes, valid during the call); required.
+   */
+  int (*save)(void *user_data, const uint8_t *blob, size_t blob_len, auth0_host_store_reply *reply);
+  /**
+   * Removes the blob; required.
+   */
+  int (*remove)(void *user_data, auth0_host_store_reply *reply);
+  /**
+   * Called once when `user_data` is no longer used; may be NULL.
+   */
+  void (*release)(void *user_data);
+  /**
+   * The stored credential's name for the lock; may be NULL.
+   */
+  const char *name;
+  /**
+   * A directory for a lock file shared between processes; may be NULL.
+   */
+  const char *lock_directory;
+} auth0_host_store;
 
 /**
  * An app-supplied opener of the login URL (a web view, a kiosk browser,
@@ -310,6 +423,195 @@ const char *auth0_version(void);
  * Never NULL. Do not free the string. Safe to call from any thread.
  */
 const char *auth0_status_name(auth0_status status);
+
+/**
+ * Gives the blob a `load` callback read. Call it at most once per load
+ * (a second call replaces the first blob).
+ *
+ * `reply` is the pointer the callback was given; `data` points to `len`
+ * bytes, which the library copies before returning (`data` may be NULL
+ * only when `len` is 0: an empty blob). Returns `AUTH0_OK`, or
+ * `AUTH0_ERROR_INVALID_ARGUMENT` for a NULL `reply` or a NULL `data` with
+ * a nonzero `len`. Only valid inside the `load` callback, on its thread.
+ */
+auth0_status auth0_host_store_set(auth0_host_store_reply *reply, const uint8_t *data, size_t len);
+
+/**
+ * Says why a host store callback failed: `message` (UTF-8; invalid bytes
+ * are replaced, and more than 1024 bytes are cut) becomes part of the
+ * `storage_error`'s `description`, so it must not contain a secret. The
+ * library copies it. The callback then returns nonzero. Returns `AUTH0_OK`,
+ * or `AUTH0_ERROR_INVALID_ARGUMENT` when `reply` or `message` is NULL.
+ * Only valid inside a callback, on its thread.
+ */
+auth0_status auth0_host_store_set_error(auth0_host_store_reply *reply, const char *message);
+
+/**
+ * Creates a credentials manager over `web`'s client and the storage
+ * `storage_json` describes:
+ *
+ * - `{"type":"memory"}` (also NULL): in this process, gone at exit;
+ * - `{"type":"file","path":"/var/lib/app/creds.bin","key":"<base64url of
+ *   32 bytes>"}`: an AES-256-GCM encrypted file, created 0600, its key
+ *   given by the app; `"keyring":{"service":…,"account":…}` in place of
+ *   `"key"` keeps a generated key in the OS keyring;
+ * - `{"type":"keyring","service":"com.example.app","account":"default"}`:
+ *   the OS keyring (Secret Service, Keychain, Credential Manager).
+ *
+ * On `AUTH0_OK` `*out` is the new handle (release it with
+ * `auth0_credentials_free`) and `*error_json` is NULL. On failure `*out`
+ * is NULL and `*error_json` (when `error_json` is not NULL) is the error
+ * JSON to release with `auth0_string_free`: `AUTH0_ERROR_INVALID_ARGUMENT`
+ * naming the parameter or option for a bad argument, `AUTH0_ERROR_STORAGE`
+ * for a store that cannot be opened (`storage_permissions`,
+ * `storage_unavailable`, …). `web` and `out` must not be NULL; the library
+ * keeps no pointer to `storage_json`. Thread-safe.
+ */
+auth0_status auth0_credentials_new(const auth0_webauth *web,
+                                   const char *storage_json,
+                                   auth0_credentials **out,
+                                   char **error_json);
+
+/**
+ * Creates a credentials manager over `web`'s client that keeps its blob
+ * through the app's callbacks (`auth0_host_store`, whose comment says who
+ * owns what and on which threads the callbacks run).
+ *
+ * The library copies `*store` and its strings; `store->user_data` is
+ * kept until `store->release` is called. On `AUTH0_OK` `*out` is the new
+ * handle (release it with `auth0_credentials_free`) and `*error_json` is
+ * NULL; otherwise `*out` is NULL, `*error_json` (when `error_json` is not
+ * NULL) the error JSON — `AUTH0_ERROR_INVALID_ARGUMENT` naming the
+ * parameter (`"store->load must not be NULL"`) — and `store->release`, if
+ * any, has been called. `web`, `store` and `out` must not be NULL. No
+ * callback is called during this function. Thread-safe.
+ */
+auth0_status auth0_credentials_new_with_host_store(const auth0_webauth *web,
+                                                   const auth0_host_store *store,
+                                                   auth0_credentials **out,
+                                                   char **error_json);
+
+/**
+ * Releases a credentials handle. NULL is ignored, and so is a handle freed
+ * already. Calls still in flight finish normally; the handle's resources
+ * (and a host store's `user_data`, through its `release`) are released as
+ * the last one returns. The stored credentials stay in the storage (use
+ * `auth0_credentials_clear` to remove them).
+ */
+void auth0_credentials_free(auth0_credentials *credentials);
+
+/**
+ * Stores the credentials of an authResult (what `auth0_webauth_login`,
+ * `auth0_webauth_parse_hash` and the other logins return), replacing the
+ * stored ones. `expiresIn` is counted from now.
+ *
+ * `authresult_json` must have `accessToken` (else
+ * `AUTH0_ERROR_INVALID_ARGUMENT`, `"accessToken option is required"`);
+ * without `refreshToken` the credentials cannot be renewed. On `AUTH0_OK`
+ * `*error_json` is NULL; otherwise (when `error_json` is not NULL) the
+ * error JSON, to release with `auth0_string_free`; `AUTH0_ERROR_STORAGE`
+ * when the storage cannot be written. Thread-safe.
+ */
+auth0_status auth0_credentials_save(const auth0_credentials *credentials,
+                                    const char *authresult_json,
+                                    char **error_json);
+
+/**
+ * Valid credentials: the stored ones when the access token is valid for
+ * at least `minTtl` more seconds and covers `scope`, else renewed with
+ * the refresh token first (one renewal at a time; the rotated refresh
+ * token is stored before this returns). Blocks during a renewal (bounded
+ * by the web handle's `timeout`); never touches the network otherwise.
+ *
+ * `options_json` may be NULL: `{"minTtl": seconds, "scope": "…",
+ * "audience": "…"}`, each optional; an unknown key is
+ * `AUTH0_ERROR_INVALID_ARGUMENT` naming it. On `AUTH0_OK` `*out_json` is
+ * `{"accessToken","tokenType","idToken","refreshToken","expiresAt" (unix
+ * seconds),"expiresIn" (seconds left now),"scope","idTokenPayload"}`.
+ * Otherwise the error JSON: `AUTH0_ERROR_CREDENTIALS` with `code`
+ * `no_credentials` (nothing stored), `no_refresh_token` (expired, no way
+ * to renew) or `renew_failed` (the server's answer in `original` and
+ * `statusCode`, its code in `cause`, e.g. `invalid_grant`: log in again);
+ * `AUTH0_ERROR_STORAGE`; every error has `retryable`. Either way release
+ * `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_credentials_get(const auth0_credentials *credentials,
+                                   const char *options_json,
+                                   char **out_json);
+
+/**
+ * Whether credentials are stored whose access token is valid for at least
+ * `min_ttl_secs` more seconds, or that can be renewed (a refresh token is
+ * stored). Never touches the network.
+ *
+ * On `AUTH0_OK` `*out` is 1 or 0 and `*error_json` is NULL; otherwise
+ * `*out` is 0 and `*error_json` (when `error_json` is not NULL) the error
+ * JSON to release with `auth0_string_free` (`AUTH0_ERROR_STORAGE` when
+ * the storage cannot be read). `out` must not be NULL. Thread-safe.
+ */
+auth0_status auth0_credentials_has_valid(const auth0_credentials *credentials,
+                                         uint64_t min_ttl_secs,
+                                         int *out,
+                                         char **error_json);
+
+/**
+ * The user of the stored credentials: the verified claims of the stored
+ * id_token (`sub`, `email`, `name`, …), read from the storage without the
+ * network.
+ *
+ * On `AUTH0_OK` `*out_json` is the claims object, or `null` when nothing
+ * (or no id_token) is stored; otherwise the error JSON. Either way release
+ * `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_credentials_user(const auth0_credentials *credentials, char **out_json);
+
+/**
+ * Logs the user out of this app: revokes the stored refresh token (`POST
+ * /oauth/revoke`, the token's whole family) and removes the stored
+ * credentials.
+ *
+ * `options_json` may be NULL: `{"revoke": true}` (the default); with
+ * `false` nothing is sent. When the revocation fails the credentials are
+ * kept and the status is `AUTH0_ERROR_CREDENTIALS` with `code`
+ * `revoke_failed` (`retryable` when the network failed): retry, or clear
+ * with `{"revoke": false}`. Clearing an empty store succeeds. On
+ * `AUTH0_OK` `*error_json` is NULL; otherwise (when `error_json` is not
+ * NULL) the error JSON, to release with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_credentials_clear(const auth0_credentials *credentials,
+                                     const char *options_json,
+                                     char **error_json);
+
+/**
+ * Exports the DPoP key of a handle made with `"dpop":true` (or a
+ * `"dpopKey"`), to store next to the tokens bound to it.
+ *
+ * `options_json` may be NULL (no options). On `AUTH0_OK` `*out_json` is
+ * `{"thumbprint":"…","jwk":{…},"dpopKey":"…"}`: `dpopKey` is the private
+ * key (PKCS#8, base64url) — a secret, to keep as carefully as a refresh
+ * token; `thumbprint` is what bound access tokens carry as `cnf.jkt`. A
+ * handle without DPoP is `AUTH0_ERROR_INVALID_ARGUMENT` (`code`
+ * `dpop_off`). Release `*out_json` with `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_dpop_key_export(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           char **out_json);
+
+/**
+ * Binds the handle's next requests to an exported DPoP key (turning DPoP
+ * on), or turns DPoP off.
+ *
+ * `options_json`: `{"dpopKey":"…"}` as `auth0_webauth_dpop_key_export`
+ * gave it, or `{"dpopKey":null}` to turn DPoP off. On `AUTH0_OK`
+ * `*out_json` is `{"thumbprint":"…","jwk":{…}}` (`null` when turned off).
+ * A key that is not a P-256 PKCS#8 key is `AUTH0_ERROR_INVALID_ARGUMENT`
+ * ("dpopKey option is not valid …"; the key never appears in the error).
+ * Calls in flight keep the key they started with. Release `*out_json` with
+ * `auth0_string_free`. Thread-safe.
+ */
+auth0_status auth0_webauth_dpop_key_import(const auth0_webauth *webauth,
+                                           const char *options_json,
+                                           char **out_json);
 
 /**
  * Creates a cancel token (not cancelled). Release it with
@@ -656,7 +958,9 @@ size_t auth0_dispatch(size_t max_callbacks);
  * `"passwordlessLogin"`, `"redirect.loginWithCredentials"`,
  * `"popup.loginWithCredentials"`, `"login"` (cross-origin),
  * `"renewAuth"`, `"popup.authorize"`, `"device.start"`, `"device.poll"`,
- * `"device.login"`. `options_json` (may be NULL) is what the blocking
+ * `"device.login"`, `"client.refreshToken"`, `"client.revokeToken"`,
+ * `"mfa.challenge"`, `"mfa.verify"`,
+ * `"mfa.authenticators"`, `"mfa.associate"`. `options_json` (may be NULL) is what the blocking
  * function of that operation takes, and the task's result and errors are
  * that function's.
  *
@@ -739,7 +1043,10 @@ void auth0_task_free(auth0_task *task);
  * is `"code"` when `redirectUri` is given, else `"token"`. Also accepted:
  * `responseMode`, `audience`, `leeway` (0..300), `_sendTelemetry`,
  * `_telemetryInfo`, `overrides`, `transaction` (`{"store":"memory"|"file",
- * "path":..., "ttl":seconds}`), `pkce`.
+ * "path":..., "ttl":seconds}`), `pkce`, `par` (pushed authorization
+ * requests for `auth0_webauth_authorize` and the popup), `dpop` (bind
+ * tokens to a new key pair) and `dpopKey` (an exported key, see
+ * `auth0_webauth_dpop_key_export`).
  *
  * On `AUTH0_OK`, `*out` is the new handle (release it with
  * `auth0_webauth_free`) and `*error_json` is NULL. On failure `*out` is
@@ -1015,6 +1322,44 @@ auth0_status auth0_webauth_cross_origin_login(const auth0_webauth *webauth,
 auth0_status auth0_webauth_renew_auth(const auth0_webauth *webauth,
                                       const char *options_json,
                                       char **out_json);
+
+/**
+ * auth0.js's `client.refreshToken(options)`: the refresh-token grant at
+ * `/oauth/token`. With refresh-token rotation on, the answer carries a
+ * new refresh token and the one sent stops working: store the new one
+ * (`auth0_credentials_*` does this for you, one renewal at a time).
+ *
+ * `options_json`: `{"refreshToken":"…"}` (required: `"refreshToken option
+ * is required"`) plus optional `scope` and `audience`. On `AUTH0_OK`
+ * `*out_json` is the authResult (see `auth0_webauth_login`; its id_token,
+ * if any, is verified). A revoked, expired or reused token is
+ * `AUTH0_ERROR_SERVER` with `statusCode` 403 and `code` `invalid_grant`.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_refresh_token(const auth0_webauth *webauth,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
+ * auth0.js's `client.revokeToken(options)`: `POST /oauth/revoke`; the
+ * refresh token and every token rotated from it stop working.
+ *
+ * `options_json`: `{"refreshToken":"…"}` (required). On `AUTH0_OK`
+ * `*out_json` is `{}`. Revoking a token that is unknown or revoked
+ * already succeeds, as at Auth0.
+ *
+ * Blocks until done (bounded by the handle's `timeout`). `options_json`
+ * may be NULL. On any other status `*out_json` is the error JSON; either
+ * way release it with `auth0_string_free`. Secrets never appear in
+ * errors. Thread-safe.
+ */
+auth0_status auth0_webauth_revoke_token(const auth0_webauth *webauth,
+                                        const char *options_json,
+                                        char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,6 +9,7 @@
  * - One move-only RAII class per C handle: auth0::webauth (auth0_webauth),
  *   auth0::management (auth0_management), auth0::cancel_token (auth0_cancel),
  *   auth0::task (auth0_task, from webauth::start / management::start).
+ *   auth0::credentials (auth0_credentials).
  *   A moved-from object holds no handle; calling an operation on it throws
  *   auth0::error with AUTH0_ERROR_INVALID_ARGUMENT.
  * - Options go in as JSON text (std::string_view; an empty view means "no
@@ -32,14 +33,17 @@
 #include "auth0.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace auth0 {
 
@@ -67,6 +71,7 @@ inline const char *auth0_status_name(status_arg s) noexcept {
     case AUTH0_ERROR_STORAGE: return "AUTH0_ERROR_STORAGE";
     case AUTH0_ERROR_INTERNAL: return "AUTH0_ERROR_INTERNAL";
     case AUTH0_PENDING: return "AUTH0_PENDING";
+    case AUTH0_ERROR_CREDENTIALS: return "AUTH0_ERROR_CREDENTIALS";
     }
     return "AUTH0_ERROR_UNKNOWN";
 }
@@ -494,6 +499,8 @@ class webauth {
         return call(auth0_webauth_cross_origin_login, options);
     }
     std::string renew_auth(std::string_view options = {}) const { return call(auth0_webauth_renew_auth, options); }
+    std::string refresh_token(std::string_view options) const { return call(auth0_webauth_refresh_token, options); }
+    std::string revoke_token(std::string_view options) const { return call(auth0_webauth_revoke_token, options); }
 
     /**
      * auth0_webauth_popup_authorize: the loopback login in one blocking
@@ -654,6 +661,173 @@ class management {
     }
 
     auth0_management *handle_ = nullptr;
+};
+
+/**
+ * An app's own storage for the credentials (a game's save system), for
+ * auth0::credentials. The blob is opaque bytes that hold the tokens.
+ *
+ * The methods are called on the thread of the auth0::credentials call that
+ * needs them, possibly on several threads at once: make them thread-safe.
+ * An exception they throw fails that call with AUTH0_ERROR_STORAGE
+ * (`storage_error`) carrying its what() (which must hold no secret).
+ */
+class host_store {
+  public:
+    virtual ~host_store() = default;
+    /** The stored blob, or std::nullopt when nothing is stored. */
+    virtual std::optional<std::vector<std::uint8_t>> load() = 0;
+    /** Replaces the stored blob, as atomically as the storage allows. */
+    virtual void save(const std::uint8_t *blob, std::size_t len) = 0;
+    /** Removes the blob; removing nothing must succeed. */
+    virtual void remove() = 0;
+};
+
+/**
+ * A credentials manager (auth0_credentials): keeps one user's credentials
+ * and hands back valid ones, renewing them with the refresh token. Each
+ * method is the C function of the same name; see auth0.h.
+ */
+class credentials {
+  public:
+    /** auth0_credentials_new: `storage_json` empty means memory. */
+    credentials(const webauth &web, std::string_view storage_json = {}) {
+        detail::c_options storage(storage_json);
+        char *error_json = nullptr;
+        auth0_status status = auth0_credentials_new(web.get(), storage.get(), &handle_, &error_json);
+        std::string json = detail::take(error_json);
+        if (status != AUTH0_OK) {
+            handle_ = nullptr;
+            throw error(status, std::move(json));
+        }
+    }
+    /**
+     * auth0_credentials_new_with_host_store over `store`, which the manager
+     * shares (kept alive until the C library releases it). `name` names the
+     * stored credential for the lock between handles on one store.
+     */
+    credentials(const webauth &web, std::shared_ptr<host_store> store, std::string_view name = "default") {
+        if (!store) detail::throw_moved_from("the host_store");
+        auto *kept = new std::shared_ptr<host_store>(std::move(store));
+        std::string name_text(name);
+        auth0_host_store c{};
+        c.user_data = kept;
+        c.load = &load_trampoline;
+        c.save = &save_trampoline;
+        c.remove = &remove_trampoline;
+        c.release = &release_trampoline;
+        c.name = name_text.c_str();
+        char *error_json = nullptr;
+        // The C library calls `release` (deleting `kept`) on failure too.
+        auth0_status status = auth0_credentials_new_with_host_store(web.get(), &c, &handle_, &error_json);
+        std::string json = detail::take(error_json);
+        if (status != AUTH0_OK) {
+            handle_ = nullptr;
+            throw error(status, std::move(json));
+        }
+    }
+    ~credentials() { auth0_credentials_free(handle_); }
+    credentials(credentials &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    credentials &operator=(credentials &&other) noexcept {
+        if (this != &other) {
+            auth0_credentials_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    credentials(const credentials &) = delete;
+    credentials &operator=(const credentials &) = delete;
+
+    /** The C handle (owned by this object), or null when moved from. */
+    const auth0_credentials *get() const noexcept { return handle_; }
+
+    /** auth0_credentials_save with an authResult JSON. */
+    void save(std::string_view authresult_json) const {
+        detail::c_options c(authresult_json);
+        char *error_json = nullptr;
+        auth0_status status = auth0_credentials_save(checked(), c.get(), &error_json);
+        detail::result(status, error_json);
+    }
+    /** auth0_credentials_get: the credentials JSON. */
+    std::string get_credentials(std::string_view options = {}) const {
+        detail::c_options c(options);
+        char *out = nullptr;
+        auth0_status status = auth0_credentials_get(checked(), c.get(), &out);
+        return detail::result(status, out);
+    }
+    /** auth0_credentials_has_valid. */
+    bool has_valid(std::uint64_t min_ttl_secs = 0) const {
+        int valid = 0;
+        char *error_json = nullptr;
+        auth0_status status = auth0_credentials_has_valid(checked(), min_ttl_secs, &valid, &error_json);
+        detail::result(status, error_json);
+        return valid != 0;
+    }
+    /** auth0_credentials_user: the claims JSON, or "null". */
+    std::string user() const {
+        char *out = nullptr;
+        auth0_status status = auth0_credentials_user(checked(), &out);
+        return detail::result(status, out);
+    }
+    /** auth0_credentials_clear: `{"revoke": true}` unless told otherwise. */
+    void clear(std::string_view options = {}) const {
+        detail::c_options c(options);
+        char *error_json = nullptr;
+        auth0_status status = auth0_credentials_clear(checked(), c.get(), &error_json);
+        detail::result(status, error_json);
+    }
+
+  private:
+    const auth0_credentials *checked() const {
+        if (!handle_) detail::throw_moved_from("auth0::credentials");
+        return handle_;
+    }
+    static host_store &store_of(void *user_data) noexcept {
+        return **static_cast<std::shared_ptr<host_store> *>(user_data);
+    }
+    // An exception must not unwind through the C library: it becomes the
+    // callback's failure and its message.
+    static int failed(auth0_host_store_reply *reply) noexcept {
+        try {
+            throw;
+        } catch (const std::exception &e) {
+            auth0_host_store_set_error(reply, e.what());
+        } catch (...) {
+            auth0_host_store_set_error(reply, "the host store threw a non-std exception");
+        }
+        return 1;
+    }
+    static int load_trampoline(void *user_data, auth0_host_store_reply *reply) noexcept {
+        try {
+            auto blob = store_of(user_data).load();
+            if (blob && auth0_host_store_set(reply, blob->data(), blob->size()) != AUTH0_OK) return 1;
+            return 0;
+        } catch (...) {
+            return failed(reply);
+        }
+    }
+    static int save_trampoline(void *user_data, const std::uint8_t *blob, std::size_t len,
+                               auth0_host_store_reply *reply) noexcept {
+        try {
+            store_of(user_data).save(blob, len);
+            return 0;
+        } catch (...) {
+            return failed(reply);
+        }
+    }
+    static int remove_trampoline(void *user_data, auth0_host_store_reply *reply) noexcept {
+        try {
+            store_of(user_data).remove();
+            return 0;
+        } catch (...) {
+            return failed(reply);
+        }
+    }
+    static void release_trampoline(void *user_data) noexcept {
+        delete static_cast<std::shared_ptr<host_store> *>(user_data);
+    }
+
+    auth0_credentials *handle_ = nullptr;
 };
 
 }  // namespace auth0

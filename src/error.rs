@@ -54,6 +54,11 @@ pub enum ErrorKind {
     /// Local persistent state (the transaction file) could not be read or
     /// written.
     Storage,
+    /// The credentials manager could not give credentials: none are stored
+    /// (`no_credentials`), none can be renewed (`no_refresh_token`), the
+    /// renewal failed (`renew_failed`, with the server's code in
+    /// [`Error::cause`]), or the revocation did (`revoke_failed`).
+    Credentials,
     /// A bug in this library (including a caught panic).
     Internal,
 }
@@ -71,6 +76,7 @@ impl ErrorKind {
             ErrorKind::Authorization => "authorization_error",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Storage => "storage_error",
+            ErrorKind::Credentials => "credentials_error",
             ErrorKind::Internal => "internal_error",
         }
     }
@@ -99,6 +105,8 @@ struct Inner {
     retry_after: Option<u64>,
     rate_limit_reset: Option<u64>,
     mfa_token: Option<MfaToken>,
+    cause: Option<String>,
+    retryable: Option<bool>,
 }
 
 /// The result of every fallible call of this crate.
@@ -117,6 +125,8 @@ impl Error {
             retry_after: None,
             rate_limit_reset: None,
             mfa_token: None,
+            cause: None,
+            retryable: None,
         }))
     }
 
@@ -189,6 +199,48 @@ impl Error {
         self
     }
 
+    /// Attaches the code of the error this one was caused by (a
+    /// `renew_failed` carries the server's `invalid_grant`, or
+    /// `network_error`).
+    pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
+        self.0.cause = Some(cause.into());
+        self
+    }
+
+    /// The code of the error this one was caused by, when it wraps one.
+    pub fn cause(&self) -> Option<&str> {
+        self.0.cause.as_deref()
+    }
+
+    /// Says explicitly whether a retry may help, instead of deriving it
+    /// from the kind and status (see [`Error::retryable`]).
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.0.retryable = Some(retryable);
+        self
+    }
+
+    /// Whether the same call, repeated later, may succeed: a network
+    /// failure, a timeout, a 5xx or 429 answer (and an error caused by one
+    /// of them, such as a `renew_failed` whose request did not get through).
+    /// Not for a caller mistake, a refused grant (`invalid_grant`) or
+    /// missing credentials.
+    pub fn retryable(&self) -> bool {
+        if let Some(r) = self.0.retryable {
+            return r;
+        }
+        match self.0.kind {
+            ErrorKind::Network | ErrorKind::Timeout => true,
+            ErrorKind::Server => {
+                self.0.code == "rate_limited"
+                    || self
+                        .0
+                        .status_code
+                        .is_some_and(|s| s == 429 || (500..=599).contains(&s))
+            }
+            _ => false,
+        }
+    }
+
     /// Seconds to wait before trying again, from `Retry-After`.
     pub fn retry_after(&self) -> Option<u64> {
         self.0.retry_after
@@ -234,7 +286,8 @@ impl Error {
 
     /// The error as the JSON object the C layer returns and the Python
     /// exception carries: `code`, `description`, `statusCode` and `original`
-    /// when known, `error`, `errorDescription`, and `state` when known.
+    /// when known, `error`, `errorDescription`, `state`, `retryAfter`,
+    /// `rateLimitReset` and `cause` when known, and `retryable`.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("code".into(), Value::String(self.0.code.clone()));
@@ -267,6 +320,10 @@ impl Error {
             // Python faces hand it back to `mfa.challenge` / `mfa.verify`.
             m.insert("mfaToken".into(), Value::String(t.secret().to_owned()));
         }
+        if let Some(c) = &self.0.cause {
+            m.insert("cause".into(), Value::String(c.clone()));
+        }
+        m.insert("retryable".into(), Value::Bool(self.retryable()));
         Value::Object(m)
     }
 }
@@ -312,6 +369,32 @@ mod tests {
             .to_json()
             .get("mfaToken")
             .is_none());
+    }
+
+    #[test]
+    fn retryable_follows_kind_and_status() {
+        assert!(Error::new(ErrorKind::Network, "x").retryable());
+        assert!(Error::new(ErrorKind::Timeout, "x").retryable());
+        assert!(Error::new(ErrorKind::Server, "x")
+            .with_status_code(503)
+            .retryable());
+        assert!(Error::new(ErrorKind::Server, "x")
+            .with_status_code(429)
+            .retryable());
+        let grant = Error::new(ErrorKind::Server, "x")
+            .with_code("invalid_grant")
+            .with_status_code(403);
+        assert!(!grant.retryable());
+        assert!(!Error::invalid_argument("x").retryable());
+        let wrapped = Error::new(ErrorKind::Credentials, "x")
+            .with_code("renew_failed")
+            .with_cause("network_error")
+            .with_retryable(true);
+        assert!(wrapped.retryable());
+        let j = wrapped.to_json();
+        assert_eq!(j["retryable"], true);
+        assert_eq!(j["cause"], "network_error");
+        assert_eq!(grant.to_json()["retryable"], false);
     }
 
     #[test]

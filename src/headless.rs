@@ -16,6 +16,7 @@ use crate::http::{error_from_response, Body, Response};
 use crate::logging::{self, HEADLESS};
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, Options};
+use crate::secret::RefreshToken;
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -450,22 +451,11 @@ impl WebAuth {
         };
         self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk) {
             Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
-                Some(rt) => self.refresh(&rt),
+                Some(rt) => self.refresh(&RefreshToken::new(rt), None, None),
                 None => Err(e),
             },
             other => other,
         })
-    }
-
-    /// The refresh-token grant with a token the handle holds (rotation
-    /// replaces it). Never retried: a rotated token is single use.
-    pub(crate) fn refresh(&self, refresh_token: &str) -> Result<AuthResult> {
-        let body = json!({
-            "grant_type": "refresh_token",
-            "client_id": self.client_id(),
-            "refresh_token": refresh_token,
-        });
-        self.token_request(&body, None, None)
     }
 }
 

@@ -232,6 +232,8 @@ pub(crate) struct Http {
     config: TransportConfig,
     jar: std::sync::Arc<SessionJar>,
     client: OnceLock<std::result::Result<reqwest::blocking::Client, Error>>,
+    /// DPoP (off until a key is set): proofs and nonces of every request.
+    pub(crate) dpop: crate::dpop::Dpop,
 }
 
 impl Http {
@@ -240,6 +242,7 @@ impl Http {
             config,
             jar: Default::default(),
             client: OnceLock::new(),
+            dpop: Default::default(),
         }
     }
 
@@ -319,7 +322,7 @@ impl Http {
     ) -> Result<Response> {
         let started = Instant::now();
         let shown = method.clone();
-        let result = self.send_once(method, url, bearer, body, deadline);
+        let result = self.send_proved(method, url, bearer, body, deadline);
         let ms = started.elapsed().as_millis();
         let (url, target) = (crate::logging::url(url), crate::logging::HTTP);
         match &result {
@@ -333,7 +336,10 @@ impl Http {
         result
     }
 
-    fn send_once(
+    /// With DPoP on, the one place proofs are added: a request that needs
+    /// one gets it, and a `use_dpop_nonce` answer is retried exactly once
+    /// with the nonce it carries (the server refused before acting).
+    fn send_proved(
         &self,
         method: reqwest::Method,
         url: &str,
@@ -341,6 +347,26 @@ impl Http {
         body: Body<'_>,
         deadline: Instant,
     ) -> Result<Response> {
+        let proof = || self.dpop.proof(method.as_str(), url, bearer);
+        match self.send_once(method.clone(), url, bearer, body, deadline, proof()?)? {
+            (_, true) => Ok(self
+                .send_once(method.clone(), url, bearer, body, deadline, proof()?)?
+                .0),
+            (resp, false) => Ok(resp),
+        }
+    }
+
+    /// One request; `.1` says it was a DPoP nonce challenge.
+    fn send_once(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        body: Body<'_>,
+        deadline: Instant,
+        proof: Option<crate::dpop::Proof>,
+    ) -> Result<(Response, bool)> {
+        // A request under a cancelled task is never sent (C tasks).
         if crate::cancel::current_is_cancelled() {
             return Err(crate::cancel::cancelled());
         }
@@ -354,8 +380,12 @@ impl Http {
         if let Some(t) = &self.config.telemetry {
             req = req.header("Auth0-Client", t);
         }
+        let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
+        if let Some(p) = &proof {
+            req = req.header("DPoP", &p.header);
+        }
         if let Some(token) = bearer {
-            let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            let value = reqwest::header::HeaderValue::from_str(&format!("{scheme} {token}"))
                 .map_err(|_| {
                     Error::invalid_argument(
                         "the token contains characters that cannot be sent in an HTTP header",
@@ -393,6 +423,7 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
         let status = resp.status().as_u16();
+        let nonce_answer = crate::dpop::NonceAnswer::of(resp.headers());
         let cap = self.config.max_response_bytes;
         let mut body = Vec::new();
         resp.take(cap as u64 + 1)
@@ -418,14 +449,18 @@ impl Http {
             .with_code("response_too_large")
             .with_status_code(status));
         }
-        Ok(Response {
+        let challenged = proof
+            .as_ref()
+            .is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, &body));
+        let resp = Response {
             status,
             content_type,
             location,
             retry_after,
             rate_limit_reset,
             body,
-        })
+        };
+        Ok((resp, challenged))
     }
 
     /// Sends a request to an API endpoint and returns its JSON answer (an

@@ -64,6 +64,7 @@ pub mod credentials;
 mod dbconnection;
 mod device;
 mod domain;
+pub mod dpop;
 mod error;
 mod headless;
 mod html_form;
@@ -80,6 +81,7 @@ mod opener;
 pub mod ops;
 pub mod options;
 mod organization;
+mod par;
 mod passwordless;
 #[cfg(feature = "interactive")]
 mod popup;
@@ -89,13 +91,18 @@ mod results;
 mod retry;
 pub mod secret;
 pub mod telemetry;
+mod token_grants;
 pub mod transaction;
 mod webauth;
 
 pub use authentication::AuthResult;
 pub use cancel::CancelToken;
+pub use credentials::{
+    ClearOptions, Credentials, CredentialsManager, CredentialsOptions, StorageOptions,
+};
 pub use device::DEVICE_CODE_GRANT;
 pub use domain::Domain;
+pub use dpop::DpopKey;
 pub use error::{Error, ErrorKind, Result};
 pub use http::warm_up;
 pub use id_token::Expectations;
@@ -116,6 +123,7 @@ pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
 pub use results::{DeviceCode, IdTokenClaims, UserProfile};
 pub use retry::RetryPolicy;
 pub use telemetry::Binding;
+pub use token_grants::{RefreshTokenOptions, RevokeTokenOptions};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
 pub use webauth::{AuthorizeUrl, Client, WebAuth, AUTHORIZE_WHITELIST, MAX_LEEWAY_SECS};
 

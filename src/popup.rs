@@ -101,6 +101,9 @@ impl WebAuth {
     ///    verifier — on unless `pkce: false`, which is unsafe) and builds
     ///    the `/authorize` URL with the bound port. `responseType` defaults to `code`; implicit `token` /
     ///    `id_token` answers are posted back to the listener by a tiny page.
+    ///    With `par: true` (this call's, else the handle's) the parameters
+    ///    are pushed to `/oauth/par` (RFC 9126) and the URL carries only
+    ///    `client_id` and `request_uri`.
     /// 3. Opens the URL with `interaction.opener`, then waits at most
     ///    `timeout` ms (default 5 minutes) for the callback carrying the
     ///    transaction's state; stray requests are answered and ignored.
@@ -166,7 +169,7 @@ impl WebAuth {
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let pending = self.process_for(&mut params, &o, Flow::Interactive)?;
-        let url = self.build_authorize_url(&params)?;
+        let url = self.authorize_url_for(&params, &o)?;
         let (state, _) = pending.record(self)?;
 
         let serving = bound.serve(state.clone(), pages);

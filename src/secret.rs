@@ -121,6 +121,11 @@ new_secret_type!(
     /// A client secret (confidential clients only; a native app has none).
     ClientSecret
 );
+new_secret_type!(
+    /// A DPoP private key (`DpopKey::to_pkcs8`): a PKCS#8 document,
+    /// base64url.
+    DpopPrivateKey
+);
 
 #[cfg(test)]
 mod tests {

@@ -90,7 +90,7 @@ pub const AUTHORIZE_WHITELIST: &[&str] = &[
 ];
 
 /// Options of this port that steer the library and never reach the wire.
-const NATIVE_ONLY_OPTIONS: &[&str] = &["pkce"];
+const NATIVE_ONLY_OPTIONS: &[&str] = &["pkce", "par"];
 
 /// The largest `leeway` (Part A: 0..300 seconds).
 pub const MAX_LEEWAY_SECS: u32 = 300;
@@ -174,7 +174,10 @@ impl WebAuth {
     /// which is unsafe for a native app — a public client — and only for
     /// a tenant that cannot do PKCE), and the transport: `connectTimeout` and
     /// `timeout` (milliseconds), `caFile` / `caPem` (extra trusted roots),
-    /// `proxy`, `maxResponseBytes`.
+    /// `proxy`, `maxResponseBytes`. `par: true` makes `authorize` and
+    /// `popup.authorize` push their parameters (RFC 9126, see their docs);
+    /// `dpop: true` binds tokens to a new key pair (RFC 9449, [`crate::dpop`]),
+    /// `dpopKey` to an exported one ([`crate::DpopKey::to_pkcs8`]).
     ///
     /// Options: [`WebAuthOptions`](crate::WebAuthOptions), or the same object as JSON.
     pub fn new(options: &impl IntoOptions<ops::NewWebAuth>) -> Result<WebAuth> {
@@ -223,6 +226,8 @@ impl WebAuth {
             "_timesToRetryFailedRequests option is not valid",
         )?;
         optional_bool(o, "pkce", "pkce option is not valid")?;
+        optional_bool(o, "par", "par option is not valid")?;
+        let dpop_key = crate::dpop::key_from_options(o)?;
         let overrides = optional_object(o, "overrides", "overrides option is not valid")?;
         let overrides = match overrides {
             Some(ov) => Some((
@@ -244,6 +249,8 @@ impl WebAuth {
         let domain = Domain::parse(domain_str)?;
 
         let mut base = o.clone();
+        // A secret: the key lives in the HTTP client, not in the options.
+        base.shift_remove("dpopKey");
         let default_response_type = base
             .get("responseType")
             .is_none_or(|v| !crate::options::is_truthy(v));
@@ -278,6 +285,7 @@ impl WebAuth {
         );
         let transactions = TransactionConfig::from_options(o, &key)?;
         let http = Http::new(TransportConfig::from_options(o, telemetry.clone())?);
+        http.dpop.set_key(dpop_key);
         let jwks = Jwks::new(
             domain.url("/.well-known/jwks.json"),
             crate::jwks::DEFAULT_TTL,
@@ -394,6 +402,11 @@ impl WebAuth {
     /// or a name) may also be a handle option; `invitation` comes with it
     /// from an invitation link ([`Client::parse_invitation_url`]).
     ///
+    /// With `par: true` (this call's, else the handle's) the parameters are
+    /// pushed to `/oauth/par` first and the URL carries only `client_id` and
+    /// `request_uri`; the push's errors keep the server's code, and it is
+    /// never retried.
+    ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
         let options: &Value = &options.to_options();
@@ -402,7 +415,7 @@ impl WebAuth {
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let pending = self.process_for(&mut params, o, Flow::Interactive)?;
-        let url = self.build_authorize_url(&params)?;
+        let url = self.authorize_url_for(&params, o)?;
         pending
             .record(self)
             .map(|(state, nonce)| AuthorizeUrl { url, state, nonce })
@@ -642,7 +655,8 @@ impl Client<'_> {
 
     /// `client.buildAuthorizeUrl(options)`: the `/authorize` URL auth0.js v8
     /// builds for the same options — no state or nonce is generated or
-    /// stored (pass your own `state`).
+    /// stored (pass your own `state`). Local, no network: `par` (pushed
+    /// requests) is for `authorize` and `popup.authorize` only.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     pub fn build_authorize_url(
@@ -651,6 +665,7 @@ impl Client<'_> {
     ) -> Result<String> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
+        crate::par::refuse_par(o)?;
         self.web.build_authorize_url(o)
     }
 }

@@ -3,6 +3,7 @@
 use super::lock::LocalLock;
 use super::{CredentialStore, SecretBytes, StoreLock};
 use crate::error::Result;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A store in this process's memory. Its lock is its own (no other process
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 pub struct MemoryStore {
     blob: Mutex<Option<SecretBytes>>,
     lock: Arc<LocalLock>,
+    generation: AtomicU64,
 }
 
 impl MemoryStore {
@@ -32,16 +34,24 @@ impl CredentialStore for MemoryStore {
     }
 
     fn save(&self, blob: &[u8]) -> Result<()> {
-        *self.blob.lock().unwrap_or_else(|p| p.into_inner()) = Some(SecretBytes::from(blob));
+        let mut held = self.blob.lock().unwrap_or_else(|p| p.into_inner());
+        *held = Some(SecretBytes::from(blob));
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
     fn delete(&self) -> Result<()> {
-        *self.blob.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let mut held = self.blob.lock().unwrap_or_else(|p| p.into_inner());
+        *held = None;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
     fn lock(&self) -> Result<StoreLock> {
         Ok(StoreLock::local_on(self.lock.clone()))
+    }
+
+    fn generation(&self) -> Option<u64> {
+        Some(self.generation.load(Ordering::SeqCst))
     }
 }

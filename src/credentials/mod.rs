@@ -18,22 +18,34 @@
 //! Every failure is an [`Error`] of kind [`ErrorKind::Storage`] with one of
 //! the codes below; no message ever contains a stored byte or key material.
 //!
+//! Over a store, the [`CredentialsManager`] keeps a user logged in: it
+//! saves a login's result, gives the credentials back, renews them with the
+//! refresh token when they expire (one renewal at a time per store, across
+//! threads and processes, rotation-safe) and revokes them on `clear`.
+//!
 //! [`ErrorKind::Storage`]: crate::ErrorKind::Storage
 
 mod file;
 mod host;
 mod lock;
+mod manager;
 mod memory;
+pub(crate) mod options;
 #[cfg(feature = "keyring")]
 mod os_keyring;
 mod private_file;
+mod renewal;
+mod stored;
 
 pub use file::{EncryptedFileStore, FileKey, KEY_LEN};
 pub use host::{HostBackend, HostError, HostStore};
 pub use lock::{LockScope, StoreLock};
+pub use manager::CredentialsManager;
 pub use memory::MemoryStore;
+pub use options::{ClearOptions, CredentialsOptions, KeyringEntry, StorageKey, StorageOptions};
 #[cfg(feature = "keyring")]
 pub use os_keyring::KeyringStore;
+pub use stored::{Credentials, STORED_VERSION};
 
 use crate::error::{Error, Result};
 use std::fmt;
@@ -115,6 +127,14 @@ pub trait CredentialStore: Send + Sync {
     /// `load`, `save` and `delete` do not take it themselves, so the holder
     /// may call them.
     fn lock(&self) -> Result<StoreLock>;
+    /// A counter that changes whenever the blob does, for a store that can
+    /// tell without a `load` (only this process can reach it); `None`
+    /// (the default) when another process or the app may change the blob
+    /// behind the store's back. Lets a manager skip decoding an unchanged
+    /// blob.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
 }
 
 pub(crate) fn tampered(what: impl fmt::Display) -> Error {

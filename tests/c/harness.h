@@ -140,7 +140,7 @@ static inline int h_run_all(int argc, char **argv, const h_test *tests, size_t n
 /* The library's name for a status; the range check keeps a garbage value
  * (a bug under test) from reaching auth0_status_name as an enum. */
 static inline const char *h_status_name(int s) {
-    if ((s < AUTH0_OK || s > AUTH0_ERROR_INTERNAL) && s != AUTH0_PENDING) return "(unknown status)";
+    if ((s < AUTH0_OK || s > AUTH0_ERROR_CREDENTIALS) && s != AUTH0_PENDING) return "(unknown status)";
     return auth0_status_name((auth0_status)s);
 }
 

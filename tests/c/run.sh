@@ -192,6 +192,7 @@ example_args() {
     desktop_login) echo "--headless-demo" ;;
     kiosk_device_login) echo "--auto-approve" ;;
     game_loop) echo "--auto-approve" ;;
+    kiosk) echo "--store $OUT/kiosk-example/credentials.bin" ;;
     esac
 }
 
@@ -227,6 +228,11 @@ check_example() {
             grep -qF '"email":"'"$AUTH0_TEST_USERNAME"'"' <<<"$2" &&
             grep -q 'access token: *<redacted, [0-9]* chars>' <<<"$2" &&
             ! grep -q 'eyJ' <<<"$2" && ! grep -qF "$AUTH0_TEST_PASSWORD" <<<"$2" ;;
+    kiosk) # the first run in a fresh store logs in and stores the credentials
+        grep -q '^no stored credentials: logging in' <<<"$2" &&
+            grep -q '^logged in; credentials stored in' <<<"$2" &&
+            grep -qF "kiosk user: $AUTH0_TEST_USERNAME" <<<"$2" &&
+            shows_user_not_secrets "$2" ;;
     *) true ;;
     esac
 }
@@ -237,11 +243,13 @@ example_label() {
     desktop_login) echo "example desktop_login --headless-demo logs in through the loopback listener, prints no token" ;;
     kiosk_device_login) echo "example kiosk_device_login --auto-approve shows the QR code and user code, logs in" ;;
     game_loop) echo "example game_loop --auto-approve keeps its 60 fps loop while the device login runs as a task" ;;
+    kiosk) echo "example kiosk logs in on its first run and stores the credentials (encrypted file)" ;;
     *) echo "example $1 runs" ;;
     esac
 }
 
 phase "examples and C++ header"
+mkdir -p "$OUT/kiosk-example" # the kiosk's store directory (its key file goes there first)
 for bin in "${EXAMPLE_BINS[@]}"; do
     name="$(basename "$bin" -shared | sed "s/^example-//")"
     label="$(example_label "$name")"
@@ -266,6 +274,38 @@ if [ -x "$KIOSK" ]; then
         pass "$label"
     else
         fail "$label (exit status $rc)" "$output"
+    fi
+fi
+# The kiosk across restarts: run 1 logs in, run 2 uses the stored
+# credentials (no login), --logout revokes and removes them, run 4 logs in.
+KIOSK_STORE="$OUT/kiosk-restarts/credentials.bin"
+KIOSK_BIN="$OUT/example-kiosk-shared"
+if [ -x "$KIOSK_BIN" ]; then
+    label="example kiosk keeps its user across restarts: stored credentials, no second login; --logout ends it"
+    mkdir -p "$(dirname "$KIOSK_STORE")"
+    rc=0
+    first="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$?
+    second="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$((rc + $?))
+    third="$("$KIOSK_BIN" --store "$KIOSK_STORE" --logout 2>&1)" || rc=$((rc + $?))
+    removed=no
+    [ -e "$KIOSK_STORE" ] || removed=yes
+    fourth="$("$KIOSK_BIN" --store "$KIOSK_STORE" 2>&1)" || rc=$((rc + $?))
+    if [ "$rc" -eq 0 ] && check_example kiosk "$first" &&
+        grep -q '^stored credentials found in .*: no login needed$' <<<"$second" &&
+        ! grep -q 'logging in' <<<"$second" &&
+        grep -qF "kiosk user: $AUTH0_TEST_USERNAME" <<<"$second" &&
+        shows_user_not_secrets "$second" &&
+        grep -q '^logged out: refresh token revoked' <<<"$third" && [ "$removed" = yes ] &&
+        check_example kiosk "$fourth"; then
+        pass "$label"
+    else
+        fail "$label (exit statuses add up to $rc)" "$first
+---
+$second
+---
+$third
+---
+$fourth"
     fi
 fi
 label="auth0.h compiles as C++17 (-Wall -Wextra -Werror), links and runs"

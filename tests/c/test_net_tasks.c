@@ -163,6 +163,26 @@ TEST(a_task_gives_what_the_blocking_call_gives) {
     auth0_webauth_free(web);
 }
 
+TEST(mfa_operations_run_as_tasks) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char *out = NULL;
+    auth0_task *task;
+    /* The options are checked as the blocking call checks them. */
+    task = start(web, "mfa.challenge", "{}", NULL);
+    CHECK_STATUS(auth0_task_wait(task, -1, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "mfaToken");
+    auth0_string_free(out);
+    auth0_task_free(task);
+    /* An unknown mfa_token reaches the tenant, which refuses it. */
+    task = start(web, "mfa.authenticators", "{\"mfaToken\":\"not-a-token\"}", NULL);
+    CHECK_STATUS(auth0_task_wait(task, -1, &out), AUTH0_ERROR_SERVER);
+    CHECK_CONTAINS(out, "\"statusCode\"");
+    CHECK_NOT_CONTAINS(out, "not-a-token");
+    auth0_string_free(out);
+    auth0_task_free(task);
+    auth0_webauth_free(web);
+}
+
 TEST(management_operations_run_as_tasks) {
     const dt_tenant *t = dt_env();
     char *token = t ? dt_management_token(t->username, t->password) : NULL;
@@ -514,6 +534,7 @@ int main(int argc, char **argv) {
         TEST_ENTRY(a_bad_delivery_and_a_freed_task_are_invalid_arguments),
         TEST_ENTRY(pending_is_its_own_status_number),
         TEST_ENTRY(a_task_gives_what_the_blocking_call_gives),
+        TEST_ENTRY(mfa_operations_run_as_tasks),
         TEST_ENTRY(management_operations_run_as_tasks),
         TEST_ENTRY(a_task_whose_handle_is_freed_while_it_runs_finishes),
         TEST_ENTRY(a_cancel_completes_a_task_with_a_request_in_flight_at_once),

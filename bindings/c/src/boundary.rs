@@ -44,6 +44,10 @@ pub enum auth0_status {
     AUTH0_ERROR_STORAGE = 8,
     /// A bug in the library, including a caught panic (`code` is `panic`).
     AUTH0_ERROR_INTERNAL = 9,
+    /// The credentials manager could not give credentials (`code`
+    /// `no_credentials`, `no_refresh_token`, `renew_failed`,
+    /// `revoke_failed`).
+    AUTH0_ERROR_CREDENTIALS = 10,
     /// Not a result: the task is still running (`auth0_task_poll`,
     /// `auth0_task_wait`); its JSON out-parameter is NULL. Numbered apart
     /// from the final statuses.
@@ -61,6 +65,7 @@ pub(crate) fn status_of(kind: ErrorKind) -> auth0_status {
         ErrorKind::Authorization => auth0_status::AUTH0_ERROR_AUTHORIZATION,
         ErrorKind::Cancelled => auth0_status::AUTH0_ERROR_CANCELLED,
         ErrorKind::Storage => auth0_status::AUTH0_ERROR_STORAGE,
+        ErrorKind::Credentials => auth0_status::AUTH0_ERROR_CREDENTIALS,
         // No `_` arm: a new kind must be given its status here.
         ErrorKind::Internal => auth0_status::AUTH0_ERROR_INTERNAL,
     }
@@ -84,6 +89,7 @@ pub extern "C" fn auth0_status_name(status: auth0_status) -> *const c_char {
         AUTH0_ERROR_CANCELLED => c"AUTH0_ERROR_CANCELLED",
         AUTH0_ERROR_STORAGE => c"AUTH0_ERROR_STORAGE",
         AUTH0_ERROR_INTERNAL => c"AUTH0_ERROR_INTERNAL",
+        AUTH0_ERROR_CREDENTIALS => c"AUTH0_ERROR_CREDENTIALS",
         AUTH0_PENDING => c"AUTH0_PENDING",
     };
     name.as_ptr()

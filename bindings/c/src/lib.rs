@@ -21,6 +21,8 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+mod credentials;
+mod dpop;
 mod handles;
 mod interactive;
 mod json_out;
@@ -32,6 +34,8 @@ mod tasks;
 mod webauth;
 
 pub use boundary::{auth0_status, auth0_status_name};
+pub use credentials::*;
+pub use dpop::*;
 pub use interactive::*;
 pub use logging::*;
 pub use management::*;

@@ -4,33 +4,9 @@
 
 use super::boundary::auth0_status;
 use super::interactive::{auth0_cancel, token_of};
-use super::json_out::WriteJson;
+use super::operations::{self as ops, Ctx};
 use super::webauth::{auth0_webauth, with_webauth};
-use auth0_native::mfa::{Authenticator, MfaAssociation, MfaChallenge, MfaVerifyResult};
-use auth0_native::mfa::{
-    MfaAssociateOptions, MfaAuthenticatorsOptions, MfaChallengeOptions, MfaVerifyOptions,
-};
 use std::ffi::c_char;
-
-/// A typed result of the core, written with its serde (camelCase) shape.
-struct AsJson<T>(T);
-
-macro_rules! as_json {
-    ($($t:ty),*) => {$(
-        impl WriteJson for AsJson<$t> {
-            fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-                serde_json::to_writer(out, &self.0)
-            }
-        }
-    )*};
-}
-
-as_json!(
-    MfaChallenge,
-    MfaVerifyResult,
-    Vec<Authenticator>,
-    MfaAssociation
-);
 
 /// Asks for an MFA challenge (`POST /mfa/challenge`) after an
 /// `mfa_required` error.
@@ -54,8 +30,7 @@ pub unsafe extern "C" fn auth0_webauth_mfa_challenge(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = MfaChallengeOptions::from_json(options)?;
-            web.client().mfa_challenge(&o).map(AsJson)
+            ops::mfa_challenge(web, options, &Ctx::none())
         })
     }
 }
@@ -88,8 +63,7 @@ pub unsafe extern "C" fn auth0_webauth_mfa_verify(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = MfaVerifyOptions::from_json(options)?;
-            web.client().mfa_verify(&o, &token_of(cancel)?).map(AsJson)
+            ops::mfa_verify(web, options, &Ctx::new(token_of(cancel)?))
         })
     }
 }
@@ -111,8 +85,7 @@ pub unsafe extern "C" fn auth0_webauth_mfa_authenticators(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = MfaAuthenticatorsOptions::from_json(options)?;
-            web.client().mfa_authenticators(&o).map(AsJson)
+            ops::mfa_authenticators(web, options, &Ctx::none())
         })
     }
 }
@@ -140,8 +113,7 @@ pub unsafe extern "C" fn auth0_webauth_mfa_associate(
     // SAFETY: the caller keeps the pointer contract of the doc above.
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
-            let o = MfaAssociateOptions::from_json(options)?;
-            web.client().mfa_associate(&o).map(AsJson)
+            ops::mfa_associate(web, options, &Ctx::none())
         })
     }
 }

@@ -11,8 +11,15 @@
 
 use super::interactive::{auth0_device_code_fn, auth0_open_url_fn};
 use super::json_out::{UrlAnswer, WriteJson};
+use auth0_native::mfa::{Authenticator, MfaAssociation, MfaChallenge, MfaVerifyResult};
+use auth0_native::mfa::{
+    MfaAssociateOptions, MfaAuthenticatorsOptions, MfaChallengeOptions, MfaVerifyOptions,
+};
 use auth0_native::options::{as_object, require_str};
-use auth0_native::{CancelToken, Error, Interaction, Management, Opener, Options, WebAuth};
+use auth0_native::{
+    CancelToken, Error, Interaction, Management, Opener, Options, RefreshTokenOptions,
+    RevokeTokenOptions, WebAuth,
+};
 use serde_json::Value;
 use std::ffi::{c_void, CString};
 
@@ -97,6 +104,12 @@ pub(crate) const WEBAUTH: &[(&str, Op<WebAuth>)] = &[
     op!("device.start", device_start),
     op!("device.poll", device_poll),
     op!("device.login", device_login),
+    op!("client.refreshToken", refresh_token),
+    op!("client.revokeToken", revoke_token),
+    op!("mfa.challenge", mfa_challenge),
+    op!("mfa.verify", mfa_verify),
+    op!("mfa.authenticators", mfa_authenticators),
+    op!("mfa.associate", mfa_associate),
 ];
 
 /// The operations of `auth0_management_start`, by auth0.js's names.
@@ -275,4 +288,59 @@ pub(crate) fn unlink_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, E
     let provider = require_str(o, "provider", "provider parameter is not valid")?;
     let identity = require_str(o, "identityUserId", "identityUserId parameter is not valid")?;
     m.unlink_user(user_id(o)?, provider, identity)
+}
+
+pub(crate) fn refresh_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    w.client()
+        .refresh_token(&RefreshTokenOptions::from_json(o)?)
+}
+
+/// `{}` once the refresh token's family is revoked.
+pub(crate) fn revoke_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    w.client()
+        .revoke_token(&RevokeTokenOptions::from_json(o)?)
+        .map(|()| Value::Object(Default::default()))
+}
+
+// ---- MFA ------------------------------------------------------------------
+
+/// A typed result of the core, written with its serde (camelCase) shape.
+struct AsJson<T>(T);
+
+macro_rules! as_json {
+    ($($t:ty),*) => {$(
+        impl WriteJson for AsJson<$t> {
+            fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+                serde_json::to_writer(out, &self.0)
+            }
+        }
+    )*};
+}
+
+as_json!(
+    MfaChallenge,
+    MfaVerifyResult,
+    Vec<Authenticator>,
+    MfaAssociation
+);
+
+pub(crate) fn mfa_challenge(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    let o = MfaChallengeOptions::from_json(o)?;
+    w.client().mfa_challenge(&o).map(AsJson)
+}
+
+/// An out-of-band code is polled until approved; `ctx.cancel` ends the wait.
+pub(crate) fn mfa_verify(w: &WebAuth, o: &Value, ctx: &Ctx) -> Result<impl WriteJson, Error> {
+    let o = MfaVerifyOptions::from_json(o)?;
+    w.client().mfa_verify(&o, &ctx.cancel).map(AsJson)
+}
+
+pub(crate) fn mfa_authenticators(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    let o = MfaAuthenticatorsOptions::from_json(o)?;
+    w.client().mfa_authenticators(&o).map(AsJson)
+}
+
+pub(crate) fn mfa_associate(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
+    let o = MfaAssociateOptions::from_json(o)?;
+    w.client().mfa_associate(&o).map(AsJson)
 }

@@ -505,7 +505,9 @@ pub(crate) unsafe fn start_operation<H: Handle, C: 'static>(
 /// `"passwordlessLogin"`, `"redirect.loginWithCredentials"`,
 /// `"popup.loginWithCredentials"`, `"login"` (cross-origin),
 /// `"renewAuth"`, `"popup.authorize"`, `"device.start"`, `"device.poll"`,
-/// `"device.login"`. `options_json` (may be NULL) is what the blocking
+/// `"device.login"`, `"client.refreshToken"`, `"client.revokeToken"`,
+/// `"mfa.challenge"`, `"mfa.verify"`,
+/// `"mfa.authenticators"`, `"mfa.associate"`. `options_json` (may be NULL) is what the blocking
 /// function of that operation takes, and the task's result and errors are
 /// that function's.
 ///

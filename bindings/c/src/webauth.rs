@@ -6,6 +6,7 @@ use super::json_out::WriteJson;
 use super::operations::{self as ops, Ctx};
 use auth0_native::{Binding, Error, WebAuth};
 use std::ffi::c_char;
+use std::sync::Arc;
 
 /// An Auth0 Authentication API client for one tenant and application
 /// (auth0.js's `new auth0.WebAuth(options)`).
@@ -18,7 +19,15 @@ use std::ffi::c_char;
 /// rejected with `AUTH0_ERROR_INVALID_ARGUMENT` (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_webauth {
-    pub(super) inner: WebAuth,
+    // Shared with the credentials managers made over this handle.
+    pub(super) inner: Arc<WebAuth>,
+}
+
+impl auth0_webauth {
+    /// The client, for a credentials manager that outlives this handle.
+    pub(super) fn shared(&self) -> Arc<WebAuth> {
+        Arc::clone(&self.inner)
+    }
 }
 
 impl Handle for auth0_webauth {
@@ -40,7 +49,10 @@ const _: () = {
 /// is `"code"` when `redirectUri` is given, else `"token"`. Also accepted:
 /// `responseMode`, `audience`, `leeway` (0..300), `_sendTelemetry`,
 /// `_telemetryInfo`, `overrides`, `transaction` (`{"store":"memory"|"file",
-/// "path":..., "ttl":seconds}`), `pkce`.
+/// "path":..., "ttl":seconds}`), `pkce`, `par` (pushed authorization
+/// requests for `auth0_webauth_authorize` and the popup), `dpop` (bind
+/// tokens to a new key pair) and `dpopKey` (an exported key, see
+/// `auth0_webauth_dpop_key_export`).
 ///
 /// On `AUTH0_OK`, `*out` is the new handle (release it with
 /// `auth0_webauth_free`) and `*error_json` is NULL. On failure `*out` is
@@ -59,7 +71,7 @@ pub unsafe extern "C" fn auth0_webauth_new(
     let status = unsafe {
         new_handle(options_json, out, error_json, |options| {
             Ok(auth0_webauth {
-                inner: WebAuth::with_binding(options, Binding::C)?,
+                inner: Arc::new(WebAuth::with_binding(options, Binding::C)?),
             })
         })
     };
@@ -472,6 +484,60 @@ pub unsafe extern "C" fn auth0_webauth_renew_auth(
     unsafe {
         with_webauth(webauth, options_json, out_json, |web, options| {
             ops::renew_auth(web, options, &Ctx::none())
+        })
+    }
+}
+
+/// auth0.js's `client.refreshToken(options)`: the refresh-token grant at
+/// `/oauth/token`. With refresh-token rotation on, the answer carries a
+/// new refresh token and the one sent stops working: store the new one
+/// (`auth0_credentials_*` does this for you, one renewal at a time).
+///
+/// `options_json`: `{"refreshToken":"…"}` (required: `"refreshToken option
+/// is required"`) plus optional `scope` and `audience`. On `AUTH0_OK`
+/// `*out_json` is the authResult (see `auth0_webauth_login`; its id_token,
+/// if any, is verified). A revoked, expired or reused token is
+/// `AUTH0_ERROR_SERVER` with `statusCode` 403 and `code` `invalid_grant`.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_refresh_token(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            ops::refresh_token(web, options, &Ctx::none())
+        })
+    }
+}
+
+/// auth0.js's `client.revokeToken(options)`: `POST /oauth/revoke`; the
+/// refresh token and every token rotated from it stop working.
+///
+/// `options_json`: `{"refreshToken":"…"}` (required). On `AUTH0_OK`
+/// `*out_json` is `{}`. Revoking a token that is unknown or revoked
+/// already succeeds, as at Auth0.
+///
+/// Blocks until done (bounded by the handle's `timeout`). `options_json`
+/// may be NULL. On any other status `*out_json` is the error JSON; either
+/// way release it with `auth0_string_free`. Secrets never appear in
+/// errors. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_webauth_revoke_token(
+    webauth: *const auth0_webauth,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        with_webauth(webauth, options_json, out_json, |web, options| {
+            ops::revoke_token(web, options, &Ctx::none())
         })
     }
 }

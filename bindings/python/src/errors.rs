@@ -22,6 +22,7 @@ pyo3::import_exception!(auth0_native._errors, MfaRequiredError);
 pyo3::import_exception!(auth0_native._errors, CancelledError);
 pyo3::import_exception!(auth0_native._errors, StorageError);
 pyo3::import_exception!(auth0_native._errors, InternalError);
+pyo3::import_exception!(auth0_native._errors, CredentialsError);
 
 /// The exception for `error`: the class of its kind, with `code`,
 /// `description` (also `str(exc)`), `status_code`, `original`, `state`,
@@ -50,6 +51,7 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Authorization => py.get_type::<AuthorizationError>(),
         ErrorKind::Cancelled => py.get_type::<CancelledError>(),
         ErrorKind::Storage => py.get_type::<StorageError>(),
+        ErrorKind::Credentials => py.get_type::<CredentialsError>(),
         // No `_` arm: a kind added to the core must be given a class here
         // (the C layer's `status_of` likewise).
         ErrorKind::Internal => py.get_type::<InternalError>(),
@@ -71,5 +73,7 @@ fn instantiate<'py>(class: &Bound<'py, PyType>, error: &Error) -> PyResult<Bound
         // The one place the mfa_token leaves its type (MfaRequiredError).
         kwargs.set_item("mfa_token", token.secret())?;
     }
+    kwargs.set_item("retryable", error.retryable())?;
+    kwargs.set_item("cause", error.cause())?;
     class.call((error.description(),), Some(&kwargs))
 }

@@ -138,6 +138,9 @@ pub(crate) const WEB_AUTH: Keywords = Keywords {
             "leeway",
             "organization",
             "pkce",
+            "par",
+            "dpop",
+            "dpopKey",
             "transaction",
             "overrides",
             "popupOrigin",
@@ -158,7 +161,7 @@ pub(crate) const MANAGEMENT: Keywords = Keywords {
 
 pub(crate) const AUTHORIZE: Keywords = Keywords {
     method: "WebAuth.authorize",
-    options: &[AUTHORIZE_PARAMS, TRANSACTION, &["clientID"]],
+    options: &[AUTHORIZE_PARAMS, TRANSACTION, &["clientID", "par"]],
     extra_params: true,
 };
 
@@ -282,7 +285,7 @@ pub(crate) const POPUP_AUTHORIZE: Keywords = Keywords {
     options: &[
         AUTHORIZE_PARAMS,
         TRANSACTION,
-        &["timeout", "ports", "successHtml", "errorHtml"],
+        &["timeout", "ports", "successHtml", "errorHtml", "par"],
     ],
     extra_params: true,
 };

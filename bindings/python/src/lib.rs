@@ -16,6 +16,7 @@
 //! module by mypy's stubtest.
 
 mod convert;
+mod credentials;
 mod errors;
 mod gil;
 mod interactive;
@@ -68,6 +69,17 @@ impl PyWebAuth {
     #[getter]
     fn client_id(&self) -> &str {
         self.web.client_id()
+    }
+
+    /// The DPoP key tokens are bound to (`dpop=True`), to store next to
+    /// them: `{"thumbprint", "dpop_key"}`, or `None` without DPoP.
+    fn dpop_key_export<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(key) = self.web.dpop_key() else {
+            return Ok(None);
+        };
+        let pkcs8 = key.to_pkcs8().map_err(|e| errors::to_py_err(py, e))?;
+        let v = serde_json::json!({"thumbprint": key.thumbprint(), "dpop_key": pkcs8.secret()});
+        json_to_py(py, &v).map(Some)
     }
 
     /// The calls that record no transaction (auth0.js's `webAuth.client`).
@@ -439,6 +451,27 @@ impl PyClient {
         mfa::parse_invitation_url(py, &self.web, url)
     }
 
+    /// `client.refreshToken(options)`: the refresh-token grant; returns the
+    /// authResult (with rotation on, a new `refresh_token`: the one sent
+    /// stops working). `CredentialsManager` does this for you.
+    #[pyo3(signature = (*, refresh_token, scope = None, audience = None))]
+    fn refresh_token<'py>(
+        &self,
+        py: Python<'py>,
+        refresh_token: &Bound<'py, PyString>,
+        scope: Option<&Bound<'py, PyString>>,
+        audience: Option<&Bound<'py, PyString>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        credentials::refresh_token(py, &self.web, refresh_token, scope, audience)
+    }
+
+    /// `client.revokeToken(options)`: revokes the refresh token and every
+    /// token rotated from it.
+    #[pyo3(signature = (*, refresh_token))]
+    fn revoke_token(&self, py: Python<'_>, refresh_token: &Bound<'_, PyString>) -> PyResult<()> {
+        credentials::revoke_token(py, &self.web, refresh_token)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Client(domain={:?}, client_id={:?})",
@@ -470,6 +503,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCancelToken>()?;
     m.add_class::<PyManagement>()?;
     m.add_class::<mfa::PyMfa>()?;
+    m.add_class::<credentials::PyCredentialsManager>()?;
     m.add("__version__", auth0_native::VERSION)?;
     logging::install(m.py())?;
     Ok(())

@@ -46,6 +46,7 @@ def login_options(t: DevTenant) -> Dict[str, Any]:
 BLOCKING_TO_AIO = [
     (auth0_native.WebAuth, aio.WebAuth),
     (auth0_native.Client, aio.Client),
+    (auth0_native.Mfa, aio.Mfa),
     (auth0_native.Redirect, aio.Redirect),
     (auth0_native.Popup, aio.Popup),
     (auth0_native.Device, aio.Device),

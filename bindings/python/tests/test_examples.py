@@ -11,7 +11,7 @@ from typing import List
 
 import pytest
 
-from tenant import REPO_ROOT, TEST_USER_ID
+from tenant import REPO_ROOT, TEST_USER_ID, DevTenant
 
 EXAMPLES = REPO_ROOT / "examples" / "python"
 # A JWT's first two parts: what a printed token would look like.
@@ -74,6 +74,47 @@ def test_link_accounts_example_links_and_unlinks() -> None:
     unlinked = out.split("unlinked; identities:")[1]
     assert "6f0000000000000000000002" not in unlinked
     assert out.rstrip().endswith("link accounts: ok")
+
+
+def test_kiosk_example_keeps_its_user_across_restarts(
+    tenant: DevTenant, tmp_path: pathlib.Path
+) -> None:
+    # One tenant for every run (the example's own would end with each run).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTH0_")}
+    env.update(
+        AUTH0_DOMAIN=tenant.domain,
+        AUTH0_CLIENT_ID=tenant.client_id,
+        AUTH0_USERNAME=tenant.username,
+        AUTH0_PASSWORD=tenant.password,
+        AUTH0_CONNECTION=tenant.connection,
+    )
+    store = tmp_path / "kiosk" / "credentials.bin"
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLES / "kiosk.py"), "--store", str(store), *args],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert not JWT.search(done.stdout + done.stderr), "a token was printed"
+        assert tenant.password not in done.stdout + done.stderr
+        return done.stdout
+
+    first = run()
+    assert "no stored credentials: logging in" in first
+    assert f"kiosk user: {tenant.username} ({TEST_USER_ID})" in first
+    assert store.exists()
+    second = run()
+    assert "stored credentials found" in second and "logging in" not in second
+    assert f"kiosk user: {tenant.username} ({TEST_USER_ID})" in second
+    assert re.search(r"access token: +<redacted, \d+ chars>", second)
+    assert "logged out: refresh token revoked" in run("--logout")
+    assert not store.exists()
+    assert "no stored credentials: logging in" in run()
 
 
 def test_async_logins_example_runs_logins_sequentially_then_concurrently() -> None:

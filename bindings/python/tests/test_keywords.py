@@ -153,11 +153,11 @@ def test_a_misspelt_authorize_parameter_never_reaches_the_url() -> None:
 
 def test_extra_params_are_sent_as_given_after_the_named_ones() -> None:
     url = HANDLE.client.build_authorize_url(
-        state="s", extra_params={"organization": "org_1", "screen_hint": "signup"}
+        state="s", extra_params={"ext_campaign": "c1", "screen_hint": "signup"}
     )
     assert list(query_dict(url).items())[2:] == [
         ("state", "s"),
-        ("organization", "org_1"),
+        ("ext_campaign", "c1"),
         ("screen_hint", "signup"),
     ]
 

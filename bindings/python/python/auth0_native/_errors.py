@@ -19,6 +19,7 @@ __all__ = [
     "MfaRequiredError",
     "CancelledError",
     "StorageError",
+    "CredentialsError",
     "InternalError",
 ]
 
@@ -47,6 +48,11 @@ class Auth0Error(Exception):
     """Seconds to wait before trying again (a 429's ``Retry-After``), else ``None``."""
     rate_limit_reset: Optional[int]
     """When the rate limit resets, Unix seconds (``X-RateLimit-Reset``), else ``None``."""
+    retryable: bool
+    """Whether trying again may help (the network, a timeout, a 5xx or 429, or a
+    renewal that failed for those reasons); ``False`` for ``invalid_grant``."""
+    cause: Optional[str]
+    """The server's own code behind a ``renew_failed`` (e.g. ``"invalid_grant"``)."""
 
     def __init__(
         self,
@@ -58,6 +64,8 @@ class Auth0Error(Exception):
         state: Optional[str] = None,
         retry_after: Optional[int] = None,
         rate_limit_reset: Optional[int] = None,
+        retryable: bool = False,
+        cause: Optional[str] = None,
     ) -> None:
         super().__init__(description)
         self.description = description
@@ -67,6 +75,8 @@ class Auth0Error(Exception):
         self.state = state
         self.retry_after = retry_after
         self.rate_limit_reset = rate_limit_reset
+        self.retryable = retryable
+        self.cause = cause
 
     @property
     def error(self) -> str:
@@ -167,6 +177,13 @@ class StorageError(Auth0Error):
     """Local state (the transaction file) could not be read or written."""
 
     _default_code = "storage_error"
+
+
+class CredentialsError(Auth0Error):
+    """The credentials manager could not give credentials (``no_credentials``,
+    ``no_refresh_token``, ``renew_failed``, ``revoke_failed``)."""
+
+    _default_code = "credentials_error"
 
 
 class InternalError(Auth0Error):

@@ -13,6 +13,8 @@ from typing import Any, Callable, Dict, List, Mapping, final
 from auth0_native._types import (
     AuthorizeRequest,
     AuthResult,
+    Credentials,
+    CredentialStorage,
     DeviceCode,
     Invitation,
     MfaAssociation,
@@ -33,6 +35,7 @@ __all__ = [
     "Mfa",
     "CancelToken",
     "Management",
+    "CredentialsManager",
     "__version__",
 ]
 
@@ -54,7 +57,15 @@ class WebAuth:
     options: ``leeway`` (0 to 300 seconds of clock skew for token checks),
     ``transaction`` (see ``TransactionOptions``; a file path is checked
     here), ``pkce`` (on by default for ``code`` response types; ``False``
-    turns it off, which is unsafe for a native app), and the transport
+    turns it off, which is unsafe for a native app), ``par`` (``True``:
+    ``authorize`` and ``popup.authorize`` push their parameters to
+    ``/oauth/par``, RFC 9126, and open a URL carrying only ``client_id`` and
+    ``request_uri``; also a keyword of each call; ``client.build_authorize_url``
+    stays local and refuses it), ``dpop`` (``True``: tokens are bound to a
+    P-256 key pair of this handle, RFC 9449; every token request and
+    ``user_info`` carries a DPoP proof, a stolen access token alone is
+    refused), ``dpop_key`` (a key from ``dpop_key_export``, to keep using
+    tokens stored with it), and the transport
     options ``timeout`` (seconds per HTTP request, default 30),
     ``connect_timeout`` (seconds, default 10), ``ca_file``, ``ca_pem``,
     ``proxy``, ``max_response_bytes``, ``retry`` (see ``Management``). An
@@ -73,6 +84,9 @@ class WebAuth:
         audience: str | None = ...,
         leeway: float | None = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
+        dpop: bool | None = ...,
+        dpop_key: str | None = ...,
         transaction: TransactionOptions | None = ...,
         overrides: Mapping[str, str] | None = ...,
         timeout: float | None = ...,
@@ -87,6 +101,12 @@ class WebAuth:
     @property
     def client_id(self) -> str:
         """The application's client id."""
+    def dpop_key_export(self) -> Dict[str, str] | None:
+        """The DPoP key tokens are bound to, to store next to them:
+        ``{"thumbprint": ..., "dpop_key": ...}``, or ``None`` without DPoP.
+        ``dpop_key`` (PKCS#8, base64url) is a secret, as precious as a
+        refresh token; give it back as ``WebAuth(..., dpop_key=...)``.
+        ``thumbprint`` is what bound access tokens carry as ``cnf.jkt``."""
     @property
     def client(self) -> Client:
         """The calls that record no transaction (auth0.js's ``webAuth.client``)."""
@@ -117,6 +137,7 @@ class WebAuth:
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> str:
@@ -151,6 +172,7 @@ class WebAuth:
         max_age: int | None = ...,
         app_state: Any = ...,
         pkce: bool | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthorizeRequest:
@@ -408,6 +430,19 @@ class Client:
         ``popup.authorize``) to accept the invitation. A link without them
         raises ``InvalidArgumentError`` naming the missing parameter.
         """
+    def refresh_token(
+        self, *, refresh_token: str, scope: str | None = ..., audience: str | None = ...
+    ) -> AuthResult:
+        """auth0.js's ``client.refreshToken(options)``: the refresh-token grant.
+
+        Returns the authResult (its id_token verified). With refresh-token
+        rotation on, it carries a new ``refresh_token`` and the one sent
+        stops working: keep the new one (``CredentialsManager`` does). A
+        revoked, expired or reused token raises ``ServerError`` (403,
+        ``invalid_grant``)."""
+    def revoke_token(self, *, refresh_token: str) -> None:
+        """auth0.js's ``client.revokeToken(options)``: ``POST /oauth/revoke``;
+        the refresh token and every token rotated from it stop working."""
 
 @final
 class Mfa:
@@ -507,6 +542,7 @@ class Popup:
         response_type: str | None = ...,
         success_html: str | None = ...,
         error_html: str | None = ...,
+        par: bool | None = ...,
         extra_params: Mapping[str, Any] | None = ...,
         **options: Any,
     ) -> AuthResult:
@@ -665,3 +701,49 @@ class Management:
         """Unlinks the identity ``provider`` / ``identity_user_id`` from
         ``user_id`` (it becomes a user of its own again); returns the
         remaining identities."""
+
+@final
+class CredentialsManager:
+    """Keeps the user logged in: stores one user's credentials and hands
+    back valid ones, renewing them with the refresh token when they expire
+    (Auth0.swift's and Auth0.Android's ``CredentialsManager``).
+
+    ``storage``: ``None`` (memory, gone at exit); ``{"type": "file",
+    "path": ..., "key": "<base64url of 32 bytes>"}`` (an AES-256-GCM file,
+    0600; ``"keyring": {"service": ..., "account": ...}`` in place of
+    ``"key"`` keeps a generated key in the OS keyring); ``{"type":
+    "keyring", "service": ..., "account": ...}`` (the OS keyring); or an
+    object with ``load()``, ``save(blob)`` and ``delete()``
+    (``CredentialStorage``). At most one renewal runs at a time (across
+    processes for a file store) and the threads that waited get its
+    result. Safe to share between threads; every call releases the GIL.
+    """
+
+    def __new__(
+        cls,
+        web: WebAuth,
+        storage: Mapping[str, Any] | CredentialStorage | None = ...,
+    ) -> CredentialsManager: ...
+    def save(self, auth_result: Mapping[str, Any]) -> None:
+        """Stores the credentials of an authResult (what the logins
+        return), replacing the stored ones; ``expires_in`` counts from now.
+        ``access_token`` is required (``InvalidArgumentError``)."""
+    def credentials(
+        self, min_ttl: float = ..., scope: str | None = ..., audience: str | None = ...
+    ) -> Credentials:
+        """Valid credentials: the stored ones when the access token is valid
+        for ``min_ttl`` more seconds and covers ``scope``, else renewed with
+        the refresh token first (the rotated token is stored before this
+        returns). ``CredentialsError``: ``code`` ``"no_credentials"``,
+        ``"no_refresh_token"`` or ``"renew_failed"`` (the server's answer in
+        ``original``; log the user in again on ``invalid_grant``)."""
+    def has_valid_credentials(self, min_ttl: float = ...) -> bool:
+        """Whether credentials are stored that are valid for ``min_ttl``
+        more seconds or can be renewed. Never touches the network."""
+    def user(self) -> Dict[str, Any] | None:
+        """The verified id_token claims of the stored credentials, or
+        ``None`` when nothing is stored."""
+    def clear(self, revoke: bool = ...) -> None:
+        """Revokes the stored refresh token (unless ``revoke=False``) and
+        removes the stored credentials. When the revocation fails nothing is
+        removed (``CredentialsError``, ``code`` ``"revoke_failed"``)."""

@@ -5,11 +5,13 @@ AuthorizeRequest`` also works at run time (in an annotation, a cast, a test).
 """
 
 import os
-from typing import Any, Dict, List, Optional, TypedDict, Union
+from typing import Any, Dict, List, Optional, Protocol, TypedDict, Union
 
 __all__ = [
     "AuthResult",
     "AuthorizeRequest",
+    "Credentials",
+    "CredentialStorage",
     "DeviceCode",
     "DeviceQrCode",
     "Invitation",
@@ -42,6 +44,40 @@ class AuthResult(TypedDict):
     expires_in: Optional[int]
     token_type: Optional[str]
     scope: Optional[str]
+
+
+class Credentials(TypedDict):
+    """What ``CredentialsManager.credentials`` returns: valid credentials,
+    keys in snake_case. ``expires_at`` is the access token's expiry in unix
+    seconds and ``expires_in`` the seconds left when the call returned.
+    Tokens are secrets: do not log them."""
+
+    access_token: str
+    token_type: str
+    id_token: Optional[str]
+    refresh_token: Optional[str]
+    expires_at: int
+    expires_in: int
+    scope: Optional[str]
+    id_token_payload: Optional[Dict[str, Any]]
+
+
+class CredentialStorage(Protocol):
+    """An app's own storage for ``CredentialsManager(web, storage=obj)``
+    (a game's save system). The blob is opaque bytes holding the tokens.
+
+    The methods are called from whichever thread uses the manager, with
+    the GIL held for the call only; an exception they raise becomes a
+    ``StorageError`` carrying its message (which must hold no secret)."""
+
+    def load(self) -> Optional[bytes]:
+        """The stored blob, or ``None`` when nothing is stored."""
+
+    def save(self, blob: bytes) -> None:
+        """Replaces the stored blob, as atomically as the storage allows."""
+
+    def delete(self) -> None:
+        """Removes the blob; removing nothing must succeed."""
 
 
 class DeviceQrCode(TypedDict):

@@ -239,7 +239,11 @@ class WebAuth(_Awaitables):
 class Client(_Awaitables):
     """The awaitable face of :class:`auth0_native.Client` (``web.client``)."""
 
-    __slots__ = ()
+    __slots__ = ("mfa",)
+
+    def __init__(self, blocking: Any, executor: Optional[Executor]) -> None:
+        super().__init__(blocking, executor)
+        self.mfa = Mfa(blocking.mfa, executor)
 
     async def build_authorize_url(self, **options: Any) -> str:
         """:meth:`auth0_native.Client.build_authorize_url`."""
@@ -256,6 +260,36 @@ class Client(_Awaitables):
     async def passwordless_login(self, **options: Any) -> AuthResult:
         """:meth:`auth0_native.Client.passwordless_login`: the OTP grant."""
         return await self._call(self._blocking.passwordless_login, **options)
+
+    async def parse_invitation_url(self, url: str) -> Any:
+        """:meth:`auth0_native.Client.parse_invitation_url` (no network; a
+        coroutine only so that every method of the blocking class has one)."""
+        return self._blocking.parse_invitation_url(url)
+
+
+class Mfa(_Awaitables):
+    """The awaitable face of :class:`auth0_native.Mfa` (``web.client.mfa``)."""
+
+    __slots__ = ()
+
+    async def challenge(self, mfa_token: str, **options: Any) -> Any:
+        """:meth:`auth0_native.Mfa.challenge`: asks for a challenge."""
+        return await self._call(self._blocking.challenge, mfa_token, **options)
+
+    async def verify(self, mfa_token: str, **options: Any) -> Any:
+        """:meth:`auth0_native.Mfa.verify`: finishes the login.
+
+        Cancelling the task stops the polling of an out-of-band code.
+        """
+        return await self._call_cancellable(self._blocking.verify, mfa_token, **options)
+
+    async def authenticators(self, mfa_token: str) -> Any:
+        """:meth:`auth0_native.Mfa.authenticators`: the user's authenticators."""
+        return await self._call(self._blocking.authenticators, mfa_token)
+
+    async def associate(self, mfa_token: str, **options: Any) -> Any:
+        """:meth:`auth0_native.Mfa.associate`: enrols an authenticator."""
+        return await self._call(self._blocking.associate, mfa_token, **options)
 
 
 class Redirect(_Awaitables):

@@ -1,0 +1,213 @@
+//! The refresh-token grant and revocation: `client.refreshToken` and
+//! `client.revokeToken`, and the one place the crate sends a
+//! `refresh_token` grant (renewAuth's fallback and the credentials manager
+//! go through here too).
+
+use crate::authentication::AuthResult;
+use crate::credentials::options::{object, string};
+use crate::error::{Error, Result};
+use crate::http::{answer, Body, Expect};
+use crate::options::Options;
+use crate::secret::RefreshToken;
+use crate::webauth::{Client, WebAuth};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `client.refreshToken(options)`. JSON face:
+/// `{"refreshToken": "...", "scope"?: "...", "audience"?: "..."}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefreshTokenOptions {
+    /// The refresh token to present (single use when the tenant rotates).
+    pub refresh_token: RefreshToken,
+    /// Scopes to ask for (a subset of the ones first granted).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The API to ask an access token for.
+    #[serde(default)]
+    pub audience: Option<String>,
+}
+
+impl Default for RefreshTokenOptions {
+    fn default() -> RefreshTokenOptions {
+        RefreshTokenOptions {
+            refresh_token: RefreshToken::new(String::new()),
+            scope: None,
+            audience: None,
+        }
+    }
+}
+
+impl RefreshTokenOptions {
+    /// Reads the JSON face, with errors naming the option.
+    pub fn from_json(v: &Value) -> Result<RefreshTokenOptions> {
+        let o = object(v, &["refreshToken", "scope", "audience"])?;
+        Ok(RefreshTokenOptions {
+            refresh_token: required_token(o)?,
+            scope: string(o, "scope")?,
+            audience: string(o, "audience")?,
+        })
+    }
+}
+
+/// `client.revokeToken(options)`. JSON face: `{"refreshToken": "..."}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RevokeTokenOptions {
+    /// The refresh token whose family is revoked.
+    pub refresh_token: RefreshToken,
+}
+
+impl Default for RevokeTokenOptions {
+    fn default() -> RevokeTokenOptions {
+        RevokeTokenOptions {
+            refresh_token: RefreshToken::new(String::new()),
+        }
+    }
+}
+
+impl RevokeTokenOptions {
+    /// Reads the JSON face, with errors naming the option.
+    pub fn from_json(v: &Value) -> Result<RevokeTokenOptions> {
+        let o = object(v, &["refreshToken"])?;
+        Ok(RevokeTokenOptions {
+            refresh_token: required_token(o)?,
+        })
+    }
+}
+
+fn required_token(o: &Options) -> Result<RefreshToken> {
+    match o.get("refreshToken") {
+        Some(Value::String(s)) if !s.is_empty() => Ok(RefreshToken::new(s.clone())),
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            Err(Error::invalid_argument("refreshToken option is required"))
+        }
+        Some(_) => Err(Error::invalid_argument("refreshToken option is not valid")),
+    }
+}
+
+fn require_present(token: &RefreshToken) -> Result<()> {
+    if token.secret().is_empty() {
+        return Err(Error::invalid_argument("refreshToken option is required"));
+    }
+    Ok(())
+}
+
+impl Client<'_> {
+    /// `client.refreshToken(options)`: `POST /oauth/token` with the
+    /// `refresh_token` grant. The answer's id_token is validated as
+    /// `parseHash`'s (no nonce). Never retried but for a 429 (the server
+    /// refused before acting): a rotating refresh token is single use. With
+    /// rotation on, the answer's `refreshToken` replaces the one sent —
+    /// persist it before anything else (the
+    /// [`CredentialsManager`](crate::CredentialsManager) does).
+    ///
+    /// ```no_run
+    /// use auth0_native::{RefreshTokenOptions, WebAuth};
+    /// let web = WebAuth::new(&serde_json::json!({"domain": "me.auth0.com", "clientID": "abc"}))?;
+    /// let renewed = web.client().refresh_token(&RefreshTokenOptions {
+    ///     refresh_token: "v1.stored-refresh-token".into(),
+    ///     ..Default::default()
+    /// })?;
+    /// assert!(renewed.access_token.is_some());
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    pub fn refresh_token(&self, options: &RefreshTokenOptions) -> Result<AuthResult> {
+        require_present(&options.refresh_token)?;
+        self.web().refresh(
+            &options.refresh_token,
+            options.scope.as_deref(),
+            options.audience.as_deref(),
+        )
+    }
+
+    /// `client.revokeToken(options)`: `POST /oauth/revoke` with the
+    /// `client_id` and the refresh token; the tenant revokes the token's
+    /// whole family (every token rotated from the same login).
+    ///
+    /// ```no_run
+    /// use auth0_native::{RevokeTokenOptions, WebAuth};
+    /// let web = WebAuth::new(&serde_json::json!({"domain": "me.auth0.com", "clientID": "abc"}))?;
+    /// web.client().revoke_token(&RevokeTokenOptions { refresh_token: "v1.stored".into() })?;
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    pub fn revoke_token(&self, options: &RevokeTokenOptions) -> Result<()> {
+        require_present(&options.refresh_token)?;
+        self.web().revoke(&options.refresh_token)
+    }
+}
+
+impl WebAuth {
+    /// The crate's one `refresh_token` grant (body keys in v8's token-body
+    /// order). Never retried: a rotated token is single use.
+    pub(crate) fn refresh(
+        &self,
+        refresh_token: &RefreshToken,
+        scope: Option<&str>,
+        audience: Option<&str>,
+    ) -> Result<AuthResult> {
+        let mut body = serde_json::Map::new();
+        if let Some(a) = audience {
+            body.insert("audience".into(), a.into());
+        }
+        body.insert("client_id".into(), self.client_id().into());
+        if let Some(s) = scope {
+            body.insert("scope".into(), s.into());
+        }
+        body.insert("grant_type".into(), "refresh_token".into());
+        body.insert("refresh_token".into(), refresh_token.secret().into());
+        self.token_request(&Value::Object(body), None, None)
+    }
+
+    /// `POST /oauth/revoke {client_id, token}`; any 2xx is success.
+    pub(crate) fn revoke(&self, refresh_token: &RefreshToken) -> Result<()> {
+        let mut body = serde_json::Map::new();
+        body.insert("client_id".into(), self.client_id().into());
+        body.insert("token".into(), refresh_token.secret().into());
+        let body = Value::Object(body);
+        let url = self.domain().url("/oauth/revoke");
+        let resp = self
+            .http()
+            .send(Method::POST, &url, None, Body::Json(&body), None)?;
+        if resp.is_success() {
+            return Ok(());
+        }
+        answer(&resp, Expect::Json).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn options_name_what_is_wrong() {
+        let e = RefreshTokenOptions::from_json(&json!({})).unwrap_err();
+        assert_eq!(e.description(), "refreshToken option is required");
+        let e = RefreshTokenOptions::from_json(&json!({"refreshToken": 5})).unwrap_err();
+        assert_eq!(e.description(), "refreshToken option is not valid");
+        let e = RevokeTokenOptions::from_json(&json!({"refreshToken": "x", "foo": 1})).unwrap_err();
+        assert_eq!(e.description(), "foo option is not supported");
+        let o = RefreshTokenOptions::from_json(&json!({"refreshToken": "rt", "scope": "openid"}))
+            .unwrap();
+        assert_eq!(o.refresh_token.secret(), "rt");
+        assert!(!format!("{o:?}").contains("\"rt\""));
+    }
+
+    #[test]
+    fn an_empty_token_is_refused_before_the_network() {
+        let web = WebAuth::new(&json!({"domain": "127.0.0.1:9", "clientID": "c"})).unwrap();
+        let e = web
+            .client()
+            .refresh_token(&RefreshTokenOptions::default())
+            .unwrap_err();
+        assert_eq!(e.description(), "refreshToken option is required");
+        let e = web
+            .client()
+            .revoke_token(&RevokeTokenOptions::default())
+            .unwrap_err();
+        assert_eq!(e.description(), "refreshToken option is required");
+    }
+}

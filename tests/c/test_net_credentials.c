@@ -1,0 +1,868 @@
+/*
+ * Against the dev tenant: the credentials manager (auth0_credentials_*)
+ * over memory, an encrypted file and a host store (a C struct standing in
+ * for a game's save system), and the plain refresh-token operations
+ * (auth0_webauth_refresh_token, auth0_webauth_revoke_token).
+ *
+ * Expiry: an authResult is saved with "expiresIn":0, so the stored access
+ * token is expired at once and the next auth0_credentials_get renews it.
+ * The tenant's own access_token_lifetime_secs is left alone: it is global,
+ * and run.sh runs the binaries in parallel under valgrind.
+ *
+ * Every test logs in for a refresh-token family of its own. The thread test
+ * reads /__dev/stats before and after; no other C binary presents a rotated
+ * refresh token, so the reuse counters must not move.
+ *
+ * Faults: none.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "devtenant.h"
+
+#define THREADS 8
+#define OFFLINE "\"scope\":\"openid profile email offline_access\""
+/* base64url of 32 bytes (the file store's key given by the app). */
+#define FILE_KEY "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* A login with offline_access whose authResult says it expires now
+ * ("expiresIn":0): the next get must renew. malloc'd, or NULL. */
+static char *expired_login(const auth0_webauth *web) {
+    char *result = dt_login(web, OFFLINE);
+    const char *p;
+    char *copy, *end;
+    size_t head;
+    if (result == NULL) return NULL;
+    p = strstr(result, "\"expiresIn\":");
+    copy = (char *)malloc(strlen(result) + 16);
+    if (p == NULL || copy == NULL) {
+        h_fail_at(__FILE__, __LINE__, "no expiresIn in %s", result);
+        free(copy);
+        auth0_string_free(result);
+        return NULL;
+    }
+    p += strlen("\"expiresIn\":");
+    head = (size_t)(p - result);
+    memcpy(copy, result, head);
+    strtol(p, &end, 10);
+    sprintf(copy + head, "0%s", end);
+    auth0_string_free(result);
+    return copy;
+}
+
+static auth0_credentials *memory_manager(const auth0_webauth *web) {
+    auth0_credentials *c = NULL;
+    char *error = NULL;
+    if (web == NULL) return NULL;
+    if (!CHECK_STATUS(auth0_credentials_new(web, "{\"type\":\"memory\"}", &c, &error), AUTH0_OK))
+        printf("    %s\n", error ? error : "(NULL)");
+    auth0_string_free(error);
+    return c;
+}
+
+/* auth0_credentials_get with `options`: the credentials JSON, or NULL after
+ * recording a failure. */
+static char *get_ok(const auth0_credentials *c, const char *options) {
+    char *out = NULL;
+    auth0_status s = auth0_credentials_get(c, options, &out);
+    if (s != AUTH0_OK) {
+        h_fail_at(__FILE__, __LINE__, "auth0_credentials_get gave %s: %s", h_status_name(s),
+                  out ? out : "(NULL)");
+        auth0_string_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int save_ok(const auth0_credentials *c, const char *result) {
+    char *error = NULL;
+    int ok = CHECK_STATUS(auth0_credentials_save(c, result, &error), AUTH0_OK);
+    if (!ok) printf("    %s\n", error ? error : "(NULL)");
+    CHECK(error == NULL);
+    auth0_string_free(error);
+    return ok;
+}
+
+static long stat_of(const char *key) {
+    char *stats = dt_get("/__dev/stats");
+    long n = -1;
+    if (!json_get_long(stats, key, &n)) h_fail_at(__FILE__, __LINE__, "no %s in %s", key, stats);
+    free(stats);
+    return n;
+}
+
+/* ---- memory: save, get, has_valid, user, clear ------------------------------- */
+
+TEST(saved_credentials_come_back_without_renewal_while_valid) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *access = dt_result_string(result, "accessToken");
+    char *refresh = dt_result_string(result, "refreshToken");
+    char *out = NULL, *got_access = NULL, *got_refresh = NULL;
+    long expires_at = 0, expires_in = 0;
+    if (c && result && save_ok(c, result)) {
+        out = get_ok(c, NULL);
+        got_access = json_get_string(out, "accessToken");
+        got_refresh = json_get_string(out, "refreshToken");
+        CHECK_STREQ(got_access, access);
+        CHECK_STREQ(got_refresh, refresh);
+        CHECK_JSON_STR(out, "tokenType", "Bearer");
+        CHECK(json_get_long(out, "expiresAt", &expires_at) && expires_at > (long)time(NULL));
+        CHECK(json_get_long(out, "expiresIn", &expires_in) && expires_in > 0);
+        CHECK(json_has(out, "idTokenPayload"));
+    }
+    free(access);
+    free(refresh);
+    free(got_access);
+    free(got_refresh);
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(has_valid_user_and_clear_follow_what_is_stored) {
+    const dt_tenant *t = dt_env();
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *user = NULL, *email = NULL, *sub = NULL, *out = NULL, *error = NULL;
+    int valid = -1;
+    if (c == NULL || result == NULL) goto done;
+    /* Nothing stored yet. */
+    CHECK_STATUS(auth0_credentials_has_valid(c, 0, &valid, &error), AUTH0_OK);
+    CHECK(valid == 0);
+    CHECK(error == NULL);
+    CHECK_STATUS(auth0_credentials_user(c, &user), AUTH0_OK);
+    CHECK_STREQ(user, "null");
+    auth0_string_free(user);
+    user = NULL;
+    CHECK_STATUS(auth0_credentials_get(c, NULL, &out), AUTH0_ERROR_CREDENTIALS);
+    CHECK_ERROR_JSON(out, "no_credentials");
+    CHECK_CONTAINS(out, "\"retryable\":false");
+    auth0_string_free(out);
+    out = NULL;
+
+    if (!save_ok(c, result)) goto done;
+    CHECK_STATUS(auth0_credentials_has_valid(c, 60, &valid, NULL), AUTH0_OK);
+    CHECK(valid == 1);
+    CHECK_STATUS(auth0_credentials_user(c, &user), AUTH0_OK);
+    email = json_get_string(user, "email");
+    sub = json_get_string(user, "sub");
+    if (t) CHECK_STREQ(email, t->username);
+    CHECK_STREQ(sub, DT_USER_ID);
+
+    CHECK_STATUS(auth0_credentials_clear(c, NULL, &error), AUTH0_OK);
+    CHECK(error == NULL);
+    auth0_string_free(error);
+    error = NULL;
+    CHECK_STATUS(auth0_credentials_has_valid(c, 0, &valid, NULL), AUTH0_OK);
+    CHECK(valid == 0);
+    CHECK_STATUS(auth0_credentials_get(c, NULL, &out), AUTH0_ERROR_CREDENTIALS);
+    CHECK_ERROR_JSON(out, "no_credentials");
+    /* Clearing nothing succeeds. */
+    CHECK_STATUS(auth0_credentials_clear(c, "{\"revoke\":true}", NULL), AUTH0_OK);
+done:
+    free(email);
+    free(sub);
+    auth0_string_free(user);
+    auth0_string_free(out);
+    auth0_string_free(error);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(clear_revokes_the_refresh_token_at_the_tenant) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *refresh = dt_result_string(result, "refreshToken");
+    char *quoted = refresh ? json_quote(refresh) : NULL;
+    char options[1024], *out = NULL;
+    if (c && quoted && save_ok(c, result)) {
+        CHECK_STATUS(auth0_credentials_clear(c, "{\"revoke\":true}", NULL), AUTH0_OK);
+        snprintf(options, sizeof options, "{\"refreshToken\":%s}", quoted);
+        CHECK_STATUS(auth0_webauth_refresh_token(web, options, &out), AUTH0_ERROR_SERVER);
+        CHECK_HTTP_ERROR(out, "invalid_grant", 403);
+        CHECK_NOT_CONTAINS(out, refresh);
+    }
+    free(refresh);
+    free(quoted);
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(clear_without_revoke_keeps_the_refresh_token_working) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *refresh = dt_result_string(result, "refreshToken");
+    char *quoted = refresh ? json_quote(refresh) : NULL;
+    char options[1024], *out = NULL;
+    int valid = -1;
+    if (c && quoted && save_ok(c, result)) {
+        CHECK_STATUS(auth0_credentials_clear(c, "{\"revoke\":false}", NULL), AUTH0_OK);
+        CHECK_STATUS(auth0_credentials_has_valid(c, 0, &valid, NULL), AUTH0_OK);
+        CHECK(valid == 0);
+        snprintf(options, sizeof options, "{\"refreshToken\":%s}", quoted);
+        CHECK_STATUS(auth0_webauth_refresh_token(web, options, &out), AUTH0_OK);
+    }
+    free(refresh);
+    free(quoted);
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+/* ---- renewal ------------------------------------------------------------------ */
+
+TEST(an_expired_access_token_is_renewed_and_the_rotated_refresh_token_stored) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = expired_login(web);
+    char *old_access = json_get_string(result, "accessToken");
+    char *old_refresh = json_get_string(result, "refreshToken");
+    char *first = NULL, *second = NULL, *a1 = NULL, *r1 = NULL, *a2 = NULL;
+    long expires_in = 0;
+    int valid = -1;
+    if (c == NULL || result == NULL || !save_ok(c, result)) goto done;
+    /* Expired, but renewable: has_valid says yes without the network. */
+    CHECK_STATUS(auth0_credentials_has_valid(c, 0, &valid, NULL), AUTH0_OK);
+    CHECK(valid == 1);
+    first = get_ok(c, NULL);
+    a1 = json_get_string(first, "accessToken");
+    r1 = json_get_string(first, "refreshToken");
+    CHECK(a1 != NULL && old_access != NULL && strcmp(a1, old_access) != 0);
+    CHECK(r1 != NULL && old_refresh != NULL && strcmp(r1, old_refresh) != 0);
+    CHECK(json_get_long(first, "expiresIn", &expires_in) && expires_in > 60);
+    /* Now valid: served from the store, the same token. */
+    second = get_ok(c, "{\"minTtl\":60}");
+    a2 = json_get_string(second, "accessToken");
+    CHECK_STREQ(a2, a1);
+done:
+    free(old_access);
+    free(old_refresh);
+    free(a1);
+    free(r1);
+    free(a2);
+    auth0_string_free(first);
+    auth0_string_free(second);
+    free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(a_min_ttl_beyond_the_lifetime_renews) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *old_access = json_get_string(result, "accessToken");
+    char *out = NULL, *access = NULL;
+    if (c && result && save_ok(c, result)) {
+        /* Ten years: no access token lives that long. */
+        out = get_ok(c, "{\"minTtl\":315360000}");
+        access = json_get_string(out, "accessToken");
+        CHECK(access != NULL && old_access != NULL && strcmp(access, old_access) != 0);
+    }
+    free(old_access);
+    free(access);
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(an_expired_token_without_a_refresh_token_is_no_refresh_token) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, "\"scope\":\"openid email\"");
+    char *out = NULL;
+    if (c && result && save_ok(c, result)) {
+        CHECK_STATUS(auth0_credentials_get(c, "{\"minTtl\":315360000}", &out),
+                     AUTH0_ERROR_CREDENTIALS);
+        CHECK_ERROR_JSON(out, "no_refresh_token");
+    }
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+TEST(a_revoked_refresh_token_is_renew_failed_with_the_servers_answer) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = expired_login(web);
+    char *refresh = json_get_string(result, "refreshToken");
+    char *quoted = refresh ? json_quote(refresh) : NULL, *cause = NULL;
+    char options[1024], *revoked = NULL, *out = NULL;
+    if (c && quoted && save_ok(c, result)) {
+        snprintf(options, sizeof options, "{\"refreshToken\":%s}", quoted);
+        CHECK_STATUS(auth0_webauth_revoke_token(web, options, &revoked), AUTH0_OK);
+        CHECK_STATUS(auth0_credentials_get(c, NULL, &out), AUTH0_ERROR_CREDENTIALS);
+        CHECK_HTTP_ERROR(out, "renew_failed", 403);
+        cause = json_get_string(out, "cause");
+        CHECK_STREQ(cause, "invalid_grant");
+        CHECK_CONTAINS(out, "\"retryable\":false");
+        CHECK_NOT_CONTAINS(out, refresh);
+    }
+    free(cause);
+    free(refresh);
+    free(quoted);
+    auth0_string_free(revoked);
+    auth0_string_free(out);
+    free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+/* ---- eight threads, one renewal ------------------------------------------------ */
+
+typedef struct {
+    const auth0_credentials *c;
+    pthread_barrier_t *start;
+    auth0_status status;
+    char access[4096];
+    char error[512];
+} getter;
+
+static void *get_worker(void *arg) {
+    getter *g = (getter *)arg;
+    char *out = NULL, *access;
+    pthread_barrier_wait(g->start);
+    g->status = auth0_credentials_get(g->c, NULL, &out);
+    access = json_get_string(out, "accessToken");
+    if (g->status == AUTH0_OK && access && strlen(access) < sizeof g->access)
+        strcpy(g->access, access);
+    else
+        snprintf(g->error, sizeof g->error, "%s", out ? out : "(NULL)");
+    free(access);
+    auth0_string_free(out);
+    return NULL;
+}
+
+TEST(eight_threads_on_an_expired_token_share_one_renewal_and_reuse_nothing) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = expired_login(web);
+    char *old_access = json_get_string(result, "accessToken");
+    long reuse_before = stat_of("refresh_reuse_detections");
+    long within_before = stat_of("refresh_reuse_within_interval");
+    pthread_t threads[THREADS];
+    getter g[THREADS];
+    pthread_barrier_t start;
+    int i;
+    if (c == NULL || result == NULL || !save_ok(c, result)) goto done;
+    pthread_barrier_init(&start, NULL, THREADS);
+    memset(g, 0, sizeof g);
+    for (i = 0; i < THREADS; i++) {
+        g[i].c = c;
+        g[i].start = &start;
+        pthread_create(&threads[i], NULL, get_worker, &g[i]);
+    }
+    for (i = 0; i < THREADS; i++) pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(&start);
+    for (i = 0; i < THREADS; i++) {
+        if (!CHECK_STATUS(g[i].status, AUTH0_OK)) printf("    thread %d: %s\n", i, g[i].error);
+        /* One renewal: every thread holds the same new token. */
+        CHECK_STREQ(g[i].access, g[0].access);
+    }
+    CHECK(old_access != NULL && strcmp(g[0].access, old_access) != 0);
+    CHECK(stat_of("refresh_reuse_detections") == reuse_before);
+    CHECK(stat_of("refresh_reuse_within_interval") == within_before);
+done:
+    free(old_access);
+    free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+/* ---- the encrypted file -------------------------------------------------------- */
+
+static int file_contains(const char *path, const char *needle) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    int found = 0;
+    size_t i, len = strlen(needle);
+    if (!f) return 0;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (char *)malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+        for (i = 0; i + len <= (size_t)n && !found; i++) found = memcmp(buf + i, needle, len) == 0;
+    free(buf);
+    fclose(f);
+    return found;
+}
+
+/* A private scratch directory under $TMPDIR (run.sh's) or /tmp. */
+static int make_dir(char *dir, size_t cap) {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, cap, "%s/c-creds-XXXXXX", tmp && strlen(tmp) < 200 ? tmp : "/tmp");
+    if (mkdtemp(dir) != NULL) return 1;
+    h_fail_at(__FILE__, __LINE__, "mkdtemp(%s) failed", dir);
+    dir[0] = '\0';
+    return 0;
+}
+
+static void remove_dir(const char *dir, const char *path) {
+    char lock[320];
+    if (dir[0] == '\0') return;
+    if (path[0] != '\0') {
+        snprintf(lock, sizeof lock, "%s.lock", path);
+        remove(path);
+        remove(lock);
+    }
+    rmdir(dir);
+}
+
+TEST(a_file_store_keeps_the_credentials_across_handles_encrypted_and_private) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char dir[256], path[300] = "", storage[512], *error = NULL;
+    char *result = dt_login(web, OFFLINE);
+    char *access = dt_result_string(result, "accessToken");
+    char *refresh = dt_result_string(result, "refreshToken");
+    char *out = NULL, *got = NULL;
+    auth0_credentials *first = NULL, *second = NULL;
+    struct stat st;
+    if (!make_dir(dir, sizeof dir) || result == NULL || access == NULL || refresh == NULL) goto done;
+    snprintf(path, sizeof path, "%s/creds.bin", dir);
+    snprintf(storage, sizeof storage,
+             "{\"type\":\"file\",\"path\":\"%s\",\"key\":\"" FILE_KEY "\"}", path);
+    if (!CHECK_STATUS(auth0_credentials_new(web, storage, &first, &error), AUTH0_OK)) {
+        printf("    %s\n", error ? error : "(NULL)");
+        goto done;
+    }
+    if (!save_ok(first, result)) goto done;
+    auth0_credentials_free(first);
+    first = NULL;
+    /* The file: 0600, no token in clear. */
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK(!file_contains(path, access));
+    CHECK(!file_contains(path, refresh));
+    /* A new handle (the app restarted) finds them. */
+    CHECK_STATUS(auth0_credentials_new(web, storage, &second, NULL), AUTH0_OK);
+    out = get_ok(second, NULL);
+    got = json_get_string(out, "accessToken");
+    CHECK_STREQ(got, access);
+    CHECK_STATUS(auth0_credentials_clear(second, "{\"revoke\":false}", NULL), AUTH0_OK);
+    CHECK(stat(path, &st) != 0);
+done:
+    free(access);
+    free(refresh);
+    free(got);
+    auth0_string_free(out);
+    auth0_string_free(error);
+    auth0_string_free(result);
+    auth0_credentials_free(first);
+    auth0_credentials_free(second);
+    auth0_webauth_free(web);
+    remove_dir(dir, path);
+}
+
+TEST(a_file_store_with_another_key_is_storage_tampered_never_tokens) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char dir[256], path[300] = "", storage[512];
+    char *result = dt_login(web, OFFLINE);
+    char *out = NULL;
+    auth0_credentials *first = NULL, *second = NULL;
+    if (!make_dir(dir, sizeof dir) || result == NULL) goto done;
+    snprintf(path, sizeof path, "%s/creds.bin", dir);
+    snprintf(storage, sizeof storage,
+             "{\"type\":\"file\",\"path\":\"%s\",\"key\":\"" FILE_KEY "\"}", path);
+    if (!CHECK_STATUS(auth0_credentials_new(web, storage, &first, NULL), AUTH0_OK)) goto done;
+    if (!save_ok(first, result)) goto done;
+    snprintf(storage, sizeof storage,
+             "{\"type\":\"file\",\"path\":\"%s\","
+             "\"key\":\"HxscGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQAAAQI\"}",
+             path);
+    if (!CHECK_STATUS(auth0_credentials_new(web, storage, &second, NULL), AUTH0_OK)) goto done;
+    CHECK_STATUS(auth0_credentials_get(second, NULL, &out), AUTH0_ERROR_STORAGE);
+    CHECK_ERROR_JSON(out, "storage_tampered");
+done:
+    auth0_string_free(out);
+    auth0_string_free(result);
+    auth0_credentials_free(first);
+    auth0_credentials_free(second);
+    auth0_webauth_free(web);
+    remove_dir(dir, path);
+}
+
+/* ---- the host store: a C struct as the save system ------------------------------ */
+
+typedef struct {
+    pthread_mutex_t mu;
+    unsigned char *data;
+    size_t len;
+    int has;
+    int fail; /* 1: save fails with a message, 2: load fails without one */
+    int loads, saves, removes, released;
+} save_slot;
+
+static int slot_load(void *user_data, auth0_host_store_reply *reply) {
+    save_slot *s = (save_slot *)user_data;
+    int rc = 0;
+    pthread_mutex_lock(&s->mu);
+    s->loads++;
+    if (s->fail == 2)
+        rc = 7;
+    else if (s->has)
+        rc = auth0_host_store_set(reply, s->data, s->len) == AUTH0_OK ? 0 : 1;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static int slot_save(void *user_data, const uint8_t *blob, size_t len,
+                     auth0_host_store_reply *reply) {
+    save_slot *s = (save_slot *)user_data;
+    unsigned char *copy;
+    pthread_mutex_lock(&s->mu);
+    s->saves++;
+    if (s->fail == 1) {
+        pthread_mutex_unlock(&s->mu);
+        auth0_host_store_set_error(reply, "the save disk is full");
+        return 1;
+    }
+    copy = (unsigned char *)malloc(len ? len : 1);
+    if (copy == NULL) {
+        pthread_mutex_unlock(&s->mu);
+        return 1;
+    }
+    memcpy(copy, blob, len);
+    free(s->data);
+    s->data = copy;
+    s->len = len;
+    s->has = 1;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+static int slot_remove(void *user_data, auth0_host_store_reply *reply) {
+    save_slot *s = (save_slot *)user_data;
+    (void)reply;
+    pthread_mutex_lock(&s->mu);
+    s->removes++;
+    free(s->data);
+    s->data = NULL;
+    s->len = 0;
+    s->has = 0;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+static void slot_release(void *user_data) {
+    save_slot *s = (save_slot *)user_data;
+    pthread_mutex_lock(&s->mu);
+    s->released++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void slot_init(save_slot *s) {
+    memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->mu, NULL);
+}
+
+static void slot_destroy(save_slot *s) {
+    free(s->data);
+    pthread_mutex_destroy(&s->mu);
+}
+
+static auth0_host_store slot_store(save_slot *s) {
+    auth0_host_store store;
+    memset(&store, 0, sizeof store);
+    store.user_data = s;
+    store.load = slot_load;
+    store.save = slot_save;
+    store.remove = slot_remove;
+    store.release = slot_release;
+    store.name = "c-test-slot";
+    return store;
+}
+
+TEST(a_host_store_keeps_the_blob_in_the_apps_struct) {
+    auth0_webauth *web = dt_webauth(NULL);
+    save_slot slot;
+    auth0_host_store store;
+    auth0_credentials *first = NULL, *second = NULL;
+    char *result = expired_login(web), *error = NULL, *out = NULL, *user = NULL, *sub = NULL;
+    slot_init(&slot);
+    store = slot_store(&slot);
+    if (result == NULL) goto done;
+    if (!CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, &first, &error),
+                      AUTH0_OK)) {
+        printf("    %s\n", error ? error : "(NULL)");
+        goto done;
+    }
+    /* No callback runs in the constructor. */
+    CHECK(slot.loads == 0 && slot.saves == 0);
+    if (!save_ok(first, result)) goto done;
+    CHECK(slot.saves == 1 && slot.has && slot.len > 0);
+    /* Renewal writes the rotated token back through save. */
+    out = get_ok(first, NULL);
+    CHECK(slot.saves == 2);
+    auth0_credentials_free(first);
+    first = NULL;
+    CHECK(slot.released == 1);
+    /* A second handle on the same struct: the app restarted. */
+    store = slot_store(&slot);
+    CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, &second, NULL), AUTH0_OK);
+    CHECK_STATUS(auth0_credentials_user(second, &user), AUTH0_OK);
+    sub = json_get_string(user, "sub");
+    CHECK_STREQ(sub, DT_USER_ID);
+    CHECK(slot.loads >= 1);
+    CHECK_STATUS(auth0_credentials_clear(second, "{\"revoke\":true}", NULL), AUTH0_OK);
+    CHECK(slot.removes == 1 && !slot.has);
+    auth0_credentials_free(second);
+    second = NULL;
+    CHECK(slot.released == 2);
+done:
+    free(sub);
+    auth0_string_free(user);
+    auth0_string_free(out);
+    auth0_string_free(error);
+    free(result);
+    auth0_credentials_free(first);
+    auth0_credentials_free(second);
+    slot_destroy(&slot);
+    auth0_webauth_free(web);
+}
+
+TEST(a_failing_host_callback_is_a_storage_error_with_the_hosts_message) {
+    auth0_webauth *web = dt_webauth(NULL);
+    save_slot slot;
+    auth0_host_store store;
+    auth0_credentials *c = NULL;
+    char *result = dt_login(web, OFFLINE), *error = NULL, *out = NULL;
+    char *access = dt_result_string(result, "accessToken");
+    slot_init(&slot);
+    store = slot_store(&slot);
+    if (result == NULL || access == NULL) goto done;
+    if (!CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, &c, NULL), AUTH0_OK))
+        goto done;
+    slot.fail = 1;
+    CHECK_STATUS(auth0_credentials_save(c, result, &error), AUTH0_ERROR_STORAGE);
+    CHECK_ERROR_JSON(error, "storage_error");
+    CHECK_CONTAINS(error, "the save disk is full");
+    CHECK_NOT_CONTAINS(error, access);
+    /* A failure without a message still says which callback failed. */
+    slot.fail = 2;
+    CHECK_STATUS(auth0_credentials_get(c, NULL, &out), AUTH0_ERROR_STORAGE);
+    CHECK_ERROR_JSON(out, "storage_error");
+    CHECK_CONTAINS(out, "load");
+    CHECK_CONTAINS(out, "7");
+done:
+    free(access);
+    auth0_string_free(out);
+    auth0_string_free(error);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    slot_destroy(&slot);
+    auth0_webauth_free(web);
+}
+
+/* ---- bad arguments --------------------------------------------------------------- */
+
+TEST(bad_arguments_are_invalid_argument_naming_the_parameter) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = NULL, *bad = NULL;
+    save_slot slot;
+    auth0_host_store store;
+    char *error = NULL, *out = NULL;
+    int valid = 5;
+    slot_init(&slot);
+    if (web == NULL) goto done;
+
+    CHECK_STATUS(auth0_credentials_new(NULL, NULL, &c, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_ERROR_JSON(error, "null_parameter");
+    CHECK_CONTAINS(error, "web must not be NULL");
+    CHECK(c == NULL);
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_new(web, NULL, NULL, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "out must not be NULL");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_new(web, "{", &c, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_ERROR_JSON(error, "invalid_json");
+    CHECK_CONTAINS(error, "storage_json");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_new(web, "{\"type\":\"floppy\"}", &c, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "type option is not valid");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_new(web, "{\"type\":\"file\"}", &c, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "path");
+    auth0_string_free(error);
+    /* A WebAuth handle that was freed. */
+    {
+        auth0_webauth *gone = dt_webauth(NULL);
+        auth0_webauth_free(gone);
+        CHECK_STATUS(auth0_credentials_new(gone, NULL, &c, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_ERROR_JSON(error, "invalid_handle");
+        auth0_string_free(error);
+    }
+
+    /* A host store without a callback: named, and user_data released. */
+    store = slot_store(&slot);
+    store.load = NULL;
+    CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, &c, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "store->load must not be NULL");
+    CHECK(slot.released == 1);
+    auth0_string_free(error);
+    store = slot_store(&slot);
+    CHECK_STATUS(auth0_credentials_new_with_host_store(web, &store, NULL, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "out must not be NULL");
+    CHECK(slot.released == 2);
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_new_with_host_store(web, NULL, &c, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "store must not be NULL");
+    auth0_string_free(error);
+    error = NULL;
+
+    /* The operations. */
+    CHECK_STATUS(auth0_credentials_get(NULL, NULL, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "credentials must not be NULL");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_credentials_get(NULL, NULL, NULL), AUTH0_ERROR_INVALID_ARGUMENT);
+    c = memory_manager(web);
+    CHECK_STATUS(auth0_credentials_get(c, "{\"minTtl\":-1}", &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "minTtl");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_credentials_get(c, "{\"foo\":1}", &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "foo");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_credentials_get(c, "[1]", &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "options_json");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_credentials_save(c, NULL, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "authresult_json must not be NULL");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_save(c, "{\"idToken\":null}", &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "accessToken");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_save(c, "not json", NULL), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_STATUS(auth0_credentials_has_valid(c, 0, NULL, &error), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "out must not be NULL");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_clear(c, "{\"revoke\":\"yes\"}", &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(error, "revoke");
+    auth0_string_free(error);
+    CHECK_STATUS(auth0_credentials_user(c, NULL), AUTH0_ERROR_INVALID_ARGUMENT);
+
+    /* A freed handle, and a pointer that was never one. */
+    bad = c;
+    auth0_credentials_free(c);
+    c = NULL;
+    CHECK_STATUS(auth0_credentials_has_valid(bad, 0, &valid, &error),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK(valid == 0);
+    CHECK_ERROR_JSON(error, "invalid_handle");
+    CHECK_CONTAINS(error, "auth0_credentials_free");
+    auth0_string_free(error);
+    auth0_credentials_free(bad); /* a second free is harmless */
+    CHECK_STATUS(auth0_credentials_user((const auth0_credentials *)web, &out),
+                 AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_ERROR_JSON(out, "invalid_handle");
+    auth0_string_free(out);
+    auth0_credentials_free(NULL);
+
+    /* The reply functions refuse NULL. */
+    CHECK_STATUS(auth0_host_store_set(NULL, NULL, 0), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_STATUS(auth0_host_store_set_error(NULL, "x"), AUTH0_ERROR_INVALID_ARGUMENT);
+done:
+    slot_destroy(&slot);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
+/* ---- the plain operations -------------------------------------------------------- */
+
+TEST(refresh_token_rotates_and_revoke_token_ends_the_family) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char *result = dt_login(web, OFFLINE);
+    char *refresh = dt_result_string(result, "refreshToken");
+    char *quoted = refresh ? json_quote(refresh) : NULL;
+    char *renewed = NULL, *new_refresh = NULL, *new_quoted = NULL, *revoked = NULL;
+    char *after = NULL, *payload_sub = NULL, *access = NULL;
+    char options[2048];
+    if (quoted == NULL) goto done;
+    snprintf(options, sizeof options, "{\"refreshToken\":%s,\"scope\":\"openid email offline_access\"}",
+             quoted);
+    if (!CHECK_STATUS(auth0_webauth_refresh_token(web, options, &renewed), AUTH0_OK)) {
+        printf("    %s\n", renewed ? renewed : "(NULL)");
+        goto done;
+    }
+    access = json_get_string(renewed, "accessToken");
+    new_refresh = json_get_string(renewed, "refreshToken");
+    payload_sub = json_get_nested_string(renewed, "idTokenPayload", "sub");
+    CHECK(access != NULL);
+    CHECK(new_refresh != NULL && strcmp(new_refresh, refresh) != 0);
+    CHECK_STREQ(payload_sub, DT_USER_ID);
+    new_quoted = new_refresh ? json_quote(new_refresh) : NULL;
+    if (new_quoted == NULL) goto done;
+    snprintf(options, sizeof options, "{\"refreshToken\":%s}", new_quoted);
+    CHECK_STATUS(auth0_webauth_revoke_token(web, options, &revoked), AUTH0_OK);
+    CHECK_STREQ(revoked, "{}");
+    CHECK_STATUS(auth0_webauth_refresh_token(web, options, &after), AUTH0_ERROR_SERVER);
+    CHECK_HTTP_ERROR(after, "invalid_grant", 403);
+    CHECK_NOT_CONTAINS(after, new_refresh);
+done:
+    free(refresh);
+    free(quoted);
+    free(access);
+    free(new_refresh);
+    free(new_quoted);
+    free(payload_sub);
+    auth0_string_free(renewed);
+    auth0_string_free(revoked);
+    auth0_string_free(after);
+    auth0_string_free(result);
+    auth0_webauth_free(web);
+}
+
+TEST(refresh_and_revoke_token_name_a_missing_refresh_token) {
+    auth0_webauth *web = dt_webauth(NULL);
+    char *out = NULL;
+    CHECK_STATUS(auth0_webauth_refresh_token(web, "{}", &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "refreshToken option is required");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_webauth_revoke_token(web, NULL, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "refreshToken option is required");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_webauth_revoke_token(NULL, "{}", &out), AUTH0_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(out, "webauth must not be NULL");
+    auth0_string_free(out);
+    auth0_webauth_free(web);
+}
+
+HARNESS_MAIN(TEST_ENTRY(saved_credentials_come_back_without_renewal_while_valid),
+             TEST_ENTRY(has_valid_user_and_clear_follow_what_is_stored),
+             TEST_ENTRY(clear_revokes_the_refresh_token_at_the_tenant),
+             TEST_ENTRY(clear_without_revoke_keeps_the_refresh_token_working),
+             TEST_ENTRY(an_expired_access_token_is_renewed_and_the_rotated_refresh_token_stored),
+             TEST_ENTRY(a_min_ttl_beyond_the_lifetime_renews),
+             TEST_ENTRY(an_expired_token_without_a_refresh_token_is_no_refresh_token),
+             TEST_ENTRY(a_revoked_refresh_token_is_renew_failed_with_the_servers_answer),
+             TEST_ENTRY(eight_threads_on_an_expired_token_share_one_renewal_and_reuse_nothing),
+             TEST_ENTRY(a_file_store_keeps_the_credentials_across_handles_encrypted_and_private),
+             TEST_ENTRY(a_file_store_with_another_key_is_storage_tampered_never_tokens),
+             TEST_ENTRY(a_host_store_keeps_the_blob_in_the_apps_struct),
+             TEST_ENTRY(a_failing_host_callback_is_a_storage_error_with_the_hosts_message),
+             TEST_ENTRY(bad_arguments_are_invalid_argument_naming_the_parameter),
+             TEST_ENTRY(refresh_token_rotates_and_revoke_token_ends_the_family),
+             TEST_ENTRY(refresh_and_revoke_token_name_a_missing_refresh_token))

@@ -1,0 +1,594 @@
+//! The credentials manager against the dev tenant: every method and error
+//! code, scope/audience renewal, rotation safety across 16 threads, and the
+//! plain refresh/revoke operations. The cross-process cases are in
+//! tests/credentials_processes.rs.
+
+mod common;
+
+use auth0_devtenant::{TEST_USER_EMAIL, TEST_USER_PASSWORD};
+use auth0_native::credentials::{EncryptedFileStore, MemoryStore};
+use auth0_native::{
+    AuthResult, ClearOptions, CredentialsManager, CredentialsOptions, ErrorKind,
+    RefreshTokenOptions, RevokeTokenOptions, StorageOptions, WebAuth,
+};
+use base64::Engine;
+use common::{Tenant, CONNECTION};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+fn login(web: &WebAuth) -> AuthResult {
+    web.client()
+        .login(&json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD, "realm": CONNECTION}))
+        .unwrap()
+}
+
+fn offline(t: &Tenant) -> Arc<WebAuth> {
+    Arc::new(t.web(json!({"scope": "openid profile email offline_access"})))
+}
+
+fn manager(t: &Tenant) -> (Arc<WebAuth>, CredentialsManager) {
+    let web = offline(t);
+    let m = CredentialsManager::new(web.clone(), Arc::new(MemoryStore::new()));
+    (web, m)
+}
+
+fn settings(t: &Tenant, s: Value) {
+    t.dev_post("settings", s);
+}
+
+fn stat(t: &Tenant, key: &str) -> u64 {
+    t.dev_get("stats")[key].as_u64().unwrap()
+}
+
+fn any() -> CredentialsOptions {
+    CredentialsOptions::default()
+}
+
+/// The last `/oauth/token` request body the tenant received.
+fn last_token_body(t: &Tenant) -> Value {
+    let reqs = t.dev_get("requests?path=/oauth/token");
+    let last = reqs.as_array().unwrap().last().unwrap().clone();
+    match &last["body"] {
+        Value::String(s) => serde_json::from_str(s).unwrap(),
+        other => other.clone(),
+    }
+}
+
+/// `iat` and `exp` of a JWT access token (read, not verified).
+fn times(jwt: &str) -> (u64, u64) {
+    let payload = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    (v["iat"].as_u64().unwrap(), v["exp"].as_u64().unwrap())
+}
+
+#[test]
+fn saved_credentials_are_served_from_the_store_without_the_network() {
+    let t = Tenant::start();
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    let before = t.dev_get("requests").as_array().unwrap().len();
+    let c = m
+        .credentials(&CredentialsOptions {
+            min_ttl: 60,
+            ..any()
+        })
+        .unwrap();
+    assert_eq!(Some(&c.access_token), r.access_token.as_ref());
+    assert_eq!(c.refresh_token, r.refresh_token);
+    assert_eq!(c.token_type, "Bearer");
+    assert!(c.expires_in(auth0_native_now()) > 60);
+    assert!(m.has_valid_credentials(60).unwrap());
+    let user = m.user().unwrap().expect("claims");
+    assert_eq!(user["email"], TEST_USER_EMAIL);
+    assert_eq!(t.dev_get("requests").as_array().unwrap().len(), before);
+    let j = c.to_json();
+    assert_eq!(j["tokenType"], "Bearer");
+    assert!(j["expiresIn"].as_i64().unwrap() > 60);
+    assert_eq!(j["idTokenPayload"]["email"], TEST_USER_EMAIL);
+    assert!(!format!("{c:?}").contains(c.access_token.secret()));
+}
+
+fn auth0_native_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn an_empty_store_has_no_credentials() {
+    let t = Tenant::start();
+    let (_, m) = manager(&t);
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "no_credentials")
+    );
+    assert!(!e.retryable());
+    assert_eq!(e.to_json()["retryable"], false);
+    assert!(!m.has_valid_credentials(0).unwrap());
+    assert_eq!(m.user().unwrap(), None);
+    m.clear(&ClearOptions::default()).unwrap();
+}
+
+#[test]
+fn save_needs_an_access_token_and_its_lifetime() {
+    let t = Tenant::start();
+    let (_, m) = manager(&t);
+    let e = m.save(&AuthResult::default()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.description()),
+        (ErrorKind::InvalidArgument, "accessToken is required")
+    );
+    let e = m
+        .save(&AuthResult {
+            access_token: Some("at".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.description(), "expiresIn is required");
+}
+
+#[test]
+fn save_verifies_an_id_token_that_comes_without_its_payload() {
+    let t = Tenant::start();
+    let (web, m) = manager(&t);
+    let mut r = login(&web);
+    r.id_token_payload = None;
+    m.save(&r).unwrap();
+    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+    // A forged id_token (signed by another key) is refused, not stored.
+    let forged = t.sign(json!({}), json!({"kid": "not-the-tenants"}));
+    r.id_token = Some(forged.into());
+    let before = m.user().unwrap();
+    assert!(m.save(&r).is_err());
+    assert_eq!(m.user().unwrap(), before);
+}
+
+#[test]
+fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let web = offline(&t);
+    let store = Arc::new(MemoryStore::new());
+    let m = CredentialsManager::new(web.clone(), store.clone());
+    let r = login(&web);
+    m.save(&r).unwrap();
+    settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    let c = m.credentials(&any()).unwrap();
+    assert_ne!(Some(&c.access_token), r.access_token.as_ref());
+    assert_ne!(c.refresh_token, r.refresh_token, "rotated");
+    assert!(c.expires_in(auth0_native_now()) > 3000);
+    assert_eq!(
+        c.id_token_payload.as_ref().unwrap()["email"],
+        TEST_USER_EMAIL
+    );
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+    // Persisted: another manager on the same store sees the new tokens and
+    // does not renew again.
+    let other = CredentialsManager::new(web, store);
+    assert_eq!(other.credentials(&any()).unwrap(), c);
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+    let body = last_token_body(&t);
+    assert_eq!(body["grant_type"], "refresh_token");
+    assert_eq!(body["refresh_token"], r.refresh_token.unwrap().secret());
+}
+
+#[test]
+fn min_ttl_decides_when_to_renew() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 100}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    let kept = m
+        .credentials(&CredentialsOptions {
+            min_ttl: 10,
+            ..any()
+        })
+        .unwrap();
+    assert_eq!(Some(&kept.access_token), r.access_token.as_ref());
+    assert!(m.has_valid_credentials(10).unwrap());
+    assert_eq!(stat(&t, "refresh_rotations"), 0);
+    let renewed = m
+        .credentials(&CredentialsOptions {
+            min_ttl: 200,
+            ..any()
+        })
+        .unwrap();
+    assert_ne!(renewed.access_token, kept.access_token);
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+}
+
+#[test]
+fn a_scope_or_audience_not_covered_is_renewed_for() {
+    let t = Tenant::start();
+    let (web, m) = manager(&t);
+    m.save(&login(&web)).unwrap();
+    // Covered: no renewal.
+    m.credentials(&CredentialsOptions {
+        scope: Some("openid email".into()),
+        ..any()
+    })
+    .unwrap();
+    assert_eq!(stat(&t, "refresh_rotations"), 0);
+    // Not covered: renewed, asking for it.
+    m.credentials(&CredentialsOptions {
+        scope: Some("openid read:items".into()),
+        ..any()
+    })
+    .unwrap();
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+    assert_eq!(last_token_body(&t)["scope"], "openid read:items");
+    // Another audience: renewed for it, then served from the store.
+    let api = CredentialsOptions {
+        audience: Some("https://api.example.com".into()),
+        ..any()
+    };
+    m.credentials(&api).unwrap();
+    assert_eq!(stat(&t, "refresh_rotations"), 2);
+    assert_eq!(last_token_body(&t)["audience"], "https://api.example.com");
+    m.credentials(&api).unwrap();
+    assert_eq!(stat(&t, "refresh_rotations"), 2);
+}
+
+#[test]
+fn without_a_refresh_token_an_expired_login_cannot_be_renewed() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let web = Arc::new(t.web(json!({"scope": "openid"})));
+    let m = CredentialsManager::new(web.clone(), Arc::new(MemoryStore::new()));
+    let r = login(&web);
+    assert!(r.refresh_token.is_none());
+    m.save(&r).unwrap();
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "no_refresh_token")
+    );
+    assert!(!e.retryable());
+    assert!(!m.has_valid_credentials(0).unwrap());
+    // The user's claims stay readable.
+    assert!(m.user().unwrap().is_some());
+}
+
+#[test]
+fn a_refused_renewal_is_renew_failed_with_the_servers_answer() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    web.client()
+        .revoke_token(&RevokeTokenOptions {
+            refresh_token: r.refresh_token.clone().unwrap(),
+        })
+        .unwrap();
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "renew_failed")
+    );
+    assert_eq!(e.cause(), Some("invalid_grant"));
+    assert_eq!(e.status_code(), Some(403));
+    assert_eq!(e.original().unwrap()["error"], "invalid_grant");
+    assert!(!e.retryable());
+    let j = e.to_json();
+    assert_eq!(
+        (j["cause"].clone(), j["retryable"].clone()),
+        (json!("invalid_grant"), json!(false))
+    );
+    // The store keeps what it had.
+    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+}
+
+#[test]
+fn a_renewal_that_could_not_get_through_is_retryable() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    t.fault(json!({"path": "/oauth/token", "status": 503}));
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.cause()),
+        ("renew_failed", Some("server_error"))
+    );
+    assert_eq!(e.status_code(), Some(503));
+    assert!(e.retryable());
+    t.fault(json!({"path": "/oauth/token", "drop": true}));
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(e.code(), "renew_failed");
+    assert!(e.retryable(), "{e}");
+    // The refresh token was never spent: the next try works.
+    assert!(m.credentials(&any()).is_ok());
+    assert_eq!(stat(&t, "refresh_reuse_detections"), 0);
+}
+
+#[test]
+fn a_refresh_answer_without_a_refresh_token_keeps_the_old_one() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    // Auth0 without rotation: only an access token comes back.
+    t.fault(json!({"path": "/oauth/token", "status": 200, "content_type": "application/json",
+                   "body": json!({"access_token": "at-no-rotation", "expires_in": 3600, "token_type": "Bearer"}).to_string()}));
+    let c = m.credentials(&any()).unwrap();
+    assert_eq!(c.access_token.secret(), "at-no-rotation");
+    assert_eq!(c.refresh_token, r.refresh_token);
+    assert_eq!(c.id_token, r.id_token, "the old id_token is kept");
+    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+}
+
+#[test]
+fn clear_revokes_the_refresh_token_and_empties_the_store() {
+    let t = Tenant::start();
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    m.clear(&ClearOptions::default()).unwrap();
+    assert_eq!(stat(&t, "refresh_revocations"), 1);
+    assert_eq!(m.credentials(&any()).unwrap_err().code(), "no_credentials");
+    let e = web
+        .client()
+        .refresh_token(&RefreshTokenOptions {
+            refresh_token: r.refresh_token.unwrap(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_grant");
+}
+
+#[test]
+fn a_failed_revocation_keeps_the_store_until_cleared_without_revoking() {
+    let t = Tenant::start();
+    let (web, m) = manager(&t);
+    m.save(&login(&web)).unwrap();
+    t.fault(json!({"path": "/oauth/revoke", "status": 503}));
+    let e = m.clear(&ClearOptions::default()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Credentials, "revoke_failed")
+    );
+    assert!(e.retryable());
+    assert!(m.has_valid_credentials(0).unwrap());
+    m.clear(&ClearOptions { revoke: false }).unwrap();
+    assert!(!m.has_valid_credentials(0).unwrap());
+    assert_eq!(stat(&t, "refresh_revocations"), 0);
+}
+
+#[test]
+fn refresh_token_and_revoke_token_are_plain_operations() {
+    let t = Tenant::start();
+    let web = offline(&t);
+    let r = login(&web);
+    let renewed = web
+        .client()
+        .refresh_token(
+            &RefreshTokenOptions::from_json(
+                &json!({"refreshToken": r.refresh_token.as_ref().unwrap().secret()}),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    assert!(renewed.access_token.is_some());
+    assert_eq!(renewed.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+    let rotated = renewed.refresh_token.unwrap();
+    let body = last_token_body(&t);
+    assert_eq!(body["client_id"], t.client_id());
+    web.client()
+        .revoke_token(
+            &RevokeTokenOptions::from_json(&json!({"refreshToken": rotated.secret()})).unwrap(),
+        )
+        .unwrap();
+    let reqs = t.dev_get("requests?path=/oauth/revoke");
+    let last = &reqs.as_array().unwrap().last().unwrap()["body"];
+    let sent: Value = match last {
+        Value::String(s) => serde_json::from_str(s).unwrap(),
+        other => other.clone(),
+    };
+    assert_eq!(
+        sent,
+        json!({"client_id": t.client_id(), "token": rotated.secret()})
+    );
+    let e = web
+        .client()
+        .refresh_token(&RefreshTokenOptions {
+            refresh_token: rotated,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Server, "invalid_grant"));
+}
+
+#[test]
+fn a_file_store_from_storage_options_keeps_no_token_in_clear() {
+    let t = Tenant::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("creds.bin");
+    let storage = StorageOptions::from_json(&json!({"type": "file", "path": path,
+        "key": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 32])}))
+    .unwrap();
+    let web = offline(&t);
+    let m = CredentialsManager::with_storage(web.clone(), &storage).unwrap();
+    let r = login(&web);
+    m.save(&r).unwrap();
+    let raw = std::fs::read(&path).unwrap();
+    let rt = r.refresh_token.as_ref().unwrap().secret().as_bytes();
+    assert!(!raw.windows(rt.len()).any(|w| w == rt));
+    // A second manager (a restart) reads it back.
+    let again = CredentialsManager::with_storage(web, &storage).unwrap();
+    assert_eq!(
+        again.credentials(&any()).unwrap().refresh_token,
+        r.refresh_token
+    );
+    // A store the manager cannot read is a storage error, never tokens.
+    let mut bad = raw.clone();
+    let n = bad.len();
+    bad[n - 1] ^= 1;
+    std::fs::write(&path, &bad).unwrap();
+    let e = again.credentials(&any()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Storage);
+}
+
+#[test]
+fn a_blob_that_is_not_stored_credentials_is_a_storage_error() {
+    let t = Tenant::start();
+    let store = Arc::new(MemoryStore::new());
+    use auth0_native::credentials::CredentialStore;
+    let web = offline(&t);
+    let m = CredentialsManager::new(web.clone(), store.clone());
+    m.save(&login(&web)).unwrap();
+    assert!(m.credentials(&any()).is_ok());
+    // Changed behind the manager's back: seen at once.
+    store.save(br#"{"version":99}"#).unwrap();
+    let e = m.credentials(&any()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Storage);
+    assert!(e.description().contains("version 99"), "{e}");
+    store.save(b"not json").unwrap();
+    assert_eq!(
+        m.has_valid_credentials(0).unwrap_err().kind(),
+        ErrorKind::Storage
+    );
+}
+
+/// 16 threads × 200 calls while the access token expires every second:
+/// one refresh per expiry, and the tenant never sees a rotated token again.
+#[test]
+fn sixteen_threads_renew_once_per_expiry_without_reuse() {
+    let t = Tenant::start();
+    settings(
+        &t,
+        json!({"access_token_lifetime_secs": 1, "refresh_reuse_interval_secs": 0}),
+    );
+    let web = offline(&t);
+    let m = Arc::new(CredentialsManager::new(
+        web.clone(),
+        Arc::new(MemoryStore::new()),
+    ));
+    let first = login(&web);
+    m.save(&first).unwrap();
+    let seen: Mutex<BTreeMap<String, (u64, u64)>> = Mutex::new(BTreeMap::new());
+    std::thread::scope(|s| {
+        for _ in 0..16 {
+            s.spawn(|| {
+                for _ in 0..200 {
+                    let c = m.credentials(&any()).unwrap();
+                    let at = c.access_token.secret().to_owned();
+                    let times = times(&at);
+                    seen.lock().unwrap().insert(at, times);
+                    std::thread::sleep(std::time::Duration::from_millis(8));
+                }
+            });
+        }
+    });
+    let seen = seen.into_inner().unwrap();
+    let mut renewed: Vec<(u64, u64)> = seen
+        .iter()
+        .filter(|(at, _)| Some(at.as_str()) != first.access_token.as_ref().map(|t| t.secret()))
+        .map(|(_, t)| *t)
+        .collect();
+    renewed.sort();
+    assert!(
+        renewed.len() >= 2,
+        "the run spanned several expiries: {renewed:?}"
+    );
+    // Every renewal came after the token before it had expired: never two
+    // for one expiry.
+    for pair in renewed.windows(2) {
+        assert!(
+            pair[1].0 >= pair[0].1,
+            "two renewals for one expiry: {renewed:?}"
+        );
+    }
+    assert_eq!(stat(&t, "refresh_rotations"), renewed.len() as u64);
+    assert_eq!(stat(&t, "refresh_reuse_detections"), 0);
+    assert_eq!(stat(&t, "refresh_reuse_within_interval"), 0);
+    assert!(m.credentials(&any()).is_ok(), "the session survives");
+}
+
+#[test]
+fn threads_on_a_file_store_share_one_renewal() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let web = offline(&t);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EncryptedFileStore::with_key(dir.path().join("c.bin"), &[1; 32]).unwrap());
+    let m = CredentialsManager::new(web.clone(), store);
+    m.save(&login(&web)).unwrap();
+    settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| m.credentials(&any()).unwrap());
+        }
+    });
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+    assert_eq!(stat(&t, "refresh_reuse_detections"), 0);
+}
+
+/// Every record logged, for the logging test (one logger per process).
+static LOGGED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        LOGGED
+            .lock()
+            .unwrap()
+            .push((record.target().to_owned(), record.args().to_string()));
+    }
+    fn flush(&self) {}
+}
+
+#[test]
+fn renewals_are_logged_without_a_token() {
+    static LOGGER: Capture = Capture;
+    let _ = log::set_logger(&LOGGER);
+    log::set_max_level(log::LevelFilter::Debug);
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let (web, m) = manager(&t);
+    let r = login(&web);
+    m.save(&r).unwrap();
+    let c = m.credentials(&any()).unwrap();
+    let logged = LOGGED.lock().unwrap().clone();
+    let ours: Vec<&String> = logged
+        .iter()
+        .filter(|(target, _)| target == "auth0_native::credentials")
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        ours.iter().any(|m| m.starts_with("renewal start")),
+        "{ours:?}"
+    );
+    assert!(
+        ours.iter().any(|m| m.starts_with("renewal done")),
+        "{ours:?}"
+    );
+    let secrets = [
+        r.access_token.unwrap().into_secret(),
+        r.refresh_token.unwrap().into_secret(),
+        c.access_token.secret().to_owned(),
+        c.refresh_token.unwrap().into_secret(),
+    ];
+    for (_, message) in &logged {
+        for s in &secrets {
+            assert!(
+                !message.contains(s.as_str()),
+                "a token was logged: {message}"
+            );
+        }
+    }
+}
