@@ -221,6 +221,39 @@ fn transaction_and_overrides_options_give_the_json_handle() {
 }
 
 #[test]
+fn par_and_dpop_options_give_the_json_handle() {
+    let key = DpopKey::generate().unwrap().to_pkcs8().unwrap();
+    let typed = WebAuth::new(&WebAuthOptions {
+        domain: "me.auth0.com".into(),
+        client_id: "abc".into(),
+        par: Some(true),
+        dpop: Some(true),
+        dpop_key: Some(key.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    let json = WebAuth::new(&json!({"domain": "me.auth0.com", "clientID": "abc",
+        "par": true, "dpop": true, "dpopKey": key.secret()}))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(typed.base_options()).unwrap(),
+        serde_json::to_string(json.base_options()).unwrap()
+    );
+    let (typed_par, json_par) = (
+        AuthorizeOptions {
+            par: Some(true),
+            ..Default::default()
+        },
+        json!({"par": true}),
+    );
+    let (a, b) = (
+        typed.client().build_authorize_url(&typed_par).unwrap_err(),
+        typed.client().build_authorize_url(&json_par).unwrap_err(),
+    );
+    assert_eq!(a.description(), b.description());
+}
+
+#[test]
 fn build_authorize_url_is_the_same_url() {
     let (web, _) = offline();
     let (typed, json) = full_authorize();

@@ -67,6 +67,9 @@ pub struct AuthorizeOptions {
     /// PKCE for a code flow (on by default for `authorize` and
     /// `popup.authorize`; `false` is unsafe). `pkce`.
     pub pkce: Option<bool>,
+    /// Push the parameters to `/oauth/par` first (RFC 9126; `authorize`
+    /// and `popup.authorize` only, default the handle's). `par`.
+    pub par: Option<bool>,
     /// `popup.authorize` only: how long to wait for the browser (default
     /// 5 minutes; 1 ms to one day). `timeout`.
     pub timeout: Option<Duration>,
@@ -102,6 +105,7 @@ impl AuthorizeOptions {
             .str("invitation", self.invitation.as_deref())
             .str("appState", self.app_state.as_deref())
             .bool("pkce", self.pkce)
+            .bool("par", self.par)
             .millis("timeout", self.timeout)
             .value("ports", ports)
             .str("successHtml", self.success_html.as_deref())

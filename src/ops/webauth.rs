@@ -160,6 +160,13 @@ pub struct WebAuthOptions {
     /// PKCE for every interactive code flow (on by default; `false` is
     /// unsafe for a public client). `pkce`.
     pub pkce: Option<bool>,
+    /// Pushed authorization requests for `authorize` and
+    /// `popup.authorize` (RFC 9126). `par`.
+    pub par: Option<bool>,
+    /// DPoP-bound tokens with a new key pair (RFC 9449). `dpop`.
+    pub dpop: Option<bool>,
+    /// DPoP with an exported key ([`DpopKey::to_pkcs8`](crate::DpopKey::to_pkcs8)). `dpopKey`.
+    pub dpop_key: Option<crate::secret::DpopPrivateKey>,
     /// Where transactions are kept (default: memory). `transaction`.
     pub transaction: Option<TransactionOptions>,
     /// A custom domain's tenant name and token issuer, as
@@ -185,6 +192,9 @@ impl WebAuthOptions {
             .secs("leeway", self.leeway)
             .bool("_sendTelemetry", self.send_telemetry)
             .bool("pkce", self.pkce)
+            .bool("par", self.par)
+            .bool("dpop", self.dpop)
+            .str("dpopKey", self.dpop_key.as_ref().map(|k| k.secret()))
             .value(
                 "transaction",
                 self.transaction.as_ref().map(TransactionOptions::json),
