@@ -1,7 +1,7 @@
 //! The options of the credentials manager, typed, with their JSON faces
 //! (auth0.js-style camelCase names; `null` means "not given").
 
-use super::{CredentialStore, EncryptedFileStore, LockScope, MemoryStore, KEY_LEN};
+use super::{CredentialStore, EncryptedFileStore, MemoryStore, KEY_LEN};
 use crate::error::{Error, Result};
 use crate::options::Options;
 use serde::Deserialize;
@@ -268,7 +268,7 @@ impl StorageOptions {
                 let store = super::KeyringStore::new(service, account)?;
                 let scope = lock_dir
                     .clone()
-                    .map_or(LockScope::Process, LockScope::Directory);
+                    .map_or(super::LockScope::Process, super::LockScope::Directory);
                 Ok(Arc::new(store.with_lock_scope(scope)))
             }
             #[cfg(not(feature = "keyring"))]
