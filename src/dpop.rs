@@ -12,7 +12,7 @@
 //! token alone is worthless to whoever holds no private key.
 //!
 //! The proof is added in one place, the handle's HTTP client
-//! ([`Dpop::proof`] from `http.rs`), never per call site. A `use_dpop_nonce`
+//! (`Dpop::proof`, called from `http.rs`), never per call site. A `use_dpop_nonce`
 //! answer (RFC 9449 §8, §9) is retried exactly once with the nonce it
 //! carries — the server refused before acting, so the retry cannot redo
 //! anything — and the last `DPoP-Nonce` of each server (origin) is kept for
