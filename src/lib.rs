@@ -30,6 +30,9 @@ mod dbconnection;
 mod device;
 mod domain;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod headless;
 mod html_form;
 mod http;
