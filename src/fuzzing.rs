@@ -64,21 +64,30 @@ pub fn loopback_request(request: &[u8]) -> Vec<u8> {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
     let _ = stream.write_all(request);
     let _ = stream.shutdown(Shutdown::Write);
-    // A request with the right state is handed to the waiting side, which
-    // answers it; only such a request can carry the state at all.
-    if memchr::memmem::find(request, b"fuzz-state").is_some() {
-        if let Ok(cb) = serving.wait(
-            Instant::now() + Duration::from_millis(500),
-            &crate::CancelToken::new(),
-        ) {
-            assert!(cb.params.contains("fuzz-state"));
-            cb.respond_success();
+    // The answer is read on another thread while this one takes the
+    // callbacks that carried the state (the waiting side answers those).
+    let reader = stream.try_clone().expect("clone the connection");
+    std::thread::scope(|scope| {
+        let read = scope.spawn(move || {
+            let mut answer = Vec::new();
+            let _ = reader.take(1 << 20).read_to_end(&mut answer);
+            answer
+        });
+        let give_up = Instant::now() + Duration::from_secs(2);
+        while !read.is_finished() && Instant::now() < give_up {
+            if let Ok(cb) = serving.wait(
+                Instant::now() + Duration::from_millis(2),
+                &crate::CancelToken::new(),
+            ) {
+                assert!(cb.params.contains("fuzz-state"));
+                cb.respond_success();
+            }
         }
-    }
-    let mut answer = Vec::new();
-    let _ = stream.take(1 << 20).read_to_end(&mut answer);
-    drop(serving);
-    answer
+        drop(stream);
+        let answer = read.join().expect("the reading thread");
+        drop(serving);
+        answer
+    })
 }
 
 #[cfg(all(feature = "interactive", unix))]
