@@ -310,7 +310,7 @@ fn management(t: &DevTenant) -> Management {
         .access_token
         .unwrap();
     let mut o = handle_options(t, json!({"token": token}));
-    o.as_object_mut().unwrap().remove("clientID");
+    o.as_object_mut().unwrap().shift_remove("clientID");
     Management::new(&o).unwrap()
 }
 
