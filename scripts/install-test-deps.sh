@@ -30,4 +30,10 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
 command -v python3 >/dev/null 2>&1 || { echo "python3 is missing: apt-get install python3 python3-pip python3-venv"; exit 1; }
+# cargo-fuzz for scripts/fuzz.sh, pinned (0.13.2 builds on Rust 1.95).
+cargo_fuzz_version=0.13.2
+if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $cargo_fuzz_version"; then
+  echo "installing cargo-fuzz $cargo_fuzz_version"
+  cargo install cargo-fuzz --version "$cargo_fuzz_version" --locked --quiet
+fi
 echo "test dependencies: ok"

@@ -81,6 +81,7 @@ suite c plain "c: tests/c (shared + static, valgrind memcheck)" bash tests/c/run
 suite c++ plain "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)" bash tests/cpp/run.sh
 suite consumer plain "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)" bash tests/consumer/run.sh
 suite python pytest "python: the manylinux wheel from the sdist, auditwheel, pytest + stubtest on the installed wheel" bash bindings/python/run_tests.sh
+suite fuzz plain "fuzz: every cargo-fuzz target of fuzz/ for 15 s from its seed corpus (ASan)" bash scripts/fuzz.sh 15
 suite devtenant-python pytest "dev tenant for users: cargo install, the auth0-devtenant wheel, its pytest plugin and a sample app suite" bash tests/devtenant/python/run_tests.sh
 
 section "summary"

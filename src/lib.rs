@@ -66,6 +66,9 @@ mod device;
 mod domain;
 pub mod dpop;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod headless;
 mod html_form;
 mod http;

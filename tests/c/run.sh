@@ -82,6 +82,7 @@ export TMPDIR="$OUT/tmp" # where the tests make their scratch directories
 . "$ROOT/tests/lib/devtenant.sh"
 phase "start the dev tenant"
 start_devtenant "$DEVTENANT" "$OUT"
+export AUTH0_TEST_DEVTENANT_BIN="$DEVTENANT" # test_net_faults.c runs its own
 
 # ---- 2. the fixture as a C table --------------------------------------------
 python3 tests/c/gen_cases.py tests/fixtures/authorize_urls.json >"$OUT/cases.h" ||
