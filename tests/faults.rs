@@ -188,7 +188,8 @@ fn op_user_info(t: &DevTenant) -> Call {
         .login(&login_opts())
         .unwrap()
         .access_token
-        .unwrap();
+        .unwrap()
+        .into_secret();
     Box::new(move || w.client().user_info(&token).map(drop))
 }
 
