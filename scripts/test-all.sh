@@ -37,7 +37,7 @@ for features in "--no-default-features" "--no-default-features --features intera
   run_tests=true
   [ "$features" = "--no-default-features" ] || run_tests=false
   # shellcheck disable=SC2086 # the feature flags are words on purpose
-  if cargo clippy -p auth0-native --lib --tests $features -- -D warnings >"$logdir/features.log" 2>&1 &&
+  if cargo clippy -p auth0-native --lib --profile test $features -- -D warnings >"$logdir/features.log" 2>&1 &&
      { ! $run_tests || cargo test -q -p auth0-native --lib $features >>"$logdir/features.log" 2>&1; }; then
     add 1 0; echo "$name: ok"
   else

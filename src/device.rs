@@ -277,11 +277,10 @@ fn as_authorization(e: Error) -> Error {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "qr"))]
 mod tests {
     use super::*;
 
-    #[cfg(feature = "qr")]
     #[test]
     fn qr_codes_come_as_half_blocks_and_svg() {
         let qr = qr_code("http://127.0.0.1:3850/activate?user_code=BCDF-GHJK").unwrap();
