@@ -228,11 +228,16 @@ TEST(a_management_call_logs_its_path_but_not_its_token) {
     auth0_management *m = token ? dt_management(token, NULL) : NULL;
     char *out = NULL;
     if (!m || !capture_start(AUTH0_LOG_TRACE)) goto done;
-    CHECK_STATUS(auth0_management_get_user(m, "{\"userId\":\"" DT_USER_ID "\"}", &out), AUTH0_OK);
+    /* Another user than the test user: test_net_management injects faults
+     * on the test user's path, and the binaries share one tenant under
+     * valgrind. The tenant refuses it (the token is the test user's); the
+     * request is logged all the same. */
+    CHECK_STATUS(auth0_management_get_user(m, "{\"userId\":\"auth0|logging-check\"}", &out),
+                 AUTH0_ERROR_SERVER);
     capture_stop();
     CHECK_NOT_LOGGED(token);
     CHECK_CONTAINS(captured, "4|auth0_native::http|GET ");
-    CHECK_CONTAINS(captured, "/api/v2/users/" DT_USER_ID_PATH " -> 200 in ");
+    CHECK_CONTAINS(captured, "/api/v2/users/auth0%7Clogging-check -> 4");
 done:
     capture_free();
     auth0_string_free(out);
