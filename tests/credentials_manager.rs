@@ -592,3 +592,45 @@ fn renewals_are_logged_without_a_token() {
         }
     }
 }
+
+#[test]
+fn dpop_bound_credentials_keep_their_key_across_a_restart() {
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.bin");
+    let web =
+        Arc::new(t.web(json!({"scope": "openid profile email offline_access", "dpop": true})));
+    let first = CredentialsManager::new(
+        web.clone(),
+        Arc::new(EncryptedFileStore::with_key(&path, &[3; 32]).unwrap()),
+    );
+    let r = login(&web);
+    assert_eq!(r.token_type.as_deref(), Some("DPoP"));
+    first.save(&r).unwrap();
+    let thumbprint = web.dpop_key().unwrap().thumbprint().to_owned();
+    settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    // The app restarts: a new handle, with a key of its own (or none), and
+    // a new manager on the same file. The bound refresh token renews only
+    // with the key it is bound to, which the store kept.
+    let restarted =
+        Arc::new(t.web(json!({"scope": "openid profile email offline_access", "dpop": true})));
+    assert_ne!(restarted.dpop_key().unwrap().thumbprint(), thumbprint);
+    let second = CredentialsManager::new(
+        restarted.clone(),
+        Arc::new(EncryptedFileStore::with_key(&path, &[3; 32]).unwrap()),
+    );
+    let c = second.credentials(&any()).unwrap();
+    assert_eq!(c.token_type, "DPoP");
+    assert_ne!(Some(&c.access_token), r.access_token.as_ref());
+    assert_eq!(restarted.dpop_key().unwrap().thumbprint(), thumbprint);
+    // And the renewed access token works with the handle's proofs.
+    restarted
+        .client()
+        .user_info(c.access_token.secret())
+        .unwrap();
+    // The key is in the store, never in clear.
+    let raw = std::fs::read(&path).unwrap();
+    let pkcs8 = web.dpop_key().unwrap().to_pkcs8().unwrap();
+    assert!(!String::from_utf8_lossy(&raw).contains(pkcs8.secret()));
+}

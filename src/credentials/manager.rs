@@ -193,6 +193,7 @@ impl CredentialsManager {
             }
         }
         let stored = Stored::from_blob(blob.expose())?;
+        self.bind_dpop_key(&stored)?;
         *cache = Some(Cached {
             blob,
             generation,
@@ -250,7 +251,27 @@ impl CredentialsManager {
                 id_token_payload,
             },
             audience: base("audience"),
+            dpop_key: self.web.dpop_key().map(|k| k.to_pkcs8()).transpose()?,
         })
+    }
+
+    /// Binds the handle to the DPoP key `stored`'s tokens are bound to (a
+    /// handle made after a restart has another key, or none), so that the
+    /// access token can be used and the refresh token renewed.
+    pub(super) fn bind_dpop_key(&self, stored: &Stored) -> Result<()> {
+        let Some(pkcs8) = &stored.dpop_key else {
+            return Ok(());
+        };
+        let key = crate::DpopKey::from_pkcs8(pkcs8)
+            .map_err(|_| Error::storage("the stored DPoP key is not readable"))?;
+        let bound = self
+            .web
+            .dpop_key()
+            .is_some_and(|k| k.thumbprint() == key.thumbprint());
+        if !bound {
+            self.web.set_dpop_key(Some(key));
+        }
+        Ok(())
     }
 
     fn verify_id_token(

@@ -81,6 +81,7 @@ impl CredentialsManager {
                 id_token_payload,
             },
             audience: audience.map(str::to_owned).or(current.audience),
+            dpop_key: current.dpop_key,
         };
         self.write(&renewed)?;
         log::info!(target: LOG_TARGET, "renewal done: credentials renewed and saved");

@@ -2,13 +2,15 @@
 //! inside the store's blob (which the file backend encrypts).
 //!
 //! `{"version":1,"accessToken":…,"tokenType":…,"idToken":…,"refreshToken":…,
-//! "expiresAt":<unix seconds>,"scope":…,"audience":…,"idTokenPayload":…}`.
+//! "expiresAt":<unix seconds>,"scope":…,"audience":…,"idTokenPayload":…,
+//! "dpopKey"?:…}` — `dpopKey` (the PKCS#8 of the handle's DPoP key) only
+//! for tokens bound to one: a bound refresh token is worthless without it.
 //! A blob of another version, or one that is not this JSON, is a
 //! `storage_error`: never guessed at.
 
 use super::{SecretBytes, STORAGE_ERROR};
 use crate::error::{Error, Result};
-use crate::secret::{AccessToken, IdToken, RefreshToken};
+use crate::secret::{AccessToken, DpopPrivateKey, IdToken, RefreshToken};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -102,6 +104,8 @@ impl Serialize for Credentials {
 pub(crate) struct Stored {
     pub credentials: Credentials,
     pub audience: Option<String>,
+    /// The DPoP key the tokens are bound to (RFC 9449), if any.
+    pub dpop_key: Option<DpopPrivateKey>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -121,6 +125,8 @@ struct Wire {
     audience: Option<String>,
     #[serde(default)]
     id_token_payload: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dpop_key: Option<DpopPrivateKey>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +148,7 @@ impl Stored {
             scope: c.scope.clone(),
             audience: self.audience.clone(),
             id_token_payload: c.id_token_payload.clone(),
+            dpop_key: self.dpop_key.clone(),
         };
         serde_json::to_vec(&wire)
             .map(SecretBytes::new)
@@ -173,6 +180,7 @@ impl Stored {
                 id_token_payload: w.id_token_payload,
             },
             audience: w.audience,
+            dpop_key: w.dpop_key,
         })
     }
 }
@@ -193,6 +201,7 @@ mod tests {
                 id_token_payload: None,
             },
             audience: Some("https://api".into()),
+            dpop_key: None,
         }
     }
 
@@ -203,6 +212,13 @@ mod tests {
         let v: Value = serde_json::from_slice(blob.expose()).unwrap();
         assert_eq!(v["version"], 1);
         assert_eq!(Stored::from_blob(blob.expose()).unwrap(), s);
+        assert!(v.get("dpopKey").is_none());
+        let bound = Stored {
+            dpop_key: Some(DpopPrivateKey::new("k".into())),
+            ..s
+        };
+        let blob = bound.to_blob().unwrap();
+        assert_eq!(Stored::from_blob(blob.expose()).unwrap(), bound);
     }
 
     #[test]
