@@ -51,6 +51,7 @@ BLOCKING_TO_AIO = [
     (auth0_native.Popup, aio.Popup),
     (auth0_native.Device, aio.Device),
     (auth0_native.Management, aio.Management),
+    (auth0_native.CredentialsManager, aio.CredentialsManager),
 ]
 
 
@@ -437,3 +438,27 @@ def test_the_default_executor_is_bounded_and_replaceable() -> None:
     finally:
         aio.set_default_executor(default)
         mine.shutdown()
+
+
+def test_the_credentials_manager_and_the_refresh_token_grant(tenant: DevTenant) -> None:
+    web = aio_web(tenant, scope="openid profile email offline_access")
+
+    async def main() -> None:
+        manager = aio.CredentialsManager(web)
+        assert not await manager.has_valid_credentials()
+        result = await web.client.login(**login_options(tenant))
+        await manager.save(result)
+        assert await manager.has_valid_credentials()
+        # A min_ttl beyond the token's lifetime makes it renew on the pool.
+        creds = await manager.credentials(min_ttl=10**9)
+        assert creds["access_token"] != result["access_token"]
+        assert creds["refresh_token"] != result["refresh_token"]
+        user = await manager.user()
+        assert user is not None and user["sub"] == TEST_USER_ID
+        refreshed = await web.client.refresh_token(refresh_token=creds["refresh_token"])
+        assert refreshed["access_token"]
+        await web.client.revoke_token(refresh_token=refreshed["refresh_token"])
+        await manager.clear(revoke=False)
+        assert await manager.user() is None
+
+    run(main())

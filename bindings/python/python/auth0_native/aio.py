@@ -57,7 +57,9 @@ from ._types import AuthorizeRequest, AuthResult, DeviceCode, PasswordlessStartR
 __all__ = [
     "DEFAULT_MAX_WORKERS",
     "Client",
+    "CredentialsManager",
     "Device",
+    "Mfa",
     "Management",
     "Popup",
     "Redirect",
@@ -261,6 +263,14 @@ class Client(_Awaitables):
         """:meth:`auth0_native.Client.passwordless_login`: the OTP grant."""
         return await self._call(self._blocking.passwordless_login, **options)
 
+    async def refresh_token(self, **options: Any) -> AuthResult:
+        """:meth:`auth0_native.Client.refresh_token`: the refresh-token grant."""
+        return await self._call(self._blocking.refresh_token, **options)
+
+    async def revoke_token(self, **options: Any) -> None:
+        """:meth:`auth0_native.Client.revoke_token`: revokes a refresh token."""
+        await self._call(self._blocking.revoke_token, **options)
+
     async def parse_invitation_url(self, url: str) -> Any:
         """:meth:`auth0_native.Client.parse_invitation_url` (no network; a
         coroutine only so that every method of the blocking class has one)."""
@@ -352,6 +362,60 @@ class Device(_Awaitables):
         function). Cancelling the task stops the polling.
         """
         return await self._call_cancellable(self._blocking.login, _on_loop(on_code), **options)
+
+
+class CredentialsManager(_Awaitables):
+    """The awaitable face of :class:`auth0_native.CredentialsManager`.
+
+    ``CredentialsManager(web, storage=None)`` takes an :class:`aio.WebAuth`
+    (or a blocking :class:`auth0_native.WebAuth`) and the same ``storage``
+    as the blocking class. A renewal waits for the store's lock on the pool,
+    never on the event loop's thread.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        web: Union["WebAuth", _native.WebAuth],
+        storage: Any = None,
+        *,
+        executor: Optional[Executor] = None,
+    ) -> None:
+        blocking_web = web.blocking if isinstance(web, WebAuth) else web
+        if executor is None and isinstance(web, WebAuth):
+            executor = web._executor
+        super().__init__(_native.CredentialsManager(blocking_web, storage), executor)
+
+    @property
+    def blocking(self) -> _native.CredentialsManager:
+        """The blocking manager this wraps."""
+        manager: _native.CredentialsManager = self._blocking
+        return manager
+
+    async def save(self, auth_result: Mapping[str, Any]) -> None:
+        """:meth:`auth0_native.CredentialsManager.save`."""
+        await self._call(self._blocking.save, auth_result)
+
+    async def credentials(self, **options: Any) -> Dict[str, Any]:
+        """:meth:`auth0_native.CredentialsManager.credentials`: valid
+        credentials, renewed first when needed."""
+        creds: Dict[str, Any] = await self._call(self._blocking.credentials, **options)
+        return creds
+
+    async def has_valid_credentials(self, min_ttl: float = 0) -> bool:
+        """:meth:`auth0_native.CredentialsManager.has_valid_credentials`."""
+        valid: bool = await self._call(self._blocking.has_valid_credentials, min_ttl)
+        return valid
+
+    async def user(self) -> Optional[Dict[str, Any]]:
+        """:meth:`auth0_native.CredentialsManager.user`."""
+        user: Optional[Dict[str, Any]] = await self._call(self._blocking.user)
+        return user
+
+    async def clear(self, revoke: bool = True) -> None:
+        """:meth:`auth0_native.CredentialsManager.clear`: revokes and removes."""
+        await self._call(self._blocking.clear, revoke)
 
 
 class Management(_Awaitables):
