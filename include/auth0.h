@@ -995,6 +995,24 @@ auth0_status auth0_management_start(const auth0_management *management,
                                     char **error_json);
 
 /**
+ * Starts a credentials-manager operation without blocking, as
+ * `auth0_webauth_start` does: `"credentials"` (`{"minTtl","scope",
+ * "audience"}`; the answer is `auth0_credentials_get`'s), `"save"`
+ * (`options_json` is the authResult; the answer `{}`),
+ * `"hasValidCredentials"` (`{"minTtl"}`; the answer `{"valid": bool}`),
+ * `"user"` (the claims, or `null`), `"clear"` (`{"revoke"}`; the answer
+ * `{}`). Errors as the blocking `auth0_credentials_*` functions. A
+ * renewal that waits for another one (another thread or process holding
+ * the store's lock) waits on the pool, never on the caller's thread.
+ */
+auth0_status auth0_credentials_start(const auth0_credentials *credentials,
+                                     const char *operation,
+                                     const char *options_json,
+                                     const auth0_task_options *opts,
+                                     auth0_task **out,
+                                     char **error_json);
+
+/**
  * The task's state, without blocking: `AUTH0_PENDING` while it runs
  * (`*out_json` NULL), else its final status (`AUTH0_OK`, an error, or
  * `AUTH0_ERROR_CANCELLED`) with `*out_json` a new copy of its result or

@@ -127,6 +127,60 @@ TEST(saved_credentials_come_back_without_renewal_while_valid) {
     auth0_webauth_free(web);
 }
 
+/* One task of `operation` on `c`, waited for: its status, its JSON in *out. */
+static auth0_status run_task(const auth0_credentials *c, const char *operation,
+                             const char *options, char **out) {
+    auth0_task *task = NULL;
+    char *error = NULL;
+    auth0_status s = auth0_credentials_start(c, operation, options, NULL, &task, &error);
+    if (s != AUTH0_OK) {
+        *out = error;
+        return s;
+    }
+    s = auth0_task_wait(task, -1, out);
+    auth0_task_free(task);
+    return s;
+}
+
+TEST(the_manager_runs_as_tasks_too) {
+    auth0_webauth *web = dt_webauth(NULL);
+    auth0_credentials *c = memory_manager(web);
+    char *result = dt_login(web, OFFLINE);
+    char *access = dt_result_string(result, "accessToken");
+    char *out = NULL, *got = NULL;
+    if (c && result) {
+        CHECK_STATUS(run_task(c, "credentials", NULL, &out), AUTH0_ERROR_CREDENTIALS);
+        CHECK_CONTAINS(out, "no_credentials");
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "save", result, &out), AUTH0_OK);
+        CHECK_STREQ(out, "{}");
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "hasValidCredentials", "{\"minTtl\":60}", &out), AUTH0_OK);
+        CHECK_STREQ(out, "{\"valid\":true}");
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "credentials", NULL, &out), AUTH0_OK);
+        got = json_get_string(out, "accessToken");
+        CHECK_STREQ(got, access);
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "user", NULL, &out), AUTH0_OK);
+        CHECK_CONTAINS(out, "\"sub\"");
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "clear", "{\"revoke\":false}", &out), AUTH0_OK);
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "user", NULL, &out), AUTH0_OK);
+        CHECK_STREQ(out, "null");
+        auth0_string_free(out);
+        CHECK_STATUS(run_task(c, "renew", NULL, &out), AUTH0_ERROR_INVALID_ARGUMENT);
+        CHECK_CONTAINS(out, "renew");
+        auth0_string_free(out);
+    }
+    free(access);
+    free(got);
+    auth0_string_free(result);
+    auth0_credentials_free(c);
+    auth0_webauth_free(web);
+}
+
 TEST(has_valid_user_and_clear_follow_what_is_stored) {
     const dt_tenant *t = dt_env();
     auth0_webauth *web = dt_webauth(NULL);
@@ -851,6 +905,7 @@ TEST(refresh_and_revoke_token_name_a_missing_refresh_token) {
 }
 
 HARNESS_MAIN(TEST_ENTRY(saved_credentials_come_back_without_renewal_while_valid),
+             TEST_ENTRY(the_manager_runs_as_tasks_too),
              TEST_ENTRY(has_valid_user_and_clear_follow_what_is_stored),
              TEST_ENTRY(clear_revokes_the_refresh_token_at_the_tenant),
              TEST_ENTRY(clear_without_revoke_keeps_the_refresh_token_working),

@@ -6,9 +6,7 @@ use super::boundary::{arg_handle, arg_json, auth0_status, free_handle, run_json,
 use super::handles::{self, Handle};
 use super::webauth::auth0_webauth;
 use auth0_native::credentials::{HostBackend, HostError, HostStore, LockScope, SecretBytes};
-use auth0_native::{
-    AuthResult, ClearOptions, CredentialsManager, CredentialsOptions, Error, StorageOptions,
-};
+use auth0_native::{ClearOptions, CredentialsManager, CredentialsOptions, Error, StorageOptions};
 use serde_json::Value;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::PathBuf;
@@ -32,7 +30,7 @@ use std::sync::Arc;
 /// (`code` `invalid_handle`).
 #[allow(non_camel_case_types)]
 pub struct auth0_credentials {
-    inner: CredentialsManager,
+    pub(super) inner: CredentialsManager,
 }
 
 impl Handle for auth0_credentials {
@@ -424,11 +422,7 @@ pub unsafe extern "C" fn auth0_credentials_save(
         let c = arg_handle(credentials, "credentials")?;
         // SAFETY: the caller promises a NUL-terminated string or NULL.
         let json = unsafe { arg_json(authresult_json, "authresult_json", false) }?;
-        let result: AuthResult = serde_json::from_value(json).map_err(|e| {
-            // serde's message names the key or type, never the value.
-            Error::invalid_argument(format!("authresult_json is not a valid authResult: {e}"))
-        })?;
-        c.inner.save(&result)
+        c.inner.save(&super::operations::auth_result_of(&json)?)
     })
 }
 

@@ -17,8 +17,8 @@ use auth0_native::mfa::{
 };
 use auth0_native::options::{as_object, require_str};
 use auth0_native::{
-    CancelToken, Error, Interaction, Management, Opener, Options, RefreshTokenOptions,
-    RevokeTokenOptions, WebAuth,
+    CancelToken, ClearOptions, CredentialsManager, CredentialsOptions, Error, Interaction,
+    Management, Opener, Options, RefreshTokenOptions, RevokeTokenOptions, WebAuth,
 };
 use serde_json::Value;
 use std::ffi::{c_void, CString};
@@ -118,6 +118,16 @@ pub(crate) const MANAGEMENT: &[(&str, Op<Management>)] = &[
     op!("patchUserMetadata", patch_user_metadata),
     op!("linkUser", link_user),
     op!("unlinkUser", unlink_user),
+];
+
+/// The operations of `auth0_credentials_start`: the manager's methods by
+/// their auth0-style names.
+pub(crate) const CREDENTIALS: &[(&str, Op<CredentialsManager>)] = &[
+    op!("credentials", credentials_get),
+    op!("save", credentials_save),
+    op!("hasValidCredentials", credentials_has_valid),
+    op!("user", credentials_user),
+    op!("clear", credentials_clear),
 ];
 
 /// The operation called `name` in `table`, or an error naming it and
@@ -343,4 +353,62 @@ pub(crate) fn mfa_authenticators(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl
 pub(crate) fn mfa_associate(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
     let o = MfaAssociateOptions::from_json(o)?;
     w.client().mfa_associate(&o).map(AsJson)
+}
+
+// ---- Credentials manager -------------------------------------------------
+
+/// `options` is the authResult to store; the answer `{}`.
+pub(crate) fn credentials_save(
+    m: &CredentialsManager,
+    o: &Value,
+    _: &Ctx,
+) -> Result<impl WriteJson, Error> {
+    m.save(&auth_result_of(o)?)
+        .map(|()| Value::Object(Default::default()))
+}
+
+/// An authResult given as JSON (`auth0_credentials_save`'s argument).
+pub(crate) fn auth_result_of(o: &Value) -> Result<auth0_native::AuthResult, Error> {
+    serde_json::from_value(o.clone()).map_err(|e| {
+        // serde's message names the key or type, never the value.
+        Error::invalid_argument(format!("authresult_json is not a valid authResult: {e}"))
+    })
+}
+
+pub(crate) fn credentials_get(
+    m: &CredentialsManager,
+    o: &Value,
+    _: &Ctx,
+) -> Result<impl WriteJson, Error> {
+    m.credentials(&CredentialsOptions::from_json(o)?)
+        .map(|c| c.to_json())
+}
+
+/// `{"minTtl": seconds}` (optional); the answer `{"valid": bool}`.
+pub(crate) fn credentials_has_valid(
+    m: &CredentialsManager,
+    o: &Value,
+    _: &Ctx,
+) -> Result<impl WriteJson, Error> {
+    let min_ttl = CredentialsOptions::from_json(o)?.min_ttl;
+    let valid = m.has_valid_credentials(min_ttl)?;
+    Ok(serde_json::json!({ "valid": valid }))
+}
+
+/// The verified claims of what is stored, or `null`.
+pub(crate) fn credentials_user(
+    m: &CredentialsManager,
+    _: &Value,
+    _: &Ctx,
+) -> Result<impl WriteJson, Error> {
+    Ok(m.user()?.map_or(Value::Null, Value::Object))
+}
+
+pub(crate) fn credentials_clear(
+    m: &CredentialsManager,
+    o: &Value,
+    _: &Ctx,
+) -> Result<impl WriteJson, Error> {
+    m.clear(&ClearOptions::from_json(o)?)
+        .map(|()| Value::Object(Default::default()))
 }

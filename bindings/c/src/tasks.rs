@@ -13,6 +13,7 @@
 use super::boundary::{
     arg_handle, arg_json, arg_str, auth0_status, c_outcome, error_c_string, run_with_error,
 };
+use super::credentials::auth0_credentials;
 use super::handles::{self, Handle};
 use super::interactive::{auth0_device_code_fn, auth0_open_url_fn};
 use super::management::auth0_management;
@@ -567,6 +568,41 @@ pub unsafe extern "C" fn auth0_management_start(
             "a Management",
             ops::MANAGEMENT,
             |m| &m.inner,
+            operation,
+            options_json,
+            opts,
+            out,
+            error_json,
+        )
+    }
+}
+
+/// Starts a credentials-manager operation without blocking, as
+/// `auth0_webauth_start` does: `"credentials"` (`{"minTtl","scope",
+/// "audience"}`; the answer is `auth0_credentials_get`'s), `"save"`
+/// (`options_json` is the authResult; the answer `{}`),
+/// `"hasValidCredentials"` (`{"minTtl"}`; the answer `{"valid": bool}`),
+/// `"user"` (the claims, or `null`), `"clear"` (`{"revoke"}`; the answer
+/// `{}`). Errors as the blocking `auth0_credentials_*` functions. A
+/// renewal that waits for another one (another thread or process holding
+/// the store's lock) waits on the pool, never on the caller's thread.
+#[no_mangle]
+pub unsafe extern "C" fn auth0_credentials_start(
+    credentials: *const auth0_credentials,
+    operation: *const c_char,
+    options_json: *const c_char,
+    opts: *const auth0_task_options,
+    out: *mut *mut auth0_task,
+    error_json: *mut *mut c_char,
+) -> auth0_status {
+    // SAFETY: the caller keeps the pointer contract of the doc above.
+    unsafe {
+        start_operation(
+            credentials,
+            "credentials",
+            "a credentials manager",
+            ops::CREDENTIALS,
+            |c| &c.inner,
             operation,
             options_json,
             opts,

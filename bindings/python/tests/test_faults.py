@@ -22,13 +22,14 @@ import auth0_native
 from auth0_native import Auth0Error, Auth0TimeoutError, NetworkError, ServerError
 from tenant import TEST_USER_ID, DevTenant
 
-TIMEOUT_MS = 1000
+TIMEOUT_S = 1.0
 MARGIN_S = 5.0
 ATTEMPTS = 3
-HANDLE = {
-    "timeout": TIMEOUT_MS,
-    "connect_timeout": TIMEOUT_MS,
-    "retry": {"maxAttempts": ATTEMPTS, "baseDelayMs": 1, "maxDelayMs": 2000},
+# Python times are seconds.
+HANDLE: Dict[str, Any] = {
+    "timeout": TIMEOUT_S,
+    "connect_timeout": TIMEOUT_S,
+    "retry": {"max_attempts": ATTEMPTS, "base_delay": 0.001, "max_delay": 2.0},
 }
 USER_PATH = "/api/v2/users/auth0%7C6f0000000000000000000001"
 _unique = itertools.count()
@@ -70,6 +71,7 @@ def op_user_info(t: DevTenant) -> Call:
     token = w.client.login(username=t.username, password=t.password, realm=t.connection)[
         "access_token"
     ]
+    assert token is not None
     return lambda: w.client.user_info(token)
 
 
@@ -111,6 +113,7 @@ def op_get_user(t: DevTenant) -> Call:
         audience=t.management_audience,
         scope="openid read:current_user",
     )["access_token"]
+    assert token is not None
     m = auth0_native.Management(domain=t.domain, token=token, **HANDLE)
     return lambda: m.get_user(TEST_USER_ID)
 
@@ -214,7 +217,7 @@ def test_fault(faulty: DevTenant, op: Op, fault: Fault) -> None:
     except Auth0Error as e:
         raised = e
     elapsed = time.monotonic() - started
-    bound = TIMEOUT_MS / 1000 * (4 if op.walk else 1)
+    bound = TIMEOUT_S * (4 if op.walk else 1)
     assert elapsed < bound + MARGIN_S, f"took {elapsed:.1f} s, bound {bound} s"
     if error is None:
         assert raised is None, raised

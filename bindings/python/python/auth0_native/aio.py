@@ -193,6 +193,12 @@ class WebAuth(_Awaitables):
         """The application's client id."""
         return self.blocking.client_id
 
+    async def dpop_key_export(self) -> Optional[Dict[str, str]]:
+        """:meth:`auth0_native.WebAuth.dpop_key_export` (no network; a
+        coroutine only so that every method of the blocking class has one)."""
+        exported: Optional[Dict[str, str]] = self.blocking.dpop_key_export()
+        return exported
+
     async def authorize(self, **options: Any) -> str:
         """:meth:`auth0_native.WebAuth.authorize`: records a transaction, returns the URL."""
         return await self._call(self.blocking.authorize, **options)
