@@ -350,7 +350,14 @@ if [ -f "$SYSTEM_ROOTS" ]; then
     fi
 fi
 VG_BINS=()
-for name in "${TESTS[@]}"; do VG_BINS+=("$OUT/$name-shared"); done
+# test_net_faults is left out here: each of its cases is a timing bound (a
+# 1 s deadline against a 2.5 s latency, a drip, a hang), which valgrind's
+# ~100x slowdown turns into timeouts of the setup calls themselves; it runs
+# shared and static above.
+for name in "${TESTS[@]}"; do
+    [ "$name" = test_net_faults ] && continue
+    VG_BINS+=("$OUT/$name-shared")
+done
 VG_BINS+=("${EXAMPLE_BINS[@]}")
 PIDS=()
 for bin in "${VG_BINS[@]}"; do

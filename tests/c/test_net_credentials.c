@@ -905,7 +905,6 @@ TEST(refresh_and_revoke_token_name_a_missing_refresh_token) {
 }
 
 HARNESS_MAIN(TEST_ENTRY(saved_credentials_come_back_without_renewal_while_valid),
-             TEST_ENTRY(the_manager_runs_as_tasks_too),
              TEST_ENTRY(has_valid_user_and_clear_follow_what_is_stored),
              TEST_ENTRY(clear_revokes_the_refresh_token_at_the_tenant),
              TEST_ENTRY(clear_without_revoke_keeps_the_refresh_token_working),
@@ -920,4 +919,8 @@ HARNESS_MAIN(TEST_ENTRY(saved_credentials_come_back_without_renewal_while_valid)
              TEST_ENTRY(a_failing_host_callback_is_a_storage_error_with_the_hosts_message),
              TEST_ENTRY(bad_arguments_are_invalid_argument_naming_the_parameter),
              TEST_ENTRY(refresh_token_rotates_and_revoke_token_ends_the_family),
-             TEST_ENTRY(refresh_and_revoke_token_name_a_missing_refresh_token))
+             TEST_ENTRY(refresh_and_revoke_token_name_a_missing_refresh_token),
+             /* Last: once it has started the task pool, every new handle warms
+              * up on a worker, and a warm-up still queued at exit holds its
+              * handle (valgrind: "possibly lost"). */
+             TEST_ENTRY(the_manager_runs_as_tasks_too))

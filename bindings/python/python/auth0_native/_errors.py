@@ -154,6 +154,8 @@ class MfaRequiredError(AuthorizationError):
         state: Optional[str] = None,
         retry_after: Optional[int] = None,
         rate_limit_reset: Optional[int] = None,
+        retryable: bool = False,
+        cause: Optional[str] = None,
     ) -> None:
         super().__init__(
             description,
@@ -163,6 +165,8 @@ class MfaRequiredError(AuthorizationError):
             state=state,
             retry_after=retry_after,
             rate_limit_reset=rate_limit_reset,
+            retryable=retryable,
+            cause=cause,
         )
         self.mfa_token = mfa_token
 
