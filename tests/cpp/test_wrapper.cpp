@@ -43,59 +43,9 @@ static_assert(std::is_base_of_v<std::runtime_error, auth0::error>);
 static_assert(std::is_same_v<decltype(auth0::version()), std::string_view>);
 static_assert(std::is_same_v<decltype(std::declval<const auth0::webauth &>().login("")), std::string>);
 
-// ---- a small harness -------------------------------------------------------
+#include "harness.hpp"
+
 namespace {
-
-int passed = 0, failed = 0;
-bool current_ok = true;
-
-void fail_at(const char *file, int line, const std::string &what) {
-    std::fprintf(stderr, "    %s:%d: %s\n", file, line, what.c_str());
-    current_ok = false;
-}
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) fail_at(__FILE__, __LINE__, "CHECK(" #cond ") failed");                        \
-    } while (0)
-#define CHECK_CONTAINS(text, part)                                                                 \
-    do {                                                                                           \
-        const std::string text_ = (text), part_ = (part);                                          \
-        if (text_.find(part_) == std::string::npos)                                                \
-            fail_at(__FILE__, __LINE__, "\"" + part_ + "\" not in " + text_);                      \
-    } while (0)
-// `expr` must throw auth0::error with `want` status; `e` names it in `then`.
-#define CHECK_THROWS_AUTH0(expr, want, then)                                                       \
-    do {                                                                                           \
-        try {                                                                                      \
-            (void)(expr);                                                                          \
-            fail_at(__FILE__, __LINE__, #expr " did not throw");                                   \
-        } catch (const auth0::error &e) {                                                          \
-            if (e.status() != (want))                                                              \
-                fail_at(__FILE__, __LINE__,                                                        \
-                        std::string(#expr " threw ") + auth0::status_name(e.status()) + ": " +     \
-                            e.json());                                                             \
-            then;                                                                                  \
-        }                                                                                          \
-    } while (0)
-
-void run(const char *name, const std::function<void()> &test) {
-    current_ok = true;
-    try {
-        test();
-    } catch (const auth0::error &e) {
-        fail_at(__FILE__, __LINE__, std::string("unexpected auth0::error ") + e.what() + " " + e.json());
-    } catch (const std::exception &e) {
-        fail_at(__FILE__, __LINE__, std::string("unexpected exception: ") + e.what());
-    }
-    if (current_ok) {
-        ++passed;
-        if (!std::getenv("HARNESS_QUIET")) std::printf("  ok   %s\n", name);
-    } else {
-        ++failed;
-        std::printf("  FAIL %s\n", name);
-    }
-    std::fflush(stdout);
-}
 
 // ---- the dev tenant ----------------------------------------------------------
 struct tenant {
