@@ -210,6 +210,22 @@ fn assert_no_secret_logged(secrets: &[String]) {
     }
 }
 
+/// The access token of a password login of the test user, with `extra`
+/// (audience, scope) merged into the options.
+fn access_token(web: &WebAuth, extra: Value) -> String {
+    let mut o = json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
+                       "realm": CONNECTION});
+    for (k, v) in extra.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    web.client()
+        .login(&o)
+        .unwrap()
+        .access_token
+        .unwrap()
+        .into_secret()
+}
+
 fn credentials() -> Value {
     json!({"connection": CONNECTION, "username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD})
 }
@@ -468,18 +484,11 @@ fn device_polling_logs_its_steps_and_no_code() {
 fn management_calls_log_the_path_but_not_the_token() {
     capture();
     let t = Tenant::start();
-    let token = t
-        .web(json!({}))
-        .client()
-        .login(
-            &json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
-                       "realm": CONNECTION, "audience": format!("{}/api/v2/", t.domain()),
-                       "scope": "openid read:current_user update:current_user_metadata"}),
-        )
-        .unwrap()
-        .access_token
-        .unwrap()
-        .into_secret();
+    let token = access_token(
+        &t.web(json!({})),
+        json!({"audience": format!("{}/api/v2/", t.domain()),
+               "scope": "openid read:current_user update:current_user_metadata"}),
+    );
     let m = Management::new(&json!({"domain": t.domain(), "token": token})).unwrap();
     m.get_user(TEST_USER_ID).unwrap();
     m.patch_user_metadata(TEST_USER_ID, &json!({"theme": "dark"}))
@@ -507,16 +516,7 @@ fn a_retry_is_a_warning_with_its_wait() {
     capture();
     let t = Tenant::start();
     let web = t.web(json!({"retry": {"baseDelayMs": 1, "maxDelayMs": 5}}));
-    let token = web
-        .client()
-        .login(
-            &json!({"username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
-                       "realm": CONNECTION, "scope": "openid"}),
-        )
-        .unwrap()
-        .access_token
-        .unwrap()
-        .into_secret();
+    let token = access_token(&web, json!({"scope": "openid"}));
     t.fault(json!({"path": "/userinfo", "status": 503, "count": 1}));
     web.client().user_info(&token).unwrap();
     assert_no_secret_logged(&[token]);
