@@ -56,62 +56,51 @@
 
 #![warn(missing_docs)]
 
-mod authentication;
-mod callback;
-mod cancel;
 pub mod casing;
 pub mod credentials;
-mod dbconnection;
-mod device;
-mod domain;
-pub mod dpop;
 mod error;
+mod flows;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod headless;
-mod html_form;
-mod http;
 mod id_token;
-mod jwks;
+mod interactive;
 pub mod logging;
-#[cfg(feature = "interactive")]
-mod loopback;
 mod management;
-pub mod mfa;
-#[cfg(feature = "interactive")]
-mod opener;
 pub mod ops;
 pub mod options;
-mod organization;
-mod par;
-mod passwordless;
-#[cfg(feature = "interactive")]
-mod popup;
-mod query;
 mod random;
-mod results;
-mod retry;
 pub mod secret;
-pub mod telemetry;
-mod token_grants;
+mod tokens;
 pub mod transaction;
+mod transport;
 mod webauth;
 
-pub use authentication::AuthResult;
-pub use cancel::CancelToken;
+pub use flows::mfa;
+pub use tokens::dpop;
+pub use transport::telemetry;
+
+// The paths `id_token.rs` names (`crate::transport::http`, `crate::tokens::jwks`) until it
+// moves under `tokens/` (another branch moves it).
+use tokens::jwks;
+use transport::http;
+
 pub use credentials::{
     ClearOptions, Credentials, CredentialsManager, CredentialsOptions, StorageOptions,
 };
-pub use device::DEVICE_CODE_GRANT;
-pub use domain::Domain;
 pub use dpop::DpopKey;
 pub use error::{Error, ErrorKind, Result};
-pub use http::warm_up;
+pub use flows::authentication::AuthResult;
+pub use flows::device::DEVICE_CODE_GRANT;
+pub use flows::organization::Invitation;
+pub use flows::token_grants::{RefreshTokenOptions, RevokeTokenOptions};
 pub use id_token::Expectations;
-pub use management::Management;
+pub use interactive::cancel::CancelToken;
 #[cfg(feature = "interactive")]
-pub use opener::{OpenUrlFn, Opener};
+pub use interactive::opener::{OpenUrlFn, Opener};
+#[cfg(feature = "interactive")]
+pub use interactive::popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
+pub use management::Management;
 pub use ops::{
     AuthorizeOptions, ChangePasswordOptions, DevicePollOptions, DeviceStartOptions,
     HeadlessLoginOptions, IntoOptions, LoginOptions, LoginWithCredentialsOptions, LogoutOptions,
@@ -120,14 +109,12 @@ pub use ops::{
     ValidateIdTokenOptions, WebAuthOptions,
 };
 pub use options::Options;
-pub use organization::Invitation;
-#[cfg(feature = "interactive")]
-pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
-pub use results::{DeviceCode, IdTokenClaims, UserProfile};
-pub use retry::RetryPolicy;
-pub use telemetry::Binding;
-pub use token_grants::{RefreshTokenOptions, RevokeTokenOptions};
+pub use tokens::results::{DeviceCode, IdTokenClaims, UserProfile};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
+pub use transport::domain::Domain;
+pub use transport::http::warm_up;
+pub use transport::retry::RetryPolicy;
+pub use transport::telemetry::Binding;
 pub use webauth::{AuthorizeUrl, Client, WebAuth, AUTHORIZE_WHITELIST, MAX_LEEWAY_SECS};
 
 /// The library's version (the crate version).

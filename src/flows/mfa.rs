@@ -20,10 +20,10 @@
 //! grant's answer carries the user's next `recovery_code`, which the
 //! document's `TokenResponse` does not list.
 
-use crate::authentication::AuthResult;
-use crate::cancel::{cancelled, CancelToken};
 use crate::error::{Error, ErrorKind, Result};
+use crate::flows::authentication::AuthResult;
 use crate::id_token::Expectations;
+use crate::interactive::cancel::{cancelled, CancelToken};
 use crate::options::{as_object, optional_f64, Options};
 use crate::secret::{MfaToken, OobCode, Otp, OtpSecret, RecoveryCode};
 use crate::webauth::{typed_str, Client};
@@ -455,7 +455,7 @@ impl Client<'_> {
             }
             let attempt = || web.token_answer(body);
             let answer = match timeout_at {
-                Some(t) => crate::http::within_deadline(t, attempt).map_err(|e| {
+                Some(t) => crate::transport::http::within_deadline(t, attempt).map_err(|e| {
                     if e.kind() == ErrorKind::Timeout {
                         timed_out()
                     } else {

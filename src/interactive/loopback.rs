@@ -19,8 +19,8 @@
 //! right `state` is closed to make room. std::net only: one accept thread
 //! per address, one short-lived thread per connection, no async runtime.
 
-use crate::cancel::{cancelled, CancelToken};
 use crate::error::{Error, ErrorKind, Result};
+use crate::interactive::cancel::{cancelled, CancelToken};
 use crate::logging::LOOPBACK;
 use std::collections::VecDeque;
 use std::io::{Read, Write};

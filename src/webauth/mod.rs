@@ -6,21 +6,21 @@
 //! internally, so one handle may be shared by any number of threads.
 
 use crate::casing::to_snake_case;
-use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::http::{Http, TransportConfig};
 use crate::id_token::Verifier;
-use crate::jwks::Jwks;
 use crate::logging;
 use crate::ops::{self, IntoOptions};
 use crate::options::{
     as_object, merge, optional_bool, optional_f64, optional_object, optional_str,
     require_nonempty_str, require_str, Options,
 };
-use crate::query;
 use crate::random;
 use crate::telemetry::{self, Binding};
+use crate::tokens::jwks::Jwks;
 use crate::transaction::{Transaction, TransactionConfig};
+use crate::transport::domain::Domain;
+use crate::transport::http::{Http, TransportConfig};
+use crate::transport::query;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -288,7 +288,7 @@ impl WebAuth {
         http.dpop.set_key(dpop_key);
         let jwks = Jwks::new(
             domain.url("/.well-known/jwks.json"),
-            crate::jwks::DEFAULT_TTL,
+            crate::tokens::jwks::DEFAULT_TTL,
         );
         Ok(WebAuth {
             domain,
@@ -547,11 +547,11 @@ impl WebAuth {
                 reqwest::Method::GET,
                 &url,
                 None,
-                crate::http::Body::Empty,
+                crate::transport::http::Body::Empty,
                 None,
             )?;
             if !resp.is_success() && !resp.is_redirect() {
-                return Err(crate::http::error_from_response(&resp));
+                return Err(crate::transport::http::error_from_response(&resp));
             }
         }
         self.http.clear_cookies();
@@ -665,7 +665,7 @@ impl Client<'_> {
     ) -> Result<String> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
-        crate::par::refuse_par(o)?;
+        crate::flows::par::refuse_par(o)?;
         self.web.build_authorize_url(o)
     }
 }

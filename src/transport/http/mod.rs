@@ -18,7 +18,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{optional_f64, optional_str, Options};
-use crate::retry::RetryPolicy;
+use crate::transport::retry::RetryPolicy;
 use serde_json::Value;
 use std::cell::Cell;
 use std::io::Read;
@@ -367,8 +367,8 @@ impl Http {
         proof: Option<crate::dpop::Proof>,
     ) -> Result<(Response, bool)> {
         // A request under a cancelled task is never sent (C tasks).
-        if crate::cancel::current_is_cancelled() {
-            return Err(crate::cancel::cancelled());
+        if crate::interactive::cancel::current_is_cancelled() {
+            return Err(crate::interactive::cancel::cancelled());
         }
         let left = deadline
             .checked_duration_since(Instant::now())
