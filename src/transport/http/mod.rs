@@ -31,6 +31,7 @@ use std::io::Read;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// Does once, now, the process-wide work of the first HTTPS request, which
 /// otherwise falls on the first request of the process: seeding aws-lc's
 /// random generator (about 150 ms of CPU on the first use in a process, the
 /// bulk of a first TLS handshake) and setting up the TLS provider. For a
