@@ -30,6 +30,93 @@ impl WebAuth {
     #[doc(hidden)]
     pub fn with_binding(options: &Value, binding: Binding) -> Result<WebAuth> {
         let o = as_object(options, "options parameter is not valid")?;
+        let checked = HandleOptions::read(o)?;
+        WebAuth::build(o, checked, binding)
+    }
+
+    /// The handle of checked options: `o` becomes the base options (with
+    /// the default `responseType`, without the DPoP key), and the
+    /// transaction store, HTTP client and JWKS cache are set up.
+    fn build(o: &Options, checked: HandleOptions<'_>, binding: Binding) -> Result<WebAuth> {
+        let HandleOptions {
+            domain,
+            has_redirect_uri,
+            leeway,
+            send_telemetry,
+            telemetry_info,
+            dpop_key,
+            overrides,
+        } = checked;
+        let mut base = o.clone();
+        // A secret: the key lives in the HTTP client, not in the options.
+        base.shift_remove("dpopKey");
+        let default_response_type = base
+            .get("responseType")
+            .is_none_or(|v| !crate::options::is_truthy(v));
+        if default_response_type {
+            // The reference's default; the wire spec says v8's code never
+            // set one, but the reference (our seed) and the issue win.
+            let default = if has_redirect_uri { "code" } else { "token" };
+            base.insert("responseType".into(), Value::String(default.into()));
+        }
+
+        let telemetry = if send_telemetry == Some(false) {
+            None
+        } else {
+            let info = match telemetry_info {
+                Some(i) => Value::Object(i.clone()),
+                None => telemetry::default_info(binding),
+            };
+            Some(telemetry::encode(&info))
+        };
+        let (tenant, token_issuer) = match overrides {
+            Some((t, i)) => (t, i),
+            None => (domain.tenant().to_owned(), domain.issuer()),
+        };
+        let key = format!(
+            "{}|{}",
+            domain.origin(),
+            base["clientID"].as_str().unwrap_or("")
+        );
+        let transactions = TransactionConfig::from_options(o, &key)?;
+        let http = Http::new(TransportConfig::from_options(o, telemetry.clone())?);
+        http.dpop.set_key(dpop_key);
+        let jwks = Jwks::new(
+            domain.url("/.well-known/jwks.json"),
+            crate::tokens::jwks::DEFAULT_TTL,
+        );
+        Ok(WebAuth {
+            domain,
+            base,
+            telemetry,
+            leeway,
+            tenant,
+            token_issuer,
+            transactions,
+            http,
+            jwks,
+            default_response_type,
+            held_refresh_token: Default::default(),
+        })
+    }
+}
+
+/// The constructor's options that steer the handle, read and checked in
+/// auth0.js's order (the first bad option is the one named); the options
+/// only checked here stay in the base options as they are.
+struct HandleOptions<'a> {
+    domain: Domain,
+    has_redirect_uri: bool,
+    leeway: u32,
+    send_telemetry: Option<bool>,
+    telemetry_info: Option<&'a Options>,
+    dpop_key: Option<crate::DpopKey>,
+    /// `overrides`: `(__tenant, __token_issuer)`.
+    overrides: Option<(String, String)>,
+}
+
+impl<'a> HandleOptions<'a> {
+    fn read(o: &'a Options) -> Result<HandleOptions<'a>> {
         let domain_str = require_nonempty_str(o, "domain", "domain option is required")?;
         let client_id = require_nonempty_str(o, "clientID", "clientID option is required")?;
         if domain_str.len() > MAX_DOMAIN_LEN {
@@ -88,61 +175,14 @@ impl WebAuth {
             }
         };
         let domain = Domain::parse(domain_str)?;
-
-        let mut base = o.clone();
-        // A secret: the key lives in the HTTP client, not in the options.
-        base.shift_remove("dpopKey");
-        let default_response_type = base
-            .get("responseType")
-            .is_none_or(|v| !crate::options::is_truthy(v));
-        if default_response_type {
-            // The reference's default; the wire spec says v8's code never
-            // set one, but the reference (our seed) and the issue win.
-            let default = if redirect_uri.is_some() {
-                "code"
-            } else {
-                "token"
-            };
-            base.insert("responseType".into(), Value::String(default.into()));
-        }
-
-        let telemetry = if send_telemetry == Some(false) {
-            None
-        } else {
-            let info = match telemetry_info {
-                Some(i) => Value::Object(i.clone()),
-                None => telemetry::default_info(binding),
-            };
-            Some(telemetry::encode(&info))
-        };
-        let (tenant, token_issuer) = match overrides {
-            Some((t, i)) => (t, i),
-            None => (domain.tenant().to_owned(), domain.issuer()),
-        };
-        let key = format!(
-            "{}|{}",
-            domain.origin(),
-            base["clientID"].as_str().unwrap_or("")
-        );
-        let transactions = TransactionConfig::from_options(o, &key)?;
-        let http = Http::new(TransportConfig::from_options(o, telemetry.clone())?);
-        http.dpop.set_key(dpop_key);
-        let jwks = Jwks::new(
-            domain.url("/.well-known/jwks.json"),
-            crate::tokens::jwks::DEFAULT_TTL,
-        );
-        Ok(WebAuth {
+        Ok(HandleOptions {
             domain,
-            base,
-            telemetry,
+            has_redirect_uri: redirect_uri.is_some(),
             leeway,
-            tenant,
-            token_issuer,
-            transactions,
-            http,
-            jwks,
-            default_response_type,
-            held_refresh_token: Default::default(),
+            send_telemetry,
+            telemetry_info,
+            dpop_key,
+            overrides,
         })
     }
 }
