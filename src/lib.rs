@@ -53,6 +53,34 @@
 //! targets `auth0_native::…` (HTTP requests, retries, JWKS, transactions,
 //! the loopback listener, device polling, headless walks) and never logs a
 //! secret, a query string or a body: see [`logging`].
+//!
+//! # Where things live
+//!
+//! ```text
+//! src/
+//!   lib.rs          the public API: re-exports, and this map
+//!   webauth/        the WebAuth handle: construction, authorize URL and its transaction, logout
+//!   flows/          the network operations: login, parseHash, userInfo, signup, passwordless,
+//!                   headless walks, device flow, MFA, PAR, refresh/revoke, invitations
+//!   tokens/         signing keys (JWKS), DPoP keys and proofs, typed results (claims, profile)
+//!   id_token.rs     id_token validation
+//!   transaction/    the transaction store (memory, file) and the `transaction` option
+//!   credentials/    the credentials manager and its stores
+//!   interactive/    popup.authorize: loopback listener, browser opener, cancel token
+//!   transport/      the HTTP client and answer normalisation, retries, telemetry, query
+//!                   strings, the tenant's domain, HTML forms
+//!   management.rs   the Management API v2 calls (user profile and identities)
+//!   ops/            typed option structs of every operation, and their JSON names
+//!   options.rs      JSON option objects as auth0.js reads them
+//!   casing.rs       key casing (camelCase / snake_case)
+//!   error.rs        the one error type
+//!   secret.rs       secret newtypes
+//!   logging.rs      log targets and the safe-logging helpers
+//!   random.rs       the OS random source (state, nonce, PKCE)
+//!   fuzzing.rs      fuzz entry points (`fuzzing` feature)
+//! bindings/c/       the C library (header include/auth0.h)
+//! bindings/python/  the Python module
+//! ```
 
 #![warn(missing_docs)]
 
