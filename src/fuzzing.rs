@@ -10,13 +10,13 @@
 /// The callback parser of `parseHash` and the loopback listener
 /// (`callback::parse_callback`) and the text bound of messages.
 pub fn callback(input: &str) {
-    let pairs = crate::callback::parse_callback(input);
+    let pairs = crate::flows::callback::parse_callback(input);
     for (k, v) in &pairs {
         // A decoded pair never holds more than its input (percent-decoding
         // and `+` only shrink, replacement characters aside).
         assert!(k.len() + v.len() <= input.len() * 3);
     }
-    let shown = crate::callback::bounded_text(input, 64);
+    let shown = crate::flows::callback::bounded_text(input, 64);
     assert!(shown.chars().count() <= 65);
     assert!(!shown.chars().any(char::is_control));
 }
@@ -24,13 +24,13 @@ pub fn callback(input: &str) {
 /// The HTML form reader of the headless flows (`html_form`): the first
 /// form and its fields, and the entity decoder.
 pub fn html_form(html: &str) {
-    if let Some(form) = crate::html_form::first_form(html) {
+    if let Some(form) = crate::transport::html_form::first_form(html) {
         // Every field and attribute is a piece of the page, decoded.
         assert!(form.action.len() <= html.len() * 4);
         assert!(form.fields.len() <= html.len());
         let _ = form.method;
     }
-    let decoded = crate::html_form::decode_entities(html);
+    let decoded = crate::transport::html_form::decode_entities(html);
     // An entity is at least as long as what it decodes to in UTF-8.
     assert!(decoded.len() <= html.len());
 }
@@ -49,13 +49,16 @@ pub fn loopback_request(request: &[u8]) -> Vec<u8> {
     use std::net::{Shutdown, TcpStream};
     use std::time::{Duration, Instant};
 
-    let bound = crate::loopback::Bound::bind(Some("http://127.0.0.1:0/callback"), &[])
+    let bound = crate::interactive::loopback::Bound::bind(Some("http://127.0.0.1:0/callback"), &[])
         .expect("a loopback port to bind");
     let addr = *bound
         .local_addrs()
         .first()
         .expect("a bound loopback address");
-    let serving = bound.serve("fuzz-state".into(), crate::loopback::Pages::default());
+    let serving = bound.serve(
+        "fuzz-state".into(),
+        crate::interactive::loopback::Pages::default(),
+    );
     let mut stream = TcpStream::connect(addr).expect("connect to the listener");
     // A reset on close leaves no TIME_WAIT behind, so millions of runs do
     // not exhaust the ephemeral ports.

@@ -53,65 +53,82 @@
 //! targets `auth0_native::…` (HTTP requests, retries, JWKS, transactions,
 //! the loopback listener, device polling, headless walks) and never logs a
 //! secret, a query string or a body: see [`logging`].
+//!
+//! # Where things live
+//!
+//! ```text
+//! src/
+//!   lib.rs          the public API: re-exports, and this map
+//!   webauth/        the WebAuth handle: construction, authorize URL and its transaction, logout
+//!   flows/          the network operations: login, parseHash, userInfo, signup, passwordless,
+//!                   headless walks, device flow, MFA, PAR, refresh/revoke, invitations
+//!   tokens/         signing keys (JWKS), DPoP keys and proofs, typed results (claims, profile)
+//!   id_token.rs     id_token validation
+//!   transaction/    the transaction store (memory, file) and the `transaction` option
+//!   credentials/    the credentials manager and its stores
+//!   interactive/    popup.authorize: loopback listener, browser opener, cancel token
+//!   transport/      the HTTP client and answer normalisation, retries, telemetry, query
+//!                   strings, the tenant's domain, HTML forms
+//!   management.rs   the Management API v2 calls (user profile and identities)
+//!   ops/            typed option structs of every operation, and their JSON names
+//!   options.rs      JSON option objects as auth0.js reads them
+//!   casing.rs       key casing (camelCase / snake_case)
+//!   error.rs        the one error type
+//!   secret.rs       secret newtypes
+//!   logging.rs      log targets and the safe-logging helpers
+//!   random.rs       the OS random source (state, nonce, PKCE)
+//!   fuzzing.rs      fuzz entry points (`fuzzing` feature)
+//! bindings/c/       the C library (header include/auth0.h)
+//! bindings/python/  the Python module
+//! ```
 
 #![warn(missing_docs)]
 
-mod authentication;
-mod callback;
-mod cancel;
 pub mod casing;
 pub mod credentials;
-mod dbconnection;
-mod device;
-mod domain;
-pub mod dpop;
 mod error;
+mod flows;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod headless;
-mod html_form;
-mod http;
 mod id_token;
-mod jwks;
+mod interactive;
 pub mod logging;
-#[cfg(feature = "interactive")]
-mod loopback;
 mod management;
-pub mod mfa;
-#[cfg(feature = "interactive")]
-mod opener;
 pub mod ops;
 pub mod options;
-mod organization;
-mod par;
-mod passwordless;
-#[cfg(feature = "interactive")]
-mod popup;
-mod query;
 mod random;
-mod results;
-mod retry;
 pub mod secret;
-pub mod telemetry;
-mod token_grants;
+mod tokens;
 pub mod transaction;
+mod transport;
 mod webauth;
 
-pub use authentication::AuthResult;
-pub use cancel::CancelToken;
+pub use flows::mfa;
+pub use tokens::dpop;
+pub use transport::telemetry;
+
+// The paths `id_token.rs` names (`crate::transport::http`, `crate::tokens::jwks`) until it
+// moves under `tokens/` (another branch moves it).
+use tokens::jwks;
+use transport::http;
+
 pub use credentials::{
     ClearOptions, Credentials, CredentialsManager, CredentialsOptions, StorageOptions,
 };
-pub use device::DEVICE_CODE_GRANT;
-pub use domain::Domain;
 pub use dpop::DpopKey;
 pub use error::{Error, ErrorKind, Result};
-pub use http::warm_up;
+pub use flows::authentication::AuthResult;
+pub use flows::device::DEVICE_CODE_GRANT;
+pub use flows::organization::Invitation;
+pub use flows::token_grants::{RefreshTokenOptions, RevokeTokenOptions};
 pub use id_token::Expectations;
-pub use management::Management;
+pub use interactive::cancel::CancelToken;
 #[cfg(feature = "interactive")]
-pub use opener::{OpenUrlFn, Opener};
+pub use interactive::opener::{OpenUrlFn, Opener};
+#[cfg(feature = "interactive")]
+pub use interactive::popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
+pub use management::Management;
 pub use ops::{
     AuthorizeOptions, ChangePasswordOptions, DevicePollOptions, DeviceStartOptions,
     HeadlessLoginOptions, IntoOptions, LoginOptions, LoginWithCredentialsOptions, LogoutOptions,
@@ -120,14 +137,12 @@ pub use ops::{
     ValidateIdTokenOptions, WebAuthOptions,
 };
 pub use options::Options;
-pub use organization::Invitation;
-#[cfg(feature = "interactive")]
-pub use popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
-pub use results::{DeviceCode, IdTokenClaims, UserProfile};
-pub use retry::RetryPolicy;
-pub use telemetry::Binding;
-pub use token_grants::{RefreshTokenOptions, RevokeTokenOptions};
+pub use tokens::results::{DeviceCode, IdTokenClaims, UserProfile};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
+pub use transport::domain::Domain;
+pub use transport::http::warm_up;
+pub use transport::retry::RetryPolicy;
+pub use transport::telemetry::Binding;
 pub use webauth::{AuthorizeUrl, Client, WebAuth, AUTHORIZE_WHITELIST, MAX_LEEWAY_SECS};
 
 /// The library's version (the crate version).

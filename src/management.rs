@@ -2,13 +2,13 @@
 //! Management API v2 — `getUser`, `patchUserMetadata`, `linkUser`, and
 //! `unlinkUser` (wire spec §11, Part A).
 
-use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::http::{Http, TransportConfig};
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, require_nonempty_str};
-use crate::query::encode_component;
 use crate::telemetry::{self, Binding};
+use crate::transport::domain::Domain;
+use crate::transport::http::{Http, TransportConfig};
+use crate::transport::query::encode_component;
 use reqwest::Method;
 use serde_json::{json, Value};
 

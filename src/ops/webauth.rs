@@ -1,7 +1,7 @@
 //! `new auth0.WebAuth(options)` and the transport options of both handles.
 
 use super::{typed_options, Json, NewWebAuth};
-use crate::retry::RetryPolicy;
+use crate::transport::retry::RetryPolicy;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Duration;

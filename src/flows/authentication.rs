@@ -2,11 +2,11 @@
 //! `client.userInfo`, `parseHash` (with the code exchange of the native
 //! code flow) and `validateIdToken`.
 
-use crate::callback::{
-    bounded_text, check_binding, parse_callback, server_did_not_act, ARTIFACTS, MAX_CALLBACK_BYTES,
-};
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
+use crate::flows::callback::{
+    bounded_text, check_binding, parse_callback, server_did_not_act, ARTIFACTS, MAX_CALLBACK_BYTES,
+};
 use crate::id_token::Expectations;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};

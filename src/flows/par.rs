@@ -13,9 +13,9 @@
 //! `buildAuthorizeUrl` stays local and refuses `par`.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{answer, Body, Expect};
 use crate::options::{optional_bool, Options};
-use crate::query::encode_component;
+use crate::transport::http::{answer, Body, Expect};
+use crate::transport::query::encode_component;
 use crate::webauth::WebAuth;
 use serde_json::Value;
 

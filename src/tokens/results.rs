@@ -6,8 +6,8 @@
 //! [`AuthResult::claims`], `UserProfile::try_from(&profile)`,
 //! `DeviceCode::try_from(&started)`.
 
-use crate::authentication::AuthResult;
 use crate::error::{Error, Result};
+use crate::flows::authentication::AuthResult;
 use crate::ops::DevicePollOptions;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};

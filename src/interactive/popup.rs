@@ -2,11 +2,11 @@
 //! (RFC 8252) — a loopback listener, the system browser (or the app's
 //! opener), a bounded and cancellable wait, then `parseHash`.
 
-use crate::authentication::AuthResult;
-use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
-use crate::loopback::{Bound, Pages};
-use crate::opener::Opener;
+use crate::flows::authentication::AuthResult;
+use crate::interactive::cancel::CancelToken;
+use crate::interactive::loopback::{Bound, Pages};
+use crate::interactive::opener::Opener;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, timeout_option, Options};
 use crate::webauth::{strip_undefined, Flow, WebAuth, AUTHORIZE_BASE_KEYS};
@@ -145,7 +145,7 @@ impl WebAuth {
             o.shift_remove(k);
         }
         if interaction.cancel.is_cancelled() {
-            return Err(crate::cancel::cancelled());
+            return Err(crate::interactive::cancel::cancelled());
         }
 
         let redirect = match o.get("redirectUri") {

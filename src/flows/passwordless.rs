@@ -1,14 +1,14 @@
 //! Passwordless: `passwordlessStart`, `passwordlessVerify` (followed
 //! headlessly to its redirect) and the OTP grant (wire spec §6).
 
-use crate::authentication::AuthResult;
 use crate::casing::{to_camel_case, to_snake_case};
 use crate::error::{Error, ErrorKind, Result};
-use crate::headless::Walk;
-use crate::http::{error_from_response, Body};
+use crate::flows::authentication::AuthResult;
+use crate::flows::headless::Walk;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_object, optional_str, require_str, Options};
-use crate::query;
+use crate::transport::http::{error_from_response, Body};
+use crate::transport::query;
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -8,15 +8,15 @@
 //! — never requests — the `redirectUri`. What arrives there goes through
 //! `parseHash`, so these flows validate exactly like the others.
 
-use crate::authentication::AuthResult;
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
-use crate::html_form::first_form;
-use crate::http::{error_from_response, Body, Response};
+use crate::flows::authentication::AuthResult;
 use crate::logging::{self, HEADLESS};
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::RefreshToken;
+use crate::transport::html_form::first_form;
+use crate::transport::http::{error_from_response, Body, Response};
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -98,7 +98,7 @@ impl WebAuth {
         walk: &Walk<'_>,
         f: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        crate::http::within_deadline(walk.deadline, f).map_err(|e| {
+        crate::transport::http::within_deadline(walk.deadline, f).map_err(|e| {
             // reqwest's timer may fire a hair early.
             let slack = Duration::from_millis(50);
             if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= walk.deadline {
@@ -376,7 +376,8 @@ impl WebAuth {
                 &co_url,
                 Body::Json(&Value::Object(body)),
             )?;
-            let answer = crate::http::answer(&resp, crate::http::Expect::Json)?;
+            let answer =
+                crate::transport::http::answer(&resp, crate::transport::http::Expect::Json)?;
             let ticket = answer
                 .get("login_ticket")
                 .and_then(Value::as_str)

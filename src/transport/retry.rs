@@ -117,7 +117,9 @@ impl RetryPolicy {
             let retryable = match (err.kind(), err.status_code()) {
                 // A rate limit; not a protocol answer sent as 429 (the
                 // device grant's `slow_down` is the caller's to handle).
-                (ErrorKind::Server, Some(429)) => err.code() == crate::http::RATE_LIMITED,
+                (ErrorKind::Server, Some(429)) => {
+                    err.code() == crate::transport::http::RATE_LIMITED
+                }
                 (ErrorKind::Server, Some(502..=504)) => idempotent,
                 // Refused or reset connections; a timeout has spent the
                 // deadline already.
@@ -188,7 +190,7 @@ mod tests {
     fn status(s: u16) -> Error {
         let e = Error::new(ErrorKind::Server, "x").with_status_code(s);
         if s == 429 {
-            e.with_code(crate::http::RATE_LIMITED)
+            e.with_code(crate::transport::http::RATE_LIMITED)
         } else {
             e
         }

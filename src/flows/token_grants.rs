@@ -3,12 +3,12 @@
 //! `refresh_token` grant (renewAuth's fallback and the credentials manager
 //! go through here too).
 
-use crate::authentication::AuthResult;
 use crate::credentials::options::{object, string};
 use crate::error::{Error, Result};
-use crate::http::{answer, Body, Expect};
+use crate::flows::authentication::AuthResult;
 use crate::options::Options;
 use crate::secret::RefreshToken;
+use crate::transport::http::{answer, Body, Expect};
 use crate::webauth::{Client, WebAuth};
 use reqwest::Method;
 use serde::Deserialize;

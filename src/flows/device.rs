@@ -3,10 +3,10 @@
 //! activation URL), `device.poll` (the device_code grant at `/oauth/token`,
 //! bounded and cancellable) and the one-call `device.login`.
 
-use crate::authentication::AuthResult;
-use crate::cancel::cancelled;
-use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
+use crate::flows::authentication::AuthResult;
+use crate::interactive::cancel::cancelled;
+use crate::interactive::cancel::CancelToken;
 use crate::logging::{self, DEVICE};
 use crate::ops::{self, IntoOptions};
 use crate::options::timeout_option;
@@ -193,7 +193,7 @@ impl WebAuth {
             // The poll's own bound caps the request in flight too.
             let poll = || self.token_request(&body, None, None);
             let answer = match timeout_at {
-                Some(t) => crate::http::within_deadline(t, poll).map_err(|e| {
+                Some(t) => crate::transport::http::within_deadline(t, poll).map_err(|e| {
                     if e.kind() == ErrorKind::Timeout {
                         Error::new(
                             ErrorKind::Timeout,

@@ -6,9 +6,9 @@
 //! remembered for [`FAILURE_TTL`], so a tenant outage cannot either.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::Http;
 use crate::id_token::shown;
 use crate::logging;
+use crate::transport::http::Http;
 use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
