@@ -109,25 +109,43 @@ impl WebAuth {
         })
     }
 
-    /// Sends a request of a flow, turning a transport timeout into the
-    /// flow's timeout error.
+    /// Sends one step of a walk through the handle's retry policy, turning
+    /// a transport timeout into the flow's timeout error. A 429 is
+    /// retried for every step (the server refused before acting). Only a
+    /// `repeatable` step — renewAuth's first GET, a `prompt=none`
+    /// `/authorize` that spends nothing — is also retried after a
+    /// 502/503/504 or a broken connection; every later step carries a
+    /// transaction's state, a login ticket or a password post that the
+    /// server may have acted on, so it goes once.
     pub(crate) fn flow_send(
         &self,
         walk: &Walk<'_>,
         method: Method,
         url: &str,
         body: Body<'_>,
+        repeatable: bool,
     ) -> Result<Response> {
-        let left = self.remaining(walk)?;
-        let bound = left.min(self.http().timeout());
         self.http()
-            .send(method, url, None, body, Some(bound))
-            .map_err(|e| {
-                if e.kind() == ErrorKind::Timeout && left <= bound {
-                    (walk.timeout_error)()
-                } else {
-                    e
+            .retry_policy()
+            .run_until(repeatable, walk.deadline, || {
+                let left = self.remaining(walk)?;
+                let bound = left.min(self.http().timeout());
+                let resp = self
+                    .http()
+                    .send(method.clone(), url, None, body, Some(bound))
+                    .map_err(|e| {
+                        if e.kind() == ErrorKind::Timeout && left <= bound {
+                            (walk.timeout_error)()
+                        } else {
+                            e
+                        }
+                    })?;
+                // Only what the policy may retry becomes an error here; any
+                // other answer is the walk's to read.
+                if resp.status == 429 || (repeatable && (502..=504).contains(&resp.status)) {
+                    return Err(error_from_response(&resp));
                 }
+                Ok(resp)
             })
     }
 
@@ -178,7 +196,7 @@ impl WebAuth {
                 }
                 url = next.to_string();
                 log::debug!(target: HEADLESS, "following a {} redirect to {}", resp.status, logging::url(&url));
-                resp = self.flow_send(walk, Method::GET, &url, Body::Empty)?;
+                resp = self.flow_send(walk, Method::GET, &url, Body::Empty, false)?;
                 continue;
             }
             if !resp.is_success() {
@@ -219,7 +237,7 @@ impl WebAuth {
             }
             url = action.to_string();
             log::debug!(target: HEADLESS, "submitting the page's form ({} fields) to {}", form.fields.len(), logging::url(&url));
-            resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields))?;
+            resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields), false)?;
         }
         Err(
             Error::new(ErrorKind::Server, "the tenant redirected too many times")
@@ -227,9 +245,15 @@ impl WebAuth {
         )
     }
 
-    /// Walks from `url` (a GET) to the callback and parses it.
-    fn navigate_and_parse(&self, url: &str, walk: &Walk<'_>) -> Result<AuthResult> {
-        let resp = self.flow_send(walk, Method::GET, url, Body::Empty)?;
+    /// Walks from `url` (a GET; `repeatable` when sending it twice spends
+    /// nothing) to the callback and parses it.
+    fn navigate_and_parse(
+        &self,
+        url: &str,
+        walk: &Walk<'_>,
+        repeatable: bool,
+    ) -> Result<AuthResult> {
+        let resp = self.flow_send(walk, Method::GET, url, Body::Empty, repeatable)?;
         let callback = self.walk_to_callback(resp, url.to_owned(), walk)?;
         self.parse_callback_result(&callback)
     }
@@ -284,7 +308,7 @@ impl WebAuth {
         let walk = self.login_walk(&redirect_uri);
         self.within_walk(&walk, || {
             let url = self.domain().url("/usernamepassword/login");
-            let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body))?;
+            let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body), false)?;
             if !resp.is_success() {
                 return Err(error_from_response(&resp));
             }
@@ -375,6 +399,7 @@ impl WebAuth {
                 Method::POST,
                 &co_url,
                 Body::Json(&Value::Object(body)),
+                false,
             )?;
             let answer =
                 crate::transport::http::answer(&resp, crate::transport::http::Expect::Json)?;
@@ -394,7 +419,8 @@ impl WebAuth {
             }
             authorize_options.insert("loginTicket".into(), Value::String(ticket.to_owned()));
             let request = self.authorize(&Value::Object(authorize_options))?;
-            self.navigate_and_parse(&request.url, &walk)
+            // The login ticket in this URL is single-use.
+            self.navigate_and_parse(&request.url, &walk, false)
         })
     }
 
@@ -450,7 +476,7 @@ impl WebAuth {
             deadline: Instant::now() + timeout,
             timeout_error: renew_timeout_error,
         };
-        self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk) {
+        self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk, true) {
             Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
                 Some(rt) => self.refresh(&RefreshToken::new(rt), None, None),
                 None => Err(e),

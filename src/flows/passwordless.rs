@@ -158,7 +158,8 @@ impl WebAuth {
         };
         self.within_walk(&walk, || {
             let verify_url = self.domain().url("/passwordless/verify");
-            let resp = self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify))?;
+            let resp =
+                self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify), false)?;
             if !resp.is_success() {
                 return Err(error_from_response(&resp));
             }
@@ -167,7 +168,7 @@ impl WebAuth {
                 self.domain().url("/passwordless/verify_redirect"),
                 query::stringify(&redirect_params)
             );
-            let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty)?;
+            let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty, false)?;
             let callback = self.walk_to_callback(resp, url, &walk)?;
             self.parse_callback_result(&callback)
         })

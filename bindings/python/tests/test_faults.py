@@ -7,8 +7,8 @@ reached the faulted endpoint (the retry policy: reads retried on 502/503
 and a broken connection, nothing else here), and that the same call
 succeeds once the fault is gone (nothing of the failed call left in the
 way). The redirect walks (headless login, renew_auth) answer a page with
-``interaction_required``, and their requests bypass the retry policy today
-(a finding reported on issue 15).
+``interaction_required``; their steps follow the same policy (renew_auth's
+first GET is the one step that is a read).
 """
 
 import itertools
@@ -189,7 +189,7 @@ def expectation(op: Op, fault: Fault) -> Any:
     code, status_code, requests that reach the endpoint)."""
     error: Optional[Type[Auth0Error]] = fault.error
     code, status = fault.code, fault.status_code
-    attempts = ATTEMPTS if fault.reads_retried and op.read and not op.walk else 1
+    attempts = ATTEMPTS if fault.reads_retried and op.read else 1
     if op.walk and code == "invalid_response":
         code = "interaction_required"
     if op.path == "/authorize":

@@ -25,6 +25,7 @@ pub(crate) use answer::{answer, error_from_response, require_token_answer, RATE_
 pub(crate) use config::TransportConfig;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::transport::retry::RetryPolicy;
 use serde_json::Value;
 use std::cell::Cell;
 use std::io::Read;
@@ -171,6 +172,12 @@ impl Http {
     /// The bound on one request.
     pub fn timeout(&self) -> Duration {
         self.config.timeout
+    }
+
+    /// The handle's retry policy, for the flows that send their own
+    /// requests (the headless walks).
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.config.retry
     }
 
     /// Builds the HTTP client now (loading the trusted roots), which
