@@ -2,14 +2,19 @@
 //! (`/__dev/faults`): one table of operations, one of faults, and one
 //! test per fault that runs every operation through it.
 //!
-//! Each case checks the typed error (kind, status, code), that it came
-//! within the operation's deadline (a bound with a generous margin, not a
-//! speed test), how many requests reached the faulted endpoint (the dev
+//! Each case checks the typed error (kind, status, code; for the
+//! credentials manager `renew_failed` with the request's code as `cause`),
+//! that it came within the operation's deadline (a bound with a margin for
+//! a loaded machine, not a speed test, and below the late answer's
+//! latency), how many requests reached the faulted endpoint (the dev
 //! tenant's request log: the retry policy of src/retry.rs — reads retried
 //! on 502/503/504 and on a broken connection, a 429 retried for any call,
-//! nothing else), and what is left behind: the same operation run again
-//! once the fault is gone succeeds, or, for a callback, the transaction
-//! is kept exactly when the server cannot have acted on it.
+//! nothing else: a single-use grant such as an MFA answer or a rotating
+//! refresh token is never sent twice), and what is left behind: a failed
+//! renewal leaves the store's blob as it was, the same operation run
+//! again once the fault is gone succeeds (unless the server spent its
+//! single-use code, user, mfa_token or identity), or, for a callback, the
+//! transaction is kept exactly when the server cannot have acted on it.
 
 mod common;
 #[path = "common/interactive.rs"]

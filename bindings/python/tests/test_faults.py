@@ -485,7 +485,8 @@ def test_fault(faulty: DevTenant, op: Op, fault: Fault) -> None:
         return
     if prepared.state is not None:
         # Compared, never printed: the blob holds the tokens.
-        assert prepared.state() == before, "the failed call changed what is stored"
+        unchanged = prepared.state() == before
+        assert unchanged, "the failed call changed what is stored"
     clear(faulty)
     if not (op.single_use and fault.handler_runs):
         prepared.call()  # nothing of the failed call is left in the way
