@@ -351,7 +351,7 @@ if [ -f "$SYSTEM_ROOTS" ]; then
 fi
 VG_BINS=()
 # test_net_faults is left out here: each of its cases is a timing bound (a
-# 1 s deadline against a 2.5 s latency, a drip, a hang), which valgrind's
+# 300 ms deadline against a 2.8 s latency, a drip, a hang), which valgrind's
 # ~100x slowdown turns into timeouts of the setup calls themselves; it runs
 # shared and static above.
 for name in "${TESTS[@]}"; do
