@@ -83,6 +83,10 @@
 //! ```
 
 #![warn(missing_docs)]
+// `clippy::pedantic` lints that do not fit this crate, each with its reason:
+// a lock's poison recovery reads best as `|p| p.into_inner()`, the idiom
+// of every lock in the crate, not as a path to `PoisonError::into_inner`.
+#![allow(clippy::redundant_closure_for_method_calls)]
 
 pub mod casing;
 pub mod credentials;

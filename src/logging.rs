@@ -74,6 +74,7 @@ const MAX_SHOWN: usize = 200;
 
 /// `u` as `scheme://host[:port]/path`, for a log line: no query, no
 /// fragment, no user info. Text that is not a URL is not written at all.
+#[must_use]
 pub fn url(u: &str) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a str);
     impl fmt::Display for Shown<'_> {
@@ -93,6 +94,7 @@ pub fn url(u: &str) -> impl fmt::Display + '_ {
 
 /// `e` for a log line: `kind code (HTTP status): description`. Never the
 /// server's body (`original`).
+#[must_use]
 pub fn error(e: &Error) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a Error);
     impl fmt::Display for Shown<'_> {
@@ -112,6 +114,7 @@ pub fn error(e: &Error) -> impl fmt::Display + '_ {
 /// The first characters of an identifier that is not a secret but need
 /// not be written whole (a transaction's `state`): enough to tell two
 /// apart in a log, not enough to replay one.
+#[must_use]
 pub fn prefix(s: &str) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a str);
     impl fmt::Display for Shown<'_> {
@@ -163,6 +166,7 @@ impl Sink for StderrSink {
 
 /// Reads a level name (`error`, `warn`, `info`, `debug`, `trace`, `off`;
 /// any case), as `AUTH0_NATIVE_LOG` takes it.
+#[must_use]
 pub fn parse_level(name: &str) -> Option<LevelFilter> {
     name.trim().parse().ok()
 }

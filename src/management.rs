@@ -54,7 +54,7 @@ pub(crate) fn is_header_safe(token: &str) -> bool {
 /// The longest id accepted (Auth0's user ids are far shorter; a URL
 /// segment this long is already more than some proxies take).
 pub(crate) const MAX_ID_BYTES: usize = 1024;
-/// The longest `secondaryUserToken` (an id_token) accepted.
+/// The longest `secondaryUserToken` (an `id_token`) accepted.
 pub(crate) const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// A non-empty id of at most [`MAX_ID_BYTES`], checked before anything is
@@ -135,7 +135,7 @@ impl Management {
     ///
     /// [`WebAuth::warm_up`]: crate::WebAuth::warm_up
     pub fn warm_up(&self) {
-        self.http.warm_up()
+        self.http.warm_up();
     }
 
     fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {

@@ -18,6 +18,7 @@ pub type Options = Map<String, Value>;
 
 /// JavaScript truthiness of a JSON value, which decides what v8's `pick`
 /// copies and which optional values its assertions look at.
+#[must_use]
 pub fn is_truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
@@ -96,6 +97,7 @@ pub fn optional_object<'a>(
 /// v8's `merge(base, keys).with(options)`: the truthy `keys` of `base` in
 /// the order of `keys`, then every entry of `options` (a key already present
 /// keeps its position and takes the new value, as a JavaScript object does).
+#[must_use]
 pub fn merge(base: &Options, keys: &[&str], options: &Options) -> Options {
     let mut out = Options::new();
     for k in keys {

@@ -95,6 +95,7 @@ impl EncryptedFileStore {
     }
 
     /// The file's path.
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -25,6 +25,7 @@ impl HostError {
     }
 
     /// What the host said went wrong (it must not contain a secret).
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -52,6 +53,7 @@ impl HostStore {
     /// A store on `backend`. `identity` names the stored credential for the
     /// lock (handles with the same identity and scope exclude each other);
     /// `scope` says whether other processes share that lock.
+    #[must_use]
     pub fn new(backend: Box<dyn HostBackend>, identity: &str, scope: LockScope) -> HostStore {
         HostStore {
             backend,

@@ -144,8 +144,8 @@ impl CredentialsManager {
         }))
     }
 
-    /// The verified id_token claims of the stored credentials; `None` when
-    /// nothing is stored or no id_token was. Never the network.
+    /// The verified `id_token` claims of the stored credentials; `None` when
+    /// nothing is stored or no `id_token` was. Never the network.
     pub fn user(&self) -> Result<Option<Map<String, Value>>> {
         Ok(self.load()?.and_then(|s| s.credentials.id_token_payload))
     }

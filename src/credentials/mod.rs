@@ -72,21 +72,25 @@ pub struct SecretBytes(Vec<u8>);
 
 impl SecretBytes {
     /// Takes ownership of `bytes` (no copy is left behind).
+    #[must_use]
     pub fn new(bytes: Vec<u8>) -> SecretBytes {
         SecretBytes(bytes)
     }
 
     /// The secret bytes.
+    #[must_use]
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
 
     /// The number of bytes held.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether no bytes are held.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

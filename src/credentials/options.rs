@@ -82,11 +82,13 @@ pub struct StorageKey(String);
 
 impl StorageKey {
     /// Wraps `base64url` (taken, not copied).
+    #[must_use]
     pub fn new(base64url: String) -> StorageKey {
         StorageKey(base64url)
     }
 
     /// The key as text. Every read goes through here.
+    #[must_use]
     pub fn secret(&self) -> &str {
         &self.0
     }

@@ -44,6 +44,7 @@ impl KeyringStore {
     }
 
     /// Takes the refresh lock in `scope` instead of the process-local one.
+    #[must_use]
     pub fn with_lock_scope(mut self, scope: LockScope) -> KeyringStore {
         self.scope = scope;
         self

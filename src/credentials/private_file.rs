@@ -149,7 +149,7 @@ fn is_symlink_refusal(e: &std::io::Error) -> bool {
     // (FreeBSD).
     #[cfg(unix)]
     {
-        matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::EMLINK))
+        matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK))
     }
     #[cfg(not(unix))]
     {
@@ -159,7 +159,7 @@ fn is_symlink_refusal(e: &std::io::Error) -> bool {
 }
 
 /// Replaces the file at `path` with `bytes`: a fresh temporary file in the
-/// same directory (O_CREAT|O_EXCL|O_NOFOLLOW, 0600), fsync, rename over
+/// same directory (`O_CREAT|O_EXCL|O_NOFOLLOW`, 0600), fsync, rename over
 /// `path`, fsync of the directory. A crash at any point leaves the old file
 /// or the new one (and at worst a stray temporary file).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -170,7 +170,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .open(&tmp)
             .map_err(|e| io_error("create", &tmp, e))?;
         file.write_all(bytes)
-            .and_then(|_| file.sync_all())
+            .and_then(|()| file.sync_all())
             .map_err(|e| io_error("write", &tmp, e))?;
         drop(file);
         std::fs::rename(&tmp, path).map_err(|e| io_error("replace", path, e))

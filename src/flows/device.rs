@@ -1,6 +1,6 @@
 //! The device authorization flow (RFC 8628) for TVs, consoles and kiosks:
 //! `device.start` (`POST /oauth/device/code`, with a QR code of the
-//! activation URL), `device.poll` (the device_code grant at `/oauth/token`,
+//! activation URL), `device.poll` (the `device_code` grant at `/oauth/token`,
 //! bounded and cancellable) and the one-call `device.login`.
 
 use crate::error::{Error, ErrorKind, Result};
@@ -16,7 +16,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
-/// The device_code grant type.
+/// The `device_code` grant type.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628 §3.2: the interval when the server gives none.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -114,7 +114,7 @@ impl WebAuth {
         Ok(answer)
     }
 
-    /// `device.poll(options)`: polls `/oauth/token` with the device_code
+    /// `device.poll(options)`: polls `/oauth/token` with the `device_code`
     /// grant until the user has approved or refused, or the code expired.
     ///
     /// `options` is the object [`WebAuth::device_start`] answered (at
@@ -126,7 +126,7 @@ impl WebAuth {
     /// at once when `cancel` fires. Nothing is retried: an answer that
     /// issued tokens is never asked for twice.
     ///
-    /// Returns the authResult (the id_token verified when `openid` was in
+    /// Returns the authResult (the `id_token` verified when `openid` was in
     /// the scope). Errors: [`ErrorKind::Authorization`] with code
     /// `access_denied` (the user refused) or `expired_token` (the code
     /// expired, as the server said or as `expires_in` says);

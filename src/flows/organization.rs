@@ -4,8 +4,8 @@
 //! The rest of the feature lives where its concern does: `organization`
 //! (a handle option, or per call) and `invitation` go to `/authorize`
 //! (webauth), the organization asked for is recorded in the transaction,
-//! and the id_token's `org_id` / `org_name` is checked against it
-//! (id_token), as Auth0.swift and auth0-spa-js do.
+//! and the `id_token`'s `org_id` / `org_name` is checked against it
+//! (`id_token`), as Auth0.swift and auth0-spa-js do.
 
 use crate::error::{Error, Result};
 use crate::webauth::Client;

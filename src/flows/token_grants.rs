@@ -80,7 +80,7 @@ impl RevokeTokenOptions {
 fn required_token(o: &Options) -> Result<RefreshToken> {
     match o.get("refreshToken") {
         Some(Value::String(s)) if !s.is_empty() => Ok(RefreshToken::new(s.clone())),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
+        None | Some(Value::Null | Value::String(_)) => {
             Err(Error::invalid_argument("refreshToken option is required"))
         }
         Some(_) => Err(Error::invalid_argument("refreshToken option is not valid")),
@@ -96,7 +96,7 @@ fn require_present(token: &RefreshToken) -> Result<()> {
 
 impl Client<'_> {
     /// `client.refreshToken(options)`: `POST /oauth/token` with the
-    /// `refresh_token` grant. The answer's id_token is validated as
+    /// `refresh_token` grant. The answer's `id_token` is validated as
     /// `parseHash`'s (no nonce). Never retried but for a 429 (the server
     /// refused before acting): a rotating refresh token is single use. With
     /// rotation on, the answer's `refreshToken` replaces the one sent —

@@ -43,6 +43,7 @@ pub struct Interaction {
 
 impl Interaction {
     /// The system browser, and a token nobody cancels.
+    #[must_use]
     pub fn new() -> Interaction {
         Interaction::default()
     }
@@ -59,12 +60,14 @@ impl Interaction {
     }
 
     /// Uses `opener` (the system browser, a command, or a callback).
+    #[must_use]
     pub fn with_opener(mut self, opener: Opener) -> Interaction {
         self.opener = opener;
         self
     }
 
     /// Watches `cancel`.
+    #[must_use]
     pub fn with_cancel(mut self, cancel: CancelToken) -> Interaction {
         self.cancel = cancel;
         self
@@ -107,7 +110,7 @@ impl WebAuth {
     /// 3. Opens the URL with `interaction.opener`, then waits at most
     ///    `timeout` ms (default 5 minutes) for the callback carrying the
     ///    transaction's state; stray requests are answered and ignored.
-    /// 4. Runs `parseHash` on it (state, nonce, id_token checks; the code
+    /// 4. Runs `parseHash` on it (state, nonce, `id_token` checks; the code
     ///    exchanged with the verifier) and answers the browser with the
     ///    success page (`successHtml`) or the error page (`errorHtml`).
     ///

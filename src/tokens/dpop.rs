@@ -96,11 +96,13 @@ impl DpopKey {
 
     /// The RFC 7638 SHA-256 thumbprint of the public key: what a bound
     /// access token carries as `cnf.jkt`.
+    #[must_use]
     pub fn thumbprint(&self) -> &str {
         &self.thumbprint
     }
 
     /// The public key as a JWK (`kty`, `crv`, `x`, `y`).
+    #[must_use]
     pub fn public_jwk(&self) -> &Value {
         &self.jwk
     }
@@ -303,7 +305,7 @@ impl WebAuth {
     /// stored with it), or turns DPoP off with `None`. Safe while other
     /// threads use the handle; a request already signing keeps its key.
     pub fn set_dpop_key(&self, key: Option<DpopKey>) {
-        self.http().dpop.set_key(key)
+        self.http().dpop.set_key(key);
     }
 }
 

@@ -1,7 +1,10 @@
 //! The `transaction` option of a handle: which store, and for how long an
 //! entry lives.
 
-use super::*;
+use super::{
+    now_secs, optional_f64, optional_object, optional_str, Duration, Error, FileStore, MemoryStore,
+    Options, PathBuf, Result, TransactionStore, DEFAULT_TTL,
+};
 
 /// The store and lifetime chosen by the `transaction` option.
 pub(crate) struct TransactionConfig {

@@ -1,7 +1,7 @@
 //! [`FileStore`]: the transaction store in one private JSON file, shared
 //! between processes under an exclusive `flock`.
 
-use super::*;
+use super::{now_secs, Error, HashMap, Path, PathBuf, Result, Transaction, TransactionStore};
 
 /// A store in one JSON file, shared between processes.
 ///
@@ -59,6 +59,7 @@ impl FileStore {
     }
 
     /// Where the store file is.
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -126,7 +127,7 @@ impl FileStore {
                 .ok_or_else(|| Error::internal("the temporary file was not created"))?;
             let bytes = serde_json::to_vec(&entries).map_err(|e| Error::internal(e.to_string()))?;
             file.write_all(&bytes)
-                .and_then(|_| file.sync_all())
+                .and_then(|()| file.sync_all())
                 .map_err(|e| storage_error("write", &tmp, e))?;
         }
         std::fs::rename(&tmp, &self.path).map_err(|e| storage_error("replace", &self.path, e))?;

@@ -47,7 +47,7 @@ pub struct Transaction {
     /// The `state` sent to `/authorize`: the key of the entry.
     pub state: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    /// The nonce sent, checked against the id_token.
+    /// The nonce sent, checked against the `id_token`.
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The caller's `appState`, handed back in the authResult.
@@ -66,7 +66,7 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
     /// The `organization` sent to `/authorize` (an `org_…` id or a name),
-    /// checked against the id_token's `org_id` / `org_name`.
+    /// checked against the `id_token`'s `org_id` / `org_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Seconds since the Unix epoch after which the entry is void.
@@ -95,8 +95,7 @@ impl fmt::Debug for Transaction {
 pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl Transaction {

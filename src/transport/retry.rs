@@ -43,6 +43,7 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// No retries.
+    #[must_use]
     pub fn none() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 1,
@@ -58,9 +59,7 @@ impl RetryPolicy {
     pub fn from_options(o: &Options) -> Result<RetryPolicy> {
         let mut p = RetryPolicy::default();
         match o.get("retry") {
-            None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(true)) => {
-                return Ok(p)
-            }
+            None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => return Ok(p),
             Some(serde_json::Value::Bool(false)) => return Ok(RetryPolicy::none()),
             _ => {}
         }
@@ -155,10 +154,10 @@ impl RetryPolicy {
             .saturating_mul(1u32 << attempt.min(16))
             .min(self.max_delay);
         // Full jitter: uniform in [0, ceiling].
-        let r = crate::random::bytes(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .unwrap_or(u32::MAX / 2);
-        ceiling.mul_f64(r as f64 / u32::MAX as f64)
+        let r = crate::random::bytes(4).map_or(u32::MAX / 2, |b| {
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        });
+        ceiling.mul_f64(f64::from(r) / f64::from(u32::MAX))
     }
 }
 

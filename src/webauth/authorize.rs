@@ -1,7 +1,11 @@
 //! `authorize` and `client.buildAuthorizeUrl`: the `/authorize` URL, and
 //! the transaction recorded for it (taken back by `parseHash`).
 
-use super::*;
+use super::{
+    as_object, has_word, logging, merge, ops, optional_bool, optional_str, query, random,
+    require_str, strip_undefined, to_snake_case, typed_str, Client, Error, IntoOptions, Options,
+    Result, Serialize, Transaction, Value, WebAuth,
+};
 
 /// Keys `buildAuthorizeUrl` takes from the base options (wire spec §2).
 const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
@@ -91,7 +95,7 @@ impl WebAuth {
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
     /// unless `pkce: false`, and the `organization` asked for) and returns
     /// the `/authorize` URL for the app to open. The URL it is later sent
-    /// back to goes to `parseHash`, which checks the id_token's `org_id` /
+    /// back to goes to `parseHash`, which checks the `id_token`'s `org_id` /
     /// `org_name` against that organization. `organization` (an `org_…` id
     /// or a name) may also be a handle option; `invitation` comes with it
     /// from an invitation link ([`Client::parse_invitation_url`]).
@@ -241,11 +245,7 @@ impl WebAuth {
             if let Some(Value::Array(items)) = params.get(key) {
                 let joined: Vec<String> = items
                     .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string())
-                    })
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                     .collect();
                 params.insert(key.into(), Value::String(joined.join(",")));
             }

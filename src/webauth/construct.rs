@@ -1,7 +1,12 @@
 //! `new auth0.WebAuth(options)`: the handle's options checked, their
 //! defaults applied, and the handle built.
 
-use super::*;
+use super::{
+    as_object, ops, optional_bool, optional_f64, optional_object, optional_str,
+    require_nonempty_str, require_str, telemetry, Binding, Domain, Error, Http, IntoOptions, Jwks,
+    Options, Result, TransactionConfig, TransportConfig, Value, WebAuth, MAX_CLIENT_ID_LEN,
+    MAX_DOMAIN_LEN, MAX_LEEWAY_SECS,
+};
 
 impl WebAuth {
     /// Validates `options` as auth0.js's constructor does and applies its
@@ -167,7 +172,7 @@ impl<'a> HandleOptions<'a> {
 
         let leeway = match leeway {
             None => 0,
-            Some(l) if (0.0..=MAX_LEEWAY_SECS as f64).contains(&l) => l as u32,
+            Some(l) if (0.0..=f64::from(MAX_LEEWAY_SECS)).contains(&l) => l as u32,
             Some(_) => {
                 return Err(Error::invalid_argument(
                     "The leeway should be positive and lower than five minutes.",

@@ -1,7 +1,10 @@
 //! `webAuth.logout`: the `/v2/logout` URL, and the end of the handle's own
 //! session.
 
-use super::*;
+use super::{
+    as_object, merge, ops, optional_bool, query, strip_undefined, to_snake_case, typed_str, Error,
+    IntoOptions, Result, Value, WebAuth,
+};
 
 impl WebAuth {
     /// `webAuth.logout(options)`: the `/v2/logout` URL (`returnTo`,

@@ -1,7 +1,10 @@
 //! The options and results of the MFA calls, with the JSON faces'
 //! deserialisation (auth0.js's camelCase names, times in milliseconds).
 
-use super::*;
+use super::{
+    as_object, optional_f64, typed_str, AuthResult, Deserialize, Duration, Error, MfaToken,
+    OobCode, Options, Otp, OtpSecret, RecoveryCode, Result, Serialize, Value,
+};
 
 /// `mfa.challenge(options)`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -74,7 +77,7 @@ pub struct MfaVerifyOptions {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaVerifyResult {
-    /// The authResult, id_token verified, as [`Client::login`]'s.
+    /// The authResult, `id_token` verified, as [`Client::login`]'s.
     #[serde(flatten)]
     pub auth_result: AuthResult,
     /// The next recovery code (recovery-code grant only).
@@ -134,7 +137,7 @@ pub struct MfaAssociateOptions {
 
 /// What `/mfa/associate` answered. Confirm the new authenticator with
 /// [`Client::mfa_verify`] (its first OTP, or the `oob_code`) and the same
-/// mfa_token.
+/// `mfa_token`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaAssociation {

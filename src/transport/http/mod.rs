@@ -129,7 +129,7 @@ impl reqwest::cookie::CookieStore for SessionJar {
         headers: &mut dyn Iterator<Item = &reqwest::header::HeaderValue>,
         url: &reqwest::Url,
     ) {
-        self.current().set_cookies(headers, url)
+        self.current().set_cookies(headers, url);
     }
     fn cookies(&self, url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {
         self.current().cookies(url)
@@ -182,7 +182,7 @@ impl Http {
 
     /// Forgets every cookie (the tenant's SSO session) of this handle.
     pub fn clear_cookies(&self) {
-        self.jar.clear()
+        self.jar.clear();
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client> {
@@ -249,10 +249,10 @@ impl Http {
         let (url, target) = (crate::logging::url(url), crate::logging::HTTP);
         match &result {
             Ok(r) => {
-                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status)
+                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status);
             }
             Err(e) => {
-                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e))
+                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e));
             }
         }
         result
