@@ -169,6 +169,7 @@ impl Error {
     }
 
     /// Replaces the machine-readable code (e.g. `invalid_json`).
+    #[must_use]
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.0.code = code.into();
         self
@@ -189,6 +190,7 @@ impl Error {
     }
 
     /// Attaches the `state` an error callback carried.
+    #[must_use]
     pub fn with_state(mut self, state: impl Into<String>) -> Self {
         self.0.state = Some(state.into());
         self
@@ -206,6 +208,7 @@ impl Error {
     /// Attaches the code of the error this one was caused by (a
     /// `renew_failed` carries the server's `invalid_grant`, or
     /// `network_error`).
+    #[must_use]
     pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
         self.0.cause = Some(cause.into());
         self

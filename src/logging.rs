@@ -200,6 +200,14 @@ impl log::Log for Forwarder {
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        /// Clears `IN_SINK` however the sink returns.
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                IN_SINK.with(|f| f.set(false));
+            }
+        }
+
         // Only the library's own records: the dependencies' (hyper, rustls,
         // the cookie store) are not the library's to hand out, and are not
         // held to its redaction rules.
@@ -212,12 +220,6 @@ impl log::Log for Forwarder {
         };
         let message = record.args().to_string();
         IN_SINK.with(|f| f.set(true));
-        struct Reset;
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                IN_SINK.with(|f| f.set(false));
-            }
-        }
         let _reset = Reset;
         sink.log(record.level(), record.target(), &message);
     }

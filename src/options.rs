@@ -119,6 +119,8 @@ const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 /// The one reader of millisecond options (the JSON face's unit for every
 /// duration): absent or falsy is `None`, a number within `range` is the
 /// duration, anything else is `message`, which names the option.
+// The float is range-checked (a whole number within bounds) before the cast.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub(crate) fn millis_option(
     o: &Options,
     key: &str,

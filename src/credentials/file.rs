@@ -106,7 +106,7 @@ impl EncryptedFileStore {
         let dir = private_file::parent(&self.path);
         private_file::create_private_dir(dir)?;
         let dir = std::fs::canonicalize(dir)
-            .map_err(|e| super::io_error("resolve the directory of", dir, e))?;
+            .map_err(|e| super::io_error("resolve the directory of", dir, &e))?;
         private_file::check_dir(&dir)?;
         // `new` checked that there is a file name.
         Ok(dir.join(self.path.file_name().unwrap_or_default()))

@@ -72,7 +72,7 @@ impl fmt::Debug for HostStore {
     }
 }
 
-fn host_error(op: &str, e: HostError) -> Error {
+fn host_error(op: &str, e: &HostError) -> Error {
     Error::storage(format!("the host store's {op} failed: {}", e.message))
 }
 
@@ -81,15 +81,15 @@ impl CredentialStore for HostStore {
         self.backend
             .load()
             .map(|b| b.map(SecretBytes::new))
-            .map_err(|e| host_error("load", e))
+            .map_err(|e| host_error("load", &e))
     }
 
     fn save(&self, blob: &[u8]) -> Result<()> {
-        self.backend.save(blob).map_err(|e| host_error("save", e))
+        self.backend.save(blob).map_err(|e| host_error("save", &e))
     }
 
     fn delete(&self) -> Result<()> {
-        self.backend.delete().map_err(|e| host_error("delete", e))
+        self.backend.delete().map_err(|e| host_error("delete", &e))
     }
 
     fn lock(&self) -> Result<StoreLock> {

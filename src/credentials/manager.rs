@@ -300,7 +300,7 @@ impl CredentialsManager {
 
 /// `now + expires_in`, a negative lifetime counting as expired.
 pub(super) fn expires_at(now: u64, expires_in: i64) -> u64 {
-    now.saturating_add(expires_in.max(0) as u64)
+    now.saturating_add(expires_in.max(0).unsigned_abs())
 }
 
 /// The stored credentials can be given out as they are.

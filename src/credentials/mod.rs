@@ -157,7 +157,7 @@ pub(crate) fn unavailable(message: impl Into<String>) -> Error {
     Error::storage(message).with_code(STORAGE_UNAVAILABLE)
 }
 
-pub(crate) fn io_error(what: &str, path: &std::path::Path, e: std::io::Error) -> Error {
+pub(crate) fn io_error(what: &str, path: &std::path::Path, e: &std::io::Error) -> Error {
     Error::storage(format!(
         "could not {what} the credentials file {}: {e}",
         path.display()

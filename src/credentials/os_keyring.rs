@@ -61,7 +61,7 @@ impl fmt::Debug for KeyringStore {
             .field("service", &self.service)
             .field("account", &self.account)
             .field("scope", &self.scope)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -46,7 +46,9 @@ impl Credentials {
     /// negative once it has.
     #[must_use]
     pub fn expires_in(&self, now: u64) -> i64 {
-        self.expires_at as i64 - now as i64
+        // Both are Unix seconds, far below `i64::MAX`; saturate anyway.
+        let at = i64::try_from(self.expires_at).unwrap_or(i64::MAX);
+        at.saturating_sub(i64::try_from(now).unwrap_or(i64::MAX))
     }
 
     /// The JSON face, with `expiresIn` computed now.

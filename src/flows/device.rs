@@ -219,7 +219,7 @@ impl WebAuth {
                 }
                 Err(e) if e.code() == "access_denied" || e.code() == "expired_token" => {
                     log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
-                    return Err(as_authorization(e));
+                    return Err(as_authorization(&e));
                 }
                 Err(e) => {
                     log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
@@ -266,7 +266,7 @@ impl WebAuth {
 
 /// The device grant's final refusals are authorization errors, as an
 /// `error=` callback is.
-fn as_authorization(e: Error) -> Error {
+fn as_authorization(e: &Error) -> Error {
     let mut out = Error::new(ErrorKind::Authorization, e.description()).with_code(e.code());
     if let Some(s) = e.status_code() {
         out = out.with_status_code(s);

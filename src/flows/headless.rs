@@ -63,6 +63,33 @@ pub(crate) struct Walk<'a> {
     pub timeout_error: fn() -> Error,
 }
 
+impl Walk<'_> {
+    /// The time left before the deadline; the walk's timeout error once
+    /// there is none.
+    fn remaining(&self) -> Result<Duration> {
+        self.deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(self.timeout_error)
+    }
+
+    /// Runs the network part of a flow under the walk's total bound: every
+    /// request inside (the walk, the code exchange, the JWKS fetch, a
+    /// refresh) ends by `deadline`, and a timeout that the bound
+    /// caused is the flow's own timeout error.
+    pub(crate) fn within<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        crate::transport::http::within_deadline(self.deadline, f).map_err(|e| {
+            // reqwest's timer may fire a hair early.
+            let slack = Duration::from_millis(50);
+            if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= self.deadline {
+                (self.timeout_error)()
+            } else {
+                e
+            }
+        })
+    }
+}
+
 fn default_timeout_error() -> Error {
     Error::new(ErrorKind::Timeout, "the login did not complete in time")
 }
@@ -82,33 +109,6 @@ impl WebAuth {
         reqwest::Url::parse(self.domain().origin()).is_ok_and(|o| o.origin() == url.origin())
     }
 
-    fn remaining(&self, walk: &Walk<'_>) -> Result<Duration> {
-        walk.deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or_else(walk.timeout_error)
-    }
-
-    /// Runs the network part of a flow under the walk's total bound: every
-    /// request inside (the walk, the code exchange, the JWKS fetch, a
-    /// refresh) ends by `walk.deadline`, and a timeout that the bound
-    /// caused is the flow's own timeout error.
-    pub(crate) fn within_walk<T>(
-        &self,
-        walk: &Walk<'_>,
-        f: impl FnOnce() -> Result<T>,
-    ) -> Result<T> {
-        crate::transport::http::within_deadline(walk.deadline, f).map_err(|e| {
-            // reqwest's timer may fire a hair early.
-            let slack = Duration::from_millis(50);
-            if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= walk.deadline {
-                (walk.timeout_error)()
-            } else {
-                e
-            }
-        })
-    }
-
     /// Sends a request of a flow, turning a transport timeout into the
     /// flow's timeout error.
     pub(crate) fn flow_send(
@@ -118,7 +118,7 @@ impl WebAuth {
         url: &str,
         body: Body<'_>,
     ) -> Result<Response> {
-        let left = self.remaining(walk)?;
+        let left = walk.remaining()?;
         let bound = left.min(self.http().timeout());
         self.http()
             .send(method, url, None, body, Some(bound))
@@ -282,7 +282,7 @@ impl WebAuth {
         pending.record(self)?;
 
         let walk = self.login_walk(&redirect_uri);
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let url = self.domain().url("/usernamepassword/login");
             let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body))?;
             if !resp.is_success() {
@@ -295,7 +295,7 @@ impl WebAuth {
 
     /// The callback a walk reached, parsed and validated as `parseHash`.
     pub(crate) fn parse_callback_result(&self, callback: &str) -> Result<AuthResult> {
-        self.parse_answer(callback, &Default::default())?
+        self.parse_answer(callback, &crate::flows::authentication::Expected::default())?
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Server,
@@ -368,7 +368,7 @@ impl WebAuth {
                 .ok_or_else(|| Error::invalid_argument("redirectUri option is required"))?,
         };
         let walk = self.login_walk(&redirect_uri);
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let co_url = self.domain().url("/co/authenticate");
             let resp = self.flow_send(
                 &walk,
@@ -450,7 +450,7 @@ impl WebAuth {
             deadline: Instant::now() + timeout,
             timeout_error: renew_timeout_error,
         };
-        self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk) {
+        walk.within(|| match self.navigate_and_parse(&url, &walk) {
             Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
                 Some(rt) => self.refresh(&RefreshToken::new(rt), None, None),
                 None => Err(e),

@@ -53,11 +53,11 @@ fn recipient<'a>(o: &'a Options, connection: &str) -> Result<(&'static str, &'a 
     match (connection, email, phone) {
         ("email", Some(e), _) => Ok(("email", e)),
         ("email", None, _) => Err(Error::invalid_argument("email option is required")),
-        ("sms", _, Some(p)) => Ok(("phone_number", p)),
-        ("sms", _, None) => Err(Error::invalid_argument("phoneNumber option is required")),
         (_, _, Some(p)) => Ok(("phone_number", p)),
+        ("sms", _, None) | (_, None, None) => {
+            Err(Error::invalid_argument("phoneNumber option is required"))
+        }
         (_, Some(e), None) => Ok(("email", e)),
-        (_, None, None) => Err(Error::invalid_argument("phoneNumber option is required")),
     }
 }
 
@@ -156,7 +156,7 @@ impl WebAuth {
             deadline: Instant::now() + self.http().timeout() * 4,
             timeout_error: || Error::new(ErrorKind::Timeout, "the login did not complete in time"),
         };
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let verify_url = self.domain().url("/passwordless/verify");
             let resp = self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify))?;
             if !resp.is_success() {

@@ -51,6 +51,7 @@ impl Interaction {
     /// Uses `open` instead of the system browser. It is called once, on
     /// the calling thread, after the listener is ready; `Err(reason)` ends
     /// the login with a `browser_open_failed` error.
+    #[must_use]
     pub fn with_open_url(
         mut self,
         open: impl Fn(&str) -> std::result::Result<(), String> + Send + Sync + 'static,
@@ -82,8 +83,8 @@ fn ports_option(o: &Options) -> Result<Vec<u16>> {
             .iter()
             .map(|v| {
                 v.as_u64()
-                    .filter(|p| (1..=65535).contains(p))
-                    .map(|p| p as u16)
+                    .and_then(|p| u16::try_from(p).ok())
+                    .filter(|p| *p != 0)
                     .ok_or_else(|| Error::invalid_argument(message))
             })
             .collect(),
@@ -189,7 +190,10 @@ impl WebAuth {
                 return Err(e);
             }
         };
-        match self.parse_answer(&callback.params, &Default::default()) {
+        match self.parse_answer(
+            &callback.params,
+            &crate::flows::authentication::Expected::default(),
+        ) {
             Ok(Some(result)) => {
                 callback.respond_success();
                 Ok(result)

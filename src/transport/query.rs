@@ -55,6 +55,9 @@ pub(crate) fn push_pairs(pairs: &mut Vec<String>, key: &str, v: &Value) {
 
 /// A number as JavaScript's `String(n)` prints it for the values that occur
 /// in options (integers without `.0`).
+// `f` is whole (checked): exact below 2^63; past that the cast saturates
+// where JavaScript would print every digit (options never hold such numbers).
+#[allow(clippy::cast_possible_truncation)]
 fn js_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();

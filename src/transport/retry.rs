@@ -56,6 +56,8 @@ impl RetryPolicy {
     /// Reads `retry`: absent, `null` or `true` for the default policy,
     /// `false` for none, or an object of `maxAttempts` (1..10),
     /// `baseDelayMs`, `maxDelayMs` and `totalMs`.
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_options(o: &Options) -> Result<RetryPolicy> {
         let mut p = RetryPolicy::default();
         match o.get("retry") {

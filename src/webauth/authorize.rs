@@ -306,7 +306,7 @@ fn max_age_option(o: &Options) -> Result<Option<u64>> {
     for key in ["maxAge", "max_age"] {
         let message = format!("{key} option is not valid");
         match o.get(key) {
-            None | Some(Value::Null) => continue,
+            None | Some(Value::Null) => {}
             Some(Value::Number(n)) => {
                 return n
                     .as_u64()

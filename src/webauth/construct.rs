@@ -101,7 +101,7 @@ impl WebAuth {
             http,
             jwks,
             default_response_type,
-            held_refresh_token: Default::default(),
+            held_refresh_token: std::sync::Mutex::default(),
         })
     }
 }
@@ -121,6 +121,8 @@ struct HandleOptions<'a> {
 }
 
 impl<'a> HandleOptions<'a> {
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn read(o: &'a Options) -> Result<HandleOptions<'a>> {
         let domain_str = require_nonempty_str(o, "domain", "domain option is required")?;
         let client_id = require_nonempty_str(o, "clientID", "clientID option is required")?;

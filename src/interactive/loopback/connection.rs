@@ -98,7 +98,7 @@ impl Conn {
     }
 }
 
-pub(super) fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
+pub(super) fn accept_loop(tcp: &TcpListener, stop: &AtomicBool, conn: &Arc<Conn>) {
     for stream in tcp.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;

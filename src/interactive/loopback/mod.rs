@@ -250,7 +250,7 @@ impl Bound {
                 let (stop, shared) = (stop.clone(), shared.clone());
                 std::thread::Builder::new()
                     .name("auth0-loopback".into())
-                    .spawn(move || accept_loop(tcp, stop, shared))
+                    .spawn(move || accept_loop(&tcp, &stop, &shared))
                     .ok()
             })
             .collect();
