@@ -242,6 +242,11 @@ fn is_ours(target: &str) -> bool {
 /// bindings: a Rust program installs its own `log` logger instead, and
 /// then this fails with an `InvalidArgument` error, as it does when called
 /// from inside a sink.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+/// another `log` logger is installed, or when called from inside a sink.
 pub fn set_sink(level: LevelFilter, sink: Option<Box<dyn Sink>>) -> Result<()> {
     if IN_SINK.with(Cell::get) {
         return Err(Error::invalid_argument(
@@ -345,7 +350,6 @@ mod tests {
         use std::sync::{Arc, Mutex};
         type Seen = Arc<Mutex<Vec<(Level, String, String)>>>;
         static ME: OnceLock<std::thread::ThreadId> = OnceLock::new();
-        ME.set(std::thread::current().id()).unwrap();
         struct Collect(Seen, bool);
         impl Sink for Collect {
             fn log(&self, level: Level, target: &str, message: &str) {
@@ -368,7 +372,8 @@ mod tests {
                     .push((level, target.into(), message.into()));
             }
         }
-        let seen: Seen = Default::default();
+        ME.set(std::thread::current().id()).unwrap();
+        let seen: Seen = Arc::default();
         set_sink(
             LevelFilter::Debug,
             Some(Box::new(Collect(seen.clone(), false))),
@@ -390,7 +395,7 @@ mod tests {
         log::trace!(target: JWKS, "now verbose");
         assert_eq!(seen.lock().unwrap().len(), 2);
 
-        let inner: Seen = Default::default();
+        let inner: Seen = Arc::default();
         set_sink(
             LevelFilter::Info,
             Some(Box::new(Collect(inner.clone(), true))),

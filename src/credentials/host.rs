@@ -34,11 +34,26 @@ impl HostError {
 /// What the app implements to keep the blob itself.
 pub trait HostBackend: Send + Sync {
     /// The stored blob, or `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn load(&self) -> std::result::Result<Option<Vec<u8>>, HostError>;
     /// Stores `blob` in place of the previous one, atomically as far as the
     /// app's storage allows.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn save(&self, blob: &[u8]) -> std::result::Result<(), HostError>;
     /// Removes the blob; removing nothing must succeed.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn delete(&self) -> std::result::Result<(), HostError>;
 }
 

@@ -121,15 +121,35 @@ impl fmt::Debug for SecretBytes {
 /// blob or the new one, never a mix.
 pub trait CredentialStore: Send + Sync {
     /// The stored blob, or `None` when nothing is stored.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be read.
     fn load(&self) -> Result<Option<SecretBytes>>;
     /// Stores `blob`, replacing what was there.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be written.
     fn save(&self, blob: &[u8]) -> Result<()>;
     /// Removes the stored blob; removing nothing is not an error.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be removed.
     fn delete(&self) -> Result<()>;
     /// Waits for and takes the store's exclusive lock, held until the guard
     /// drops. Not re-entrant: a thread that holds it must not take it again.
     /// `load`, `save` and `delete` do not take it themselves, so the holder
     /// may call them.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the lock cannot
+    /// be taken.
     fn lock(&self) -> Result<StoreLock>;
     /// A counter that changes whenever the blob does, for a store that can
     /// tell without a `load` (only this process can reach it); `None`

@@ -22,6 +22,11 @@ pub struct KeyringStore {
 impl KeyringStore {
     /// The entry for `service` and `account` (e.g. `auth0-native:<domain>`
     /// and the client ID). Nothing is read until the first `load`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `service` or `account` is empty.
     pub fn new(service: &str, account: &str) -> Result<KeyringStore> {
         if service.is_empty() {
             return Err(Error::invalid_argument(

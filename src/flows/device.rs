@@ -67,6 +67,15 @@ impl WebAuth {
     /// login ends.
     ///
     /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<Value> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -134,6 +143,22 @@ impl WebAuth {
     /// (`cancelled`); otherwise the token endpoint's error.
     ///
     /// Options: [`DevicePollOptions`](crate::DevicePollOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// server's code (`expired_token`, `access_denied`) when the device is
+    /// refused; [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the code
+    /// expires; [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) when the
+    /// cancel token fires; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) as for any call;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn device_poll(
         &self,
         options: &impl IntoOptions<ops::DevicePoll>,
@@ -241,6 +266,10 @@ impl WebAuth {
     /// [`device_poll`]: WebAuth::device_poll
     ///
     /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`WebAuth::device_start`] and [`WebAuth::device_poll`].
     pub fn device_login(
         &self,
         options: &impl IntoOptions<ops::DeviceLogin>,

@@ -249,6 +249,24 @@ impl WebAuth {
     /// does. Leaves the tenant's SSO session in the handle's cookie jar.
     ///
     /// Options: [`LoginWithCredentialsOptions`](crate::LoginWithCredentialsOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code when the login is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// reach the redirectUri in time;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn login_with_credentials(
         &self,
         options: &impl IntoOptions<ops::LoginWithCredentials>,
@@ -311,6 +329,24 @@ impl WebAuth {
     /// password-realm credential type, as v8.
     ///
     /// Options: [`HeadlessLoginOptions`](crate::HeadlessLoginOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code when the login is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// reach the redirectUri in time;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn login(&self, options: &impl IntoOptions<ops::HeadlessLogin>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -407,6 +443,24 @@ impl WebAuth {
     /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
     ///
     /// Options: [`RenewAuthOptions`](crate::RenewAuthOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization)
+    /// (`login_required`, `consent_required`, …) when the session cannot be
+    /// renewed silently; [`ErrorKind::Timeout`](crate::ErrorKind::Timeout)
+    /// (`timeout`) past the bound;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn renew_auth(&self, options: &impl IntoOptions<ops::RenewAuth>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;

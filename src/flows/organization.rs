@@ -30,6 +30,11 @@ impl Client<'_> {
     /// must carry `invitation` and `organization` (`organization_name` is
     /// optional). A link without them is an invalid-argument error naming
     /// what is missing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `url` is not a URL or carries no `invitation` and `organization`.
     pub fn parse_invitation_url(&self, url: &str) -> Result<Invitation> {
         parse_invitation_url(url)
     }

@@ -70,6 +70,15 @@ impl WebAuth {
     /// "emailVerified"}`).
     ///
     /// Options: [`PasswordlessStartOptions`](crate::PasswordlessStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn passwordless_start(
         &self,
         options: &impl IntoOptions<ops::PasswordlessStart>,
@@ -128,6 +137,23 @@ impl WebAuth {
     /// `redirectUri` and parsed into an authResult as `parseHash` does.
     ///
     /// Options: [`PasswordlessVerifyOptions`](crate::PasswordlessVerifyOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code for a wrong or expired code;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// finish in time; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn passwordless_verify(
         &self,
         options: &impl IntoOptions<ops::PasswordlessVerify>,
@@ -181,6 +207,22 @@ impl crate::webauth::Client<'_> {
     /// `otp`), optional `scope` and `audience`. Returns the authResult.
     ///
     /// Options: [`PasswordlessLoginOptions`](crate::PasswordlessLoginOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) `invalid_grant` for a
+    /// wrong or expired code; [`ErrorKind::Network`](crate::ErrorKind::Network)
+    /// or [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant
+    /// cannot be reached in time;
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) with the server's
+    /// `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn passwordless_login(
         &self,
         options: &impl IntoOptions<ops::PasswordlessLogin>,

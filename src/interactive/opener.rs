@@ -44,6 +44,12 @@ const LAUNCH_GRACE: Duration = Duration::from_secs(3);
 impl Opener {
     /// Opens `url`. An opener that fails is an invalid-argument error with
     /// code `browser_open_failed`; the URL is not repeated in it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+    /// code `browser_open_failed` when the opener fails or the command cannot
+    /// be started.
     pub fn open(&self, url: &str) -> Result<()> {
         match self {
             Opener::Callback(f) => f(url).map_err(|r| open_failed(&r)),

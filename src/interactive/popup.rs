@@ -122,6 +122,26 @@ impl WebAuth {
     /// the opener fails, and `parseHash`'s errors.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// the loopback listener cannot bind;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when no callback
+    /// arrives in time; [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled)
+    /// when the interaction's cancel token fires;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) for an
+    /// `error=` callback; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn popup_authorize(
         &self,
         options: &impl IntoOptions<ops::PopupAuthorize>,

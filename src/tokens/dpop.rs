@@ -63,6 +63,11 @@ impl std::fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// A new key pair from the OS random source.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when the OS random
+    /// source fails.
     pub fn generate() -> Result<DpopKey> {
         let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
             .map_err(|_| Error::internal("a DPoP key pair could not be generated"))?;
@@ -72,6 +77,11 @@ impl DpopKey {
     /// The key exported by [`DpopKey::to_pkcs8`]: a P-256 PKCS#8 document,
     /// base64url (padding optional). Anything else is an
     /// `invalid_argument` naming `dpopKey`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `dpopKey` when the text is not a P-256 PKCS#8 document in base64url.
     pub fn from_pkcs8(pkcs8: &DpopPrivateKey) -> Result<DpopKey> {
         let invalid = || {
             Error::invalid_argument("dpopKey option is not valid (a P-256 PKCS#8 key, base64url)")
@@ -86,6 +96,11 @@ impl DpopKey {
 
     /// The private key as a PKCS#8 v1 document, base64url without padding:
     /// the form to store next to the tokens bound to it (a secret).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when the key cannot
+    /// be serialised.
     pub fn to_pkcs8(&self) -> Result<DpopPrivateKey> {
         let doc = self
             .pair
@@ -129,6 +144,10 @@ impl DpopKey {
     }
 
     /// A proof for one request (RFC 9449 §4.2). `access_token` adds `ath`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when signing fails.
     pub fn proof(
         &self,
         method: &str,

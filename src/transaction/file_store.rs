@@ -30,6 +30,12 @@ impl FileStore {
     /// naming `transaction.path`.
     ///
     /// [`ErrorKind::InvalidArgument`]: crate::ErrorKind::InvalidArgument
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `transaction.path` when the path is empty, a directory, or in a
+    /// directory that cannot be created or is not the user's own.
     pub fn open(path: impl Into<PathBuf>) -> Result<FileStore> {
         let store = FileStore::new(path);
         let invalid = |e: Error| {

@@ -108,9 +108,19 @@ impl Transaction {
 /// using a handle.
 pub trait TransactionStore: Send + Sync {
     /// Records `tx` under its state (replacing an entry with the same state).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be written.
     fn put(&self, tx: Transaction) -> Result<()>;
     /// Removes and returns the entry for `state` if it exists and has not
     /// expired.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read or written.
     fn take(&self, state: &str) -> Result<Option<Transaction>>;
 }
 

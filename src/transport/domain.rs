@@ -25,6 +25,12 @@ impl Domain {
     /// assert_eq!(Domain::parse("me.auth0.com").unwrap().origin(), "https://me.auth0.com");
     /// assert!(Domain::parse("http://me.auth0.com").is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `domain` when it is empty, holds a path, query or user info, or is
+    /// `http://` other than to a loopback address.
     pub fn parse(input: &str) -> Result<Domain> {
         let trimmed = input.trim();
         if trimmed.is_empty() {

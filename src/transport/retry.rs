@@ -56,6 +56,11 @@ impl RetryPolicy {
     /// Reads `retry`: absent, `null` or `true` for the default policy,
     /// `false` for none, or an object of `maxAttempts` (1..10),
     /// `baseDelayMs`, `maxDelayMs` and `totalMs`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// naming the `retry` field that is out of range or ill-typed.
     // The float is range-checked (a whole number within bounds) before the cast.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_options(o: &Options) -> Result<RetryPolicy> {
@@ -95,6 +100,11 @@ impl RetryPolicy {
     /// Runs `attempt` until it succeeds, fails for good, or the policy is
     /// spent. `idempotent` allows retrying 502/503/504 and connection
     /// failures.
+    ///
+    /// # Errors
+    ///
+    /// The last attempt's error, when it is not worth retrying or the attempts
+    /// (or the deadline) are spent.
     pub fn run<T>(&self, idempotent: bool, attempt: impl FnMut() -> Result<T>) -> Result<T> {
         self.run_until(idempotent, Instant::now() + self.total, attempt)
     }

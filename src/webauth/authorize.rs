@@ -106,6 +106,17 @@ impl WebAuth {
     /// never retried.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the transaction
+    /// cannot be recorded; with `par`,
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -198,6 +209,11 @@ impl WebAuth {
 
     /// Takes the transaction recorded for `state` out of the store (single
     /// use); `None` when unknown or expired.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read.
     pub fn take_transaction(&self, state: &str) -> Result<Option<Transaction>> {
         let tx = self.transactions.store.take(state);
         let found = match &tx {
@@ -280,6 +296,12 @@ impl Client<'_> {
     /// requests) is for `authorize` and `popup.authorize` only.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent), and when
+    /// `par` is asked for.
     pub fn build_authorize_url(
         &self,
         options: &impl IntoOptions<ops::BuildAuthorizeUrl>,

@@ -26,6 +26,12 @@ impl WebAuth {
     /// `dpopKey` to an exported one ([`crate::DpopKey::to_pkcs8`]).
     ///
     /// Options: [`WebAuthOptions`](crate::WebAuthOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed (`domain`, `clientID`,
+    /// `leeway`, `transaction.path`, the transport options, …).
     pub fn new(options: &impl IntoOptions<ops::NewWebAuth>) -> Result<WebAuth> {
         WebAuth::with_binding(&options.to_options(), Binding::Rust)
     }

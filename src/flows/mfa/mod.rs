@@ -86,6 +86,15 @@ impl Client<'_> {
     /// the code of their app); an `oob` one has sent a push or a code and
     /// answers the `oob_code` to verify, with `binding_method` `prompt`
     /// when the user must type the code they received.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` is missing or not header-safe;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_challenge(&self, options: &MfaChallengeOptions) -> Result<MfaChallenge> {
         let web = self.web();
         let mut body = Map::new();
@@ -130,6 +139,26 @@ impl Client<'_> {
     /// `invalid_grant`, which leaves the `mfa_token` usable; a rejected push
     /// `invalid_grant` too; [`ErrorKind::Timeout`] after `timeout`;
     /// [`ErrorKind::Cancelled`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` or the factor is missing;
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) `invalid_grant` for a
+    /// wrong code (the `mfa_token` stays usable);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) when an
+    /// out-of-band approval is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) or
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) while polling;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn mfa_verify(
         &self,
         options: &MfaVerifyOptions,
@@ -245,6 +274,15 @@ impl Client<'_> {
 
     /// `mfa.authenticators(options)`: `GET /mfa/authenticators` with the
     /// `mfa_token` as bearer token; the user's authenticators.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` is missing or not header-safe;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_authenticators(
         &self,
         options: &MfaAuthenticatorsOptions,
@@ -265,6 +303,15 @@ impl Client<'_> {
     /// answer has its key and QR code URI) or an out-of-band channel
     /// (`["oob"]` with `oobChannels` and, for sms and voice,
     /// `phoneNumber`). Confirm it with [`Client::mfa_verify`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` or `authenticatorTypes` is missing;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_associate(&self, options: &MfaAssociateOptions) -> Result<MfaAssociation> {
         let web = self.web();
         let token = checked_token(&options.mfa_token)?;
