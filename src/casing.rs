@@ -1,5 +1,5 @@
 //! Key casing, exactly as auth0.js v8's `object.js` does it, plus the
-//! snake_case bridge the Python module uses.
+//! `snake_case` bridge the Python module uses.
 
 use crate::options::Options;
 use serde_json::Value;
@@ -8,6 +8,7 @@ use serde_json::Value;
 /// letter that follows a non-upper-case character and before a digit that
 /// follows a non-digit (`clientID` → `client_id`, `auth0Client` →
 /// `auth_0_client`).
+#[must_use]
 pub fn camel_to_snake(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     // v8 starts with both flags set, so a leading capital gets no `_`.
@@ -27,6 +28,7 @@ pub fn camel_to_snake(s: &str) -> String {
 
 /// v8's `snakeToCamel`: split on `_`, capitalise every part after the first
 /// (`access_token` → `accessToken`, `_id` → `Id`).
+#[must_use]
 pub fn snake_to_camel(s: &str) -> String {
     let mut parts = s.split('_');
     let mut out = parts.next().unwrap_or_default().to_owned();
@@ -42,6 +44,7 @@ pub fn snake_to_camel(s: &str) -> String {
 
 /// v8's `toSnakeCase(object, exceptions)`: recursive into nested objects (not
 /// arrays); `exceptions` protects only top-level key names.
+#[must_use]
 pub fn to_snake_case(o: &Options, exceptions: &[&str]) -> Options {
     o.iter()
         .map(|(k, v)| {
@@ -63,6 +66,7 @@ fn snake_values(v: &Value) -> Value {
 }
 
 /// v8's `toCamelCase`: recursive into nested objects (not arrays).
+#[must_use]
 pub fn to_camel_case(o: &Options) -> Options {
     o.iter()
         .map(|(k, v)| {
@@ -80,6 +84,7 @@ pub fn to_camel_case(o: &Options) -> Options {
 /// data and stay untouched): `client_id` → `clientID`, `redirect_uri` →
 /// `redirectUri`, `_send_telemetry` → `_sendTelemetry`. Names that are
 /// already camelCase pass through unchanged.
+#[must_use]
 pub fn keyword_to_option_name(name: &str) -> String {
     match name {
         "client_id" => return "clientID".to_owned(),

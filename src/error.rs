@@ -66,6 +66,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// The `code` given to errors of this kind that have no more specific
     /// code of their own.
+    #[must_use]
     pub fn default_code(self) -> &'static str {
         match self {
             ErrorKind::InvalidArgument => "invalid_argument",
@@ -168,24 +169,28 @@ impl Error {
     }
 
     /// Replaces the machine-readable code (e.g. `invalid_json`).
+    #[must_use]
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.0.code = code.into();
         self
     }
 
     /// Attaches the HTTP status of the answer that caused the error.
+    #[must_use]
     pub fn with_status_code(mut self, status: u16) -> Self {
         self.0.status_code = Some(status);
         self
     }
 
     /// Attaches the server's answer body (already free of request secrets).
+    #[must_use]
     pub fn with_original(mut self, original: Value) -> Self {
         self.0.original = Some(original);
         self
     }
 
     /// Attaches the `state` an error callback carried.
+    #[must_use]
     pub fn with_state(mut self, state: impl Into<String>) -> Self {
         self.0.state = Some(state.into());
         self
@@ -193,6 +198,7 @@ impl Error {
 
     /// Attaches what a 429 (or 503) answer said about when to try again:
     /// `Retry-After` seconds and the `X-RateLimit-Reset` time.
+    #[must_use]
     pub fn with_rate_limit(mut self, retry_after: Option<u64>, reset: Option<u64>) -> Self {
         self.0.retry_after = retry_after;
         self.0.rate_limit_reset = reset;
@@ -202,18 +208,21 @@ impl Error {
     /// Attaches the code of the error this one was caused by (a
     /// `renew_failed` carries the server's `invalid_grant`, or
     /// `network_error`).
+    #[must_use]
     pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
         self.0.cause = Some(cause.into());
         self
     }
 
     /// The code of the error this one was caused by, when it wraps one.
+    #[must_use]
     pub fn cause(&self) -> Option<&str> {
         self.0.cause.as_deref()
     }
 
     /// Says explicitly whether a retry may help, instead of deriving it
     /// from the kind and status (see [`Error::retryable`]).
+    #[must_use]
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.0.retryable = Some(retryable);
         self
@@ -224,6 +233,7 @@ impl Error {
     /// of them, such as a `renew_failed` whose request did not get through).
     /// Not for a caller mistake, a refused grant (`invalid_grant`) or
     /// missing credentials.
+    #[must_use]
     pub fn retryable(&self) -> bool {
         if let Some(r) = self.0.retryable {
             return r;
@@ -242,44 +252,53 @@ impl Error {
     }
 
     /// Seconds to wait before trying again, from `Retry-After`.
+    #[must_use]
     pub fn retry_after(&self) -> Option<u64> {
         self.0.retry_after
     }
 
     /// When the rate limit resets (Unix seconds), from `X-RateLimit-Reset`.
+    #[must_use]
     pub fn rate_limit_reset(&self) -> Option<u64> {
         self.0.rate_limit_reset
     }
 
     /// The `mfa_token` of an `mfa_required` error (see
     /// [`Error::mfa_required`]).
+    #[must_use]
     pub fn mfa_token(&self) -> Option<&MfaToken> {
         self.0.mfa_token.as_ref()
     }
 
     /// The category (the C status and the Python exception class).
+    #[must_use]
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
     /// auth0.js's `code` (also given as `error` in the JSON form).
+    #[must_use]
     pub fn code(&self) -> &str {
         &self.0.code
     }
     /// auth0.js's `description` (also given as `errorDescription`).
+    #[must_use]
     pub fn description(&self) -> &str {
         &self.0.description
     }
     /// The HTTP status of the server's answer, when one caused the error.
+    #[must_use]
     pub fn status_code(&self) -> Option<u16> {
         self.0.status_code
     }
     /// The server's error body, when there was one (never a 2xx body,
     /// which may hold tokens).
+    #[must_use]
     pub fn original(&self) -> Option<&Value> {
         self.0.original.as_ref()
     }
     /// The `state` of an `error=` callback, so the app can tell which
     /// login failed.
+    #[must_use]
     pub fn state(&self) -> Option<&str> {
         self.0.state.as_deref()
     }
@@ -288,6 +307,7 @@ impl Error {
     /// exception carries: `code`, `description`, `statusCode` and `original`
     /// when known, `error`, `errorDescription`, `state`, `retryAfter`,
     /// `rateLimitReset` and `cause` when known, and `retryable`.
+    #[must_use]
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("code".into(), Value::String(self.0.code.clone()));

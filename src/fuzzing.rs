@@ -44,6 +44,7 @@ pub fn html_form(html: &str) {
 /// change what the next one meets. The answer is returned (status line
 /// and all) so the target can check it.
 #[cfg(feature = "interactive")]
+#[must_use]
 pub fn loopback_request(request: &[u8]) -> Vec<u8> {
     use std::io::{Read, Write};
     use std::net::{Shutdown, TcpStream};
@@ -106,8 +107,9 @@ fn set_linger_zero(stream: &std::net::TcpStream) {
             stream.as_raw_fd(),
             libc::SOL_SOCKET,
             libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            (&raw const linger).cast(),
+            // 8 bytes: fits any `socklen_t`.
+            libc::socklen_t::try_from(std::mem::size_of::<libc::linger>()).unwrap_or(8),
         );
     }
 }

@@ -74,6 +74,7 @@ const MAX_SHOWN: usize = 200;
 
 /// `u` as `scheme://host[:port]/path`, for a log line: no query, no
 /// fragment, no user info. Text that is not a URL is not written at all.
+#[must_use]
 pub fn url(u: &str) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a str);
     impl fmt::Display for Shown<'_> {
@@ -93,6 +94,7 @@ pub fn url(u: &str) -> impl fmt::Display + '_ {
 
 /// `e` for a log line: `kind code (HTTP status): description`. Never the
 /// server's body (`original`).
+#[must_use]
 pub fn error(e: &Error) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a Error);
     impl fmt::Display for Shown<'_> {
@@ -112,6 +114,7 @@ pub fn error(e: &Error) -> impl fmt::Display + '_ {
 /// The first characters of an identifier that is not a secret but need
 /// not be written whole (a transaction's `state`): enough to tell two
 /// apart in a log, not enough to replay one.
+#[must_use]
 pub fn prefix(s: &str) -> impl fmt::Display + '_ {
     struct Shown<'a>(&'a str);
     impl fmt::Display for Shown<'_> {
@@ -163,6 +166,7 @@ impl Sink for StderrSink {
 
 /// Reads a level name (`error`, `warn`, `info`, `debug`, `trace`, `off`;
 /// any case), as `AUTH0_NATIVE_LOG` takes it.
+#[must_use]
 pub fn parse_level(name: &str) -> Option<LevelFilter> {
     name.trim().parse().ok()
 }
@@ -196,6 +200,14 @@ impl log::Log for Forwarder {
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        /// Clears `IN_SINK` however the sink returns.
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                IN_SINK.with(|f| f.set(false));
+            }
+        }
+
         // Only the library's own records: the dependencies' (hyper, rustls,
         // the cookie store) are not the library's to hand out, and are not
         // held to its redaction rules.
@@ -208,12 +220,6 @@ impl log::Log for Forwarder {
         };
         let message = record.args().to_string();
         IN_SINK.with(|f| f.set(true));
-        struct Reset;
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                IN_SINK.with(|f| f.set(false));
-            }
-        }
         let _reset = Reset;
         sink.log(record.level(), record.target(), &message);
     }
@@ -236,6 +242,11 @@ fn is_ours(target: &str) -> bool {
 /// bindings: a Rust program installs its own `log` logger instead, and
 /// then this fails with an `InvalidArgument` error, as it does when called
 /// from inside a sink.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+/// another `log` logger is installed, or when called from inside a sink.
 pub fn set_sink(level: LevelFilter, sink: Option<Box<dyn Sink>>) -> Result<()> {
     if IN_SINK.with(Cell::get) {
         return Err(Error::invalid_argument(
@@ -339,7 +350,6 @@ mod tests {
         use std::sync::{Arc, Mutex};
         type Seen = Arc<Mutex<Vec<(Level, String, String)>>>;
         static ME: OnceLock<std::thread::ThreadId> = OnceLock::new();
-        ME.set(std::thread::current().id()).unwrap();
         struct Collect(Seen, bool);
         impl Sink for Collect {
             fn log(&self, level: Level, target: &str, message: &str) {
@@ -362,7 +372,8 @@ mod tests {
                     .push((level, target.into(), message.into()));
             }
         }
-        let seen: Seen = Default::default();
+        ME.set(std::thread::current().id()).unwrap();
+        let seen: Seen = Arc::default();
         set_sink(
             LevelFilter::Debug,
             Some(Box::new(Collect(seen.clone(), false))),
@@ -384,7 +395,7 @@ mod tests {
         log::trace!(target: JWKS, "now verbose");
         assert_eq!(seen.lock().unwrap().len(), 2);
 
-        let inner: Seen = Default::default();
+        let inner: Seen = Arc::default();
         set_sink(
             LevelFilter::Info,
             Some(Box::new(Collect(inner.clone(), true))),

@@ -54,7 +54,7 @@ pub(crate) fn is_header_safe(token: &str) -> bool {
 /// The longest id accepted (Auth0's user ids are far shorter; a URL
 /// segment this long is already more than some proxies take).
 pub(crate) const MAX_ID_BYTES: usize = 1024;
-/// The longest `secondaryUserToken` (an id_token) accepted.
+/// The longest `secondaryUserToken` (an `id_token`) accepted.
 pub(crate) const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// A non-empty id of at most [`MAX_ID_BYTES`], checked before anything is
@@ -82,6 +82,11 @@ impl Management {
     /// options of [`crate::WebAuth::new`] and `retry`.
     ///
     /// Options: [`ManagementOptions`](crate::ManagementOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed (`domain`, `token`).
     pub fn new(options: &impl IntoOptions<ops::NewManagement>) -> Result<Management> {
         Management::with_binding(&options.to_options(), Binding::Rust)
     }
@@ -135,7 +140,7 @@ impl Management {
     ///
     /// [`WebAuth::warm_up`]: crate::WebAuth::warm_up
     pub fn warm_up(&self) {
-        self.http.warm_up()
+        self.http.warm_up();
     }
 
     fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {
@@ -143,6 +148,14 @@ impl Management {
     }
 
     /// `getUser(userId)`: `GET /api/v2/users/{userId}`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an
+    /// empty or over-long `user_id`; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn get_user(&self, user_id: &str) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "");
         self.call(Method::GET, &url, None)
@@ -151,6 +164,15 @@ impl Management {
     /// `patchUserMetadata(userId, userMetadata)`: `PATCH` with
     /// `{"user_metadata": userMetadata}` (keys as given). Auth0 merges
     /// top-level keys into the stored metadata; a `null` value removes a key.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an
+    /// empty or over-long `user_id` or metadata that is not an object;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn patch_user_metadata(&self, user_id: &str, user_metadata: &Value) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "");
         if !user_metadata.is_object() {
@@ -168,6 +190,15 @@ impl Management {
     /// `linkUser(userId, secondaryUserToken)`: `POST
     /// /api/v2/users/{userId}/identities` with `{"link_with": token}`;
     /// returns the identities array.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an
+    /// empty or over-long `user_id` or an over-long or unsafe `secondary_user_token`;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn link_user(&self, user_id: &str, secondary_user_token: &str) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "/identities");
         if secondary_user_token.is_empty() {
@@ -190,6 +221,14 @@ impl Management {
     /// `unlinkUser(userId, provider, identityUserId)`: `DELETE
     /// /api/v2/users/{userId}/identities/{provider}/{identityUserId}`;
     /// returns the remaining identities.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an
+    /// empty argument; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn unlink_user(
         &self,
         user_id: &str,

@@ -18,6 +18,7 @@ pub type Options = Map<String, Value>;
 
 /// JavaScript truthiness of a JSON value, which decides what v8's `pick`
 /// copies and which optional values its assertions look at.
+#[must_use]
 pub fn is_truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
@@ -30,12 +31,22 @@ pub fn is_truthy(v: &Value) -> bool {
 
 /// The options object itself, or `message` (v8: `options parameter is not
 /// valid`) when the value is not a JSON object.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `v` is not an object.
 pub fn as_object<'a>(v: &'a Value, message: &str) -> Result<&'a Options> {
     v.as_object()
         .ok_or_else(|| Error::invalid_argument(message))
 }
 
 /// A required string option.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is absent or not a string.
 pub fn require_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<&'a str> {
     match o.get(key) {
         Some(Value::String(s)) => Ok(s),
@@ -44,6 +55,11 @@ pub fn require_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<&'a s
 }
 
 /// A required string option that must also be non-empty.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is absent, empty or not a string.
 pub fn require_nonempty_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<&'a str> {
     let s = require_str(o, key, message)?;
     if s.is_empty() {
@@ -54,6 +70,11 @@ pub fn require_nonempty_str<'a>(o: &'a Options, key: &str, message: &str) -> Res
 
 /// An optional string option: absent or falsy is `None`, a truthy value of
 /// another type is `message`.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is present, not `null`, and not a string.
 pub fn optional_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<Option<&'a str>> {
     match o.get(key) {
         Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
@@ -63,6 +84,11 @@ pub fn optional_str<'a>(o: &'a Options, key: &str, message: &str) -> Result<Opti
 }
 
 /// An optional boolean option (`false` and absent are both `false`).
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is present, not `null`, and not a boolean.
 pub fn optional_bool(o: &Options, key: &str, message: &str) -> Result<Option<bool>> {
     match o.get(key) {
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -72,6 +98,11 @@ pub fn optional_bool(o: &Options, key: &str, message: &str) -> Result<Option<boo
 }
 
 /// An optional number option.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is present, not `null`, and not a number.
 pub fn optional_f64(o: &Options, key: &str, message: &str) -> Result<Option<f64>> {
     match o.get(key) {
         Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -81,6 +112,11 @@ pub fn optional_f64(o: &Options, key: &str, message: &str) -> Result<Option<f64>
 }
 
 /// An optional object option.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+/// `message` when `key` is present, not `null`, and not an object.
 pub fn optional_object<'a>(
     o: &'a Options,
     key: &str,
@@ -96,6 +132,7 @@ pub fn optional_object<'a>(
 /// v8's `merge(base, keys).with(options)`: the truthy `keys` of `base` in
 /// the order of `keys`, then every entry of `options` (a key already present
 /// keeps its position and takes the new value, as a JavaScript object does).
+#[must_use]
 pub fn merge(base: &Options, keys: &[&str], options: &Options) -> Options {
     let mut out = Options::new();
     for k in keys {
@@ -117,6 +154,8 @@ const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 /// The one reader of millisecond options (the JSON face's unit for every
 /// duration): absent or falsy is `None`, a number within `range` is the
 /// duration, anything else is `message`, which names the option.
+// The float is range-checked (a whole number within bounds) before the cast.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub(crate) fn millis_option(
     o: &Options,
     key: &str,
@@ -142,7 +181,10 @@ mod tests {
     use serde_json::json;
 
     fn obj(v: Value) -> Options {
-        v.as_object().unwrap().clone()
+        match v {
+            Value::Object(o) => o,
+            _ => panic!("not an object"),
+        }
     }
 
     #[test]
@@ -167,7 +209,7 @@ mod tests {
 
     #[test]
     fn millis_options_are_bounded_and_name_the_option() {
-        let o = obj(json!({"a": 1500, "b": 0, "c": "5", "d": null, "e": 7200000}));
+        let o = obj(json!({"a": 1500, "b": 0, "c": "5", "d": null, "e": 7_200_000}));
         let read = |k: &str| millis_option(&o, k, 1.0..=3_600_000.0, &format!("{k} bad"));
         assert_eq!(read("a").unwrap(), Some(Duration::from_millis(1500)));
         assert_eq!(read("b").unwrap_err().description(), "b bad");

@@ -75,7 +75,7 @@ new_secret_type!(
     AccessToken
 );
 new_secret_type!(
-    /// An id_token as received: a JWS whose payload is the user's claims.
+    /// An `id_token` as received: a JWS whose payload is the user's claims.
     IdToken
 );
 new_secret_type!(

@@ -58,6 +58,13 @@ pub struct EncryptedFileStore {
 
 impl EncryptedFileStore {
     /// A store at `path` sealed with `key`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `path` has no file name or a supplied key is not 32 bytes. Nothing
+    /// is touched on disk yet: the directory and file are checked at the
+    /// first load or save, as storage errors.
     pub fn new(path: impl Into<PathBuf>, key: FileKey) -> Result<EncryptedFileStore> {
         let path = path.into();
         if path.as_os_str().is_empty() || path.file_name().is_none() {
@@ -78,12 +85,22 @@ impl EncryptedFileStore {
     }
 
     /// A store at `path` sealed with the app's 32-byte `key`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `key` is not 32 bytes; then as [`EncryptedFileStore::new`].
     pub fn with_key(path: impl Into<PathBuf>, key: &[u8]) -> Result<EncryptedFileStore> {
         EncryptedFileStore::new(path, FileKey::Supplied(SecretBytes::from(key)))
     }
 
     /// A store at `path` whose key is kept in the OS keyring (created on
     /// the first save) under `service` and `account`.
+    ///
+    /// # Errors
+    ///
+    /// As [`EncryptedFileStore::new`]; the keyring itself is only reached at
+    /// the first load or save.
     #[cfg(feature = "keyring")]
     pub fn with_keyring_key(
         path: impl Into<PathBuf>,
@@ -95,6 +112,7 @@ impl EncryptedFileStore {
     }
 
     /// The file's path.
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -105,7 +123,7 @@ impl EncryptedFileStore {
         let dir = private_file::parent(&self.path);
         private_file::create_private_dir(dir)?;
         let dir = std::fs::canonicalize(dir)
-            .map_err(|e| super::io_error("resolve the directory of", dir, e))?;
+            .map_err(|e| super::io_error("resolve the directory of", dir, &e))?;
         private_file::check_dir(&dir)?;
         // `new` checked that there is a file name.
         Ok(dir.join(self.path.file_name().unwrap_or_default()))

@@ -25,6 +25,7 @@ impl HostError {
     }
 
     /// What the host said went wrong (it must not contain a secret).
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -33,11 +34,26 @@ impl HostError {
 /// What the app implements to keep the blob itself.
 pub trait HostBackend: Send + Sync {
     /// The stored blob, or `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn load(&self) -> std::result::Result<Option<Vec<u8>>, HostError>;
     /// Stores `blob` in place of the previous one, atomically as far as the
     /// app's storage allows.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn save(&self, blob: &[u8]) -> std::result::Result<(), HostError>;
     /// Removes the blob; removing nothing must succeed.
+    ///
+    /// # Errors
+    ///
+    /// The host's own [`HostError`], which the store reports as a storage
+    /// error.
     fn delete(&self) -> std::result::Result<(), HostError>;
 }
 
@@ -52,6 +68,7 @@ impl HostStore {
     /// A store on `backend`. `identity` names the stored credential for the
     /// lock (handles with the same identity and scope exclude each other);
     /// `scope` says whether other processes share that lock.
+    #[must_use]
     pub fn new(backend: Box<dyn HostBackend>, identity: &str, scope: LockScope) -> HostStore {
         HostStore {
             backend,
@@ -70,7 +87,7 @@ impl fmt::Debug for HostStore {
     }
 }
 
-fn host_error(op: &str, e: HostError) -> Error {
+fn host_error(op: &str, e: &HostError) -> Error {
     Error::storage(format!("the host store's {op} failed: {}", e.message))
 }
 
@@ -79,15 +96,15 @@ impl CredentialStore for HostStore {
         self.backend
             .load()
             .map(|b| b.map(SecretBytes::new))
-            .map_err(|e| host_error("load", e))
+            .map_err(|e| host_error("load", &e))
     }
 
     fn save(&self, blob: &[u8]) -> Result<()> {
-        self.backend.save(blob).map_err(|e| host_error("save", e))
+        self.backend.save(blob).map_err(|e| host_error("save", &e))
     }
 
     fn delete(&self) -> Result<()> {
-        self.backend.delete().map_err(|e| host_error("delete", e))
+        self.backend.delete().map_err(|e| host_error("delete", &e))
     }
 
     fn lock(&self) -> Result<StoreLock> {

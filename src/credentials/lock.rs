@@ -116,10 +116,13 @@ pub(crate) struct LocalLock {
 /// and account names) may hold characters a file name cannot.
 fn lock_file_name(identity: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, identity.as_bytes());
-    let hex: String = digest.as_ref()[..8]
+    let hex = digest.as_ref()[..8]
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::with_capacity(16), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        });
     format!("credentials-{hex}.lock")
 }
 

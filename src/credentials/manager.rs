@@ -97,6 +97,13 @@ impl CredentialsManager {
 
     /// A manager over the store `storage` describes (memory, an encrypted
     /// file, the OS keyring).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be opened.
     pub fn with_storage(web: Arc<WebAuth>, storage: &StorageOptions) -> Result<CredentialsManager> {
         Ok(CredentialsManager::new(web, storage.open()?))
     }
@@ -106,6 +113,14 @@ impl CredentialsManager {
     /// payload is missing is verified first (signature, issuer, audience,
     /// expiry), so [`user`](CredentialsManager::user) only ever gives
     /// verified claims.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `result` has no access token or `expiresIn`, or an ill-typed
+    /// `idTokenPayload`;
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be written.
     pub fn save(&self, result: &AuthResult) -> Result<()> {
         let stored = self.stored_from_login(result)?;
         let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
@@ -126,6 +141,14 @@ impl CredentialsManager {
     /// lifetime is shorter than `min_ttl` (it is saved either way: the
     /// rotated refresh token must not be lost); check
     /// [`Credentials::expires_in`] if that matters.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Credentials`](crate::ErrorKind::Credentials) with code
+    /// `no_credentials`, `no_refresh_token` or `renew_failed` (the server's
+    /// code in [`Error::cause`](crate::Error::cause));
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read or written.
     pub fn credentials(&self, options: &CredentialsOptions) -> Result<Credentials> {
         let stored = self.load()?.ok_or_else(no_credentials)?;
         if satisfies(&stored, options, now_secs()) {
@@ -137,6 +160,11 @@ impl CredentialsManager {
     /// Whether [`credentials`](CredentialsManager::credentials) can give
     /// credentials without a login: an access token valid for more than
     /// `min_ttl_secs`, or a refresh token to renew with. Never the network.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read.
     pub fn has_valid_credentials(&self, min_ttl_secs: u64) -> Result<bool> {
         Ok(self.load()?.is_some_and(|s| {
             s.credentials.refresh_token.is_some()
@@ -144,8 +172,13 @@ impl CredentialsManager {
         }))
     }
 
-    /// The verified id_token claims of the stored credentials; `None` when
-    /// nothing is stored or no id_token was. Never the network.
+    /// The verified `id_token` claims of the stored credentials; `None` when
+    /// nothing is stored or no `id_token` was. Never the network.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read.
     pub fn user(&self) -> Result<Option<Map<String, Value>>> {
         Ok(self.load()?.and_then(|s| s.credentials.id_token_payload))
     }
@@ -155,6 +188,13 @@ impl CredentialsManager {
     /// whole family); if that fails the store is kept and the error is
     /// `revoke_failed`. Then the stored credentials are removed. Clearing
     /// an empty store succeeds.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Credentials`](crate::ErrorKind::Credentials) with code
+    /// `revoke_failed` when the revocation fails (the store is then kept);
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read or removed.
     pub fn clear(&self, options: &ClearOptions) -> Result<()> {
         let _gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
         let _lock = self.store.lock()?;
@@ -300,7 +340,7 @@ impl CredentialsManager {
 
 /// `now + expires_in`, a negative lifetime counting as expired.
 pub(super) fn expires_at(now: u64, expires_in: i64) -> u64 {
-    now.saturating_add(expires_in.max(0) as u64)
+    now.saturating_add(expires_in.max(0).unsigned_abs())
 }
 
 /// The stored credentials can be given out as they are.

@@ -17,6 +17,7 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     /// An empty store.
+    #[must_use]
     pub fn new() -> MemoryStore {
         MemoryStore::default()
     }

@@ -72,21 +72,25 @@ pub struct SecretBytes(Vec<u8>);
 
 impl SecretBytes {
     /// Takes ownership of `bytes` (no copy is left behind).
+    #[must_use]
     pub fn new(bytes: Vec<u8>) -> SecretBytes {
         SecretBytes(bytes)
     }
 
     /// The secret bytes.
+    #[must_use]
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
 
     /// The number of bytes held.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether no bytes are held.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -117,15 +121,35 @@ impl fmt::Debug for SecretBytes {
 /// blob or the new one, never a mix.
 pub trait CredentialStore: Send + Sync {
     /// The stored blob, or `None` when nothing is stored.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be read.
     fn load(&self) -> Result<Option<SecretBytes>>;
     /// Stores `blob`, replacing what was there.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be written.
     fn save(&self, blob: &[u8]) -> Result<()>;
     /// Removes the stored blob; removing nothing is not an error.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the blob cannot
+    /// be removed.
     fn delete(&self) -> Result<()>;
     /// Waits for and takes the store's exclusive lock, held until the guard
     /// drops. Not re-entrant: a thread that holds it must not take it again.
     /// `load`, `save` and `delete` do not take it themselves, so the holder
     /// may call them.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the lock cannot
+    /// be taken.
     fn lock(&self) -> Result<StoreLock>;
     /// A counter that changes whenever the blob does, for a store that can
     /// tell without a `load` (only this process can reach it); `None`
@@ -153,7 +177,7 @@ pub(crate) fn unavailable(message: impl Into<String>) -> Error {
     Error::storage(message).with_code(STORAGE_UNAVAILABLE)
 }
 
-pub(crate) fn io_error(what: &str, path: &std::path::Path, e: std::io::Error) -> Error {
+pub(crate) fn io_error(what: &str, path: &std::path::Path, e: &std::io::Error) -> Error {
     Error::storage(format!(
         "could not {what} the credentials file {}: {e}",
         path.display()

@@ -34,6 +34,11 @@ pub struct CredentialsOptions {
 
 impl CredentialsOptions {
     /// Reads the JSON face; an unknown key is an error naming it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is ill-typed.
     pub fn from_json(v: &Value) -> Result<CredentialsOptions> {
         let o = object(v, &["minTtl", "scope", "audience"])?;
         Ok(CredentialsOptions {
@@ -63,6 +68,11 @@ impl Default for ClearOptions {
 
 impl ClearOptions {
     /// Reads the JSON face; an unknown key is an error naming it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is ill-typed.
     pub fn from_json(v: &Value) -> Result<ClearOptions> {
         let o = object(v, &["revoke"])?;
         let revoke = match o.get("revoke") {
@@ -82,11 +92,13 @@ pub struct StorageKey(String);
 
 impl StorageKey {
     /// Wraps `base64url` (taken, not copied).
+    #[must_use]
     pub fn new(base64url: String) -> StorageKey {
         StorageKey(base64url)
     }
 
     /// The key as text. Every read goes through here.
+    #[must_use]
     pub fn secret(&self) -> &str {
         &self.0
     }
@@ -178,6 +190,11 @@ pub enum StorageOptions {
 
 impl StorageOptions {
     /// Reads the JSON face, with errors naming the option.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(v: &Value) -> Result<StorageOptions> {
         let o = v
             .as_object()
@@ -237,6 +254,13 @@ impl StorageOptions {
     }
 
     /// Opens the store these options describe.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be opened (a directory that is not the user's own, a symlink);
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for a
+    /// key of the wrong length.
     pub fn open(&self) -> Result<Arc<dyn CredentialStore>> {
         match self {
             StorageOptions::Memory => Ok(Arc::new(MemoryStore::new())),

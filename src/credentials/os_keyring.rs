@@ -22,6 +22,11 @@ pub struct KeyringStore {
 impl KeyringStore {
     /// The entry for `service` and `account` (e.g. `auth0-native:<domain>`
     /// and the client ID). Nothing is read until the first `load`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `service` or `account` is empty.
     pub fn new(service: &str, account: &str) -> Result<KeyringStore> {
         if service.is_empty() {
             return Err(Error::invalid_argument(
@@ -44,6 +49,7 @@ impl KeyringStore {
     }
 
     /// Takes the refresh lock in `scope` instead of the process-local one.
+    #[must_use]
     pub fn with_lock_scope(mut self, scope: LockScope) -> KeyringStore {
         self.scope = scope;
         self
@@ -60,7 +66,7 @@ impl fmt::Debug for KeyringStore {
             .field("service", &self.service)
             .field("account", &self.account)
             .field("scope", &self.scope)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -24,7 +24,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
         b.mode(0o700);
     }
     b.create(dir)
-        .map_err(|e| io_error("create the directory of", dir, e))
+        .map_err(|e| io_error("create the directory of", dir, &e))
 }
 
 /// Refuses a directory that another user could write into (and so replace
@@ -34,7 +34,7 @@ pub(crate) fn check_dir(dir: &Path) -> Result<()> {
     {
         use std::os::unix::fs::MetadataExt;
         let meta =
-            std::fs::metadata(dir).map_err(|e| io_error("inspect the directory of", dir, e))?;
+            std::fs::metadata(dir).map_err(|e| io_error("inspect the directory of", dir, &e))?;
         if !meta.is_dir() {
             return Err(permissions(format!("{} is not a directory", dir.display())));
         }
@@ -78,7 +78,7 @@ pub(crate) fn refuse_symlink(path: &Path) -> Result<()> {
         ))),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_error("inspect", path, e)),
+        Err(e) => Err(io_error("inspect", path, &e)),
     }
 }
 
@@ -108,11 +108,11 @@ pub(crate) fn read(path: &Path) -> Result<Option<Vec<u8>>> {
         Err(e) if is_symlink_refusal(&e) => {
             return Err(refuse_symlink(path)
                 .err()
-                .unwrap_or_else(|| io_error("open", path, e)))
+                .unwrap_or_else(|| io_error("open", path, &e)))
         }
-        Err(e) => return Err(io_error("open", path, e)),
+        Err(e) => return Err(io_error("open", path, &e)),
     };
-    let meta = file.metadata().map_err(|e| io_error("inspect", path, e))?;
+    let meta = file.metadata().map_err(|e| io_error("inspect", path, &e))?;
     if !meta.is_file() {
         return Err(permissions(format!(
             "{} is not a regular file",
@@ -140,7 +140,7 @@ pub(crate) fn read(path: &Path) -> Result<Option<Vec<u8>>> {
     (&mut file)
         .take(MAX_FILE_LEN + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_error("read", path, e))?;
+        .map_err(|e| io_error("read", path, &e))?;
     Ok(Some(bytes))
 }
 
@@ -149,7 +149,7 @@ fn is_symlink_refusal(e: &std::io::Error) -> bool {
     // (FreeBSD).
     #[cfg(unix)]
     {
-        matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::EMLINK))
+        matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK))
     }
     #[cfg(not(unix))]
     {
@@ -159,7 +159,7 @@ fn is_symlink_refusal(e: &std::io::Error) -> bool {
 }
 
 /// Replaces the file at `path` with `bytes`: a fresh temporary file in the
-/// same directory (O_CREAT|O_EXCL|O_NOFOLLOW, 0600), fsync, rename over
+/// same directory (`O_CREAT|O_EXCL|O_NOFOLLOW`, 0600), fsync, rename over
 /// `path`, fsync of the directory. A crash at any point leaves the old file
 /// or the new one (and at worst a stray temporary file).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -168,12 +168,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let written = (|| {
         let mut file = options(true)
             .open(&tmp)
-            .map_err(|e| io_error("create", &tmp, e))?;
+            .map_err(|e| io_error("create", &tmp, &e))?;
         file.write_all(bytes)
-            .and_then(|_| file.sync_all())
-            .map_err(|e| io_error("write", &tmp, e))?;
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io_error("write", &tmp, &e))?;
         drop(file);
-        std::fs::rename(&tmp, path).map_err(|e| io_error("replace", path, e))
+        std::fs::rename(&tmp, path).map_err(|e| io_error("replace", path, &e))
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -187,7 +187,7 @@ pub(crate) fn remove(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Ok(()) => sync_dir(path),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_error("delete", path, e)),
+        Err(e) => Err(io_error("delete", path, &e)),
     }
 }
 
@@ -206,7 +206,7 @@ fn sync_dir(path: &Path) -> Result<()> {
         let dir = parent(path);
         File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(|e| io_error("sync the directory of", dir, e))?;
+            .map_err(|e| io_error("sync the directory of", dir, &e))?;
     }
     #[cfg(not(unix))]
     let _ = path;
@@ -237,7 +237,7 @@ pub(crate) fn open_lock_file(path: &Path) -> Result<File> {
                 path.display()
             ))
         } else {
-            io_error("open the lock file of", path, e)
+            io_error("open the lock file of", path, &e)
         }
     })
 }
@@ -255,14 +255,14 @@ pub(crate) fn flock_exclusive(file: &File, path: &Path) -> Result<()> {
             }
             let e = std::io::Error::last_os_error();
             if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(io_error("lock", path, e));
+                return Err(io_error("lock", path, &e));
             }
         }
     }
     #[cfg(not(unix))]
     {
         // std's File::lock (Rust 1.89) is LockFileEx on Windows.
-        file.lock().map_err(|e| io_error("lock", path, e))?;
+        file.lock().map_err(|e| io_error("lock", path, &e))?;
     }
     Ok(())
 }

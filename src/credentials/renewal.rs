@@ -7,7 +7,7 @@
 //! the refresh token read *now* (never the one read before waiting) is
 //! presented, and the answer is saved before the locks are released. A
 //! refresh answer without a refresh token (a tenant without rotation)
-//! keeps the old one; one without an id_token keeps the old id_token.
+//! keeps the old one; one without an `id_token` keeps the old `id_token`.
 
 use super::manager::{covers, expires_at, no_credentials, no_refresh_token, satisfies, LOG_TARGET};
 use super::options::CredentialsOptions;
@@ -129,7 +129,7 @@ fn wrap(e: Error, code: &str, what: &str) -> Error {
 /// never mistaken for another store's.
 pub(super) fn gate_for(store: &Arc<dyn CredentialStore>) -> Arc<Mutex<()>> {
     static GATES: OnceLock<Mutex<HashMap<usize, Weak<Mutex<()>>>>> = OnceLock::new();
-    let key = Arc::as_ptr(store) as *const () as usize;
+    let key = Arc::as_ptr(store).cast::<()>() as usize;
     let mut gates = GATES
         .get_or_init(Default::default)
         .lock()

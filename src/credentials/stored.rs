@@ -29,7 +29,7 @@ pub struct Credentials {
     pub access_token: AccessToken,
     /// `Bearer` (or `DPoP`).
     pub token_type: String,
-    /// The id_token of the login or of the last renewal that sent one.
+    /// The `id_token` of the login or of the last renewal that sent one.
     pub id_token: Option<IdToken>,
     /// The refresh token (the newest, after rotation).
     pub refresh_token: Option<RefreshToken>,
@@ -44,8 +44,11 @@ pub struct Credentials {
 impl Credentials {
     /// Seconds until the access token expires at `now` (Unix seconds);
     /// negative once it has.
+    #[must_use]
     pub fn expires_in(&self, now: u64) -> i64 {
-        self.expires_at as i64 - now as i64
+        // Both are Unix seconds, far below `i64::MAX`; saturate anyway.
+        let at = i64::try_from(self.expires_at).unwrap_or(i64::MAX);
+        at.saturating_sub(i64::try_from(now).unwrap_or(i64::MAX))
     }
 
     /// The JSON face, with `expiresIn` computed now.

@@ -118,7 +118,7 @@ pub(crate) fn parse_callback(input: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     let raw = if input.contains("://") {
         match input.split_once('#') {
             Some((_, frag)) if !frag.is_empty() => frag,
-            _ => input.split_once('?').map(|(_, q)| q).unwrap_or(""),
+            _ => input.split_once('?').map_or("", |(_, q)| q),
         }
     } else {
         let s = input.strip_prefix('#').unwrap_or(input);

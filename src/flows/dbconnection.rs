@@ -17,6 +17,16 @@ impl WebAuth {
     /// password never appears in an error.
     ///
     /// Options: [`SignupOptions`](crate::SignupOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer
+    /// (`user_exists`, `invalid_password`, …).
     pub fn signup(&self, options: &impl IntoOptions<ops::Signup>) -> Result<Value> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -60,6 +70,15 @@ impl WebAuth {
     /// tenant's text answer.
     ///
     /// Options: [`ChangePasswordOptions`](crate::ChangePasswordOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn change_password(
         &self,
         options: &impl IntoOptions<ops::ChangePassword>,

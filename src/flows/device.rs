@@ -1,6 +1,6 @@
 //! The device authorization flow (RFC 8628) for TVs, consoles and kiosks:
 //! `device.start` (`POST /oauth/device/code`, with a QR code of the
-//! activation URL), `device.poll` (the device_code grant at `/oauth/token`,
+//! activation URL), `device.poll` (the `device_code` grant at `/oauth/token`,
 //! bounded and cancellable) and the one-call `device.login`.
 
 use crate::error::{Error, ErrorKind, Result};
@@ -16,7 +16,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
-/// The device_code grant type.
+/// The `device_code` grant type.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628 §3.2: the interval when the server gives none.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -67,6 +67,15 @@ impl WebAuth {
     /// login ends.
     ///
     /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<Value> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -114,7 +123,7 @@ impl WebAuth {
         Ok(answer)
     }
 
-    /// `device.poll(options)`: polls `/oauth/token` with the device_code
+    /// `device.poll(options)`: polls `/oauth/token` with the `device_code`
     /// grant until the user has approved or refused, or the code expired.
     ///
     /// `options` is the object [`WebAuth::device_start`] answered (at
@@ -126,7 +135,7 @@ impl WebAuth {
     /// at once when `cancel` fires. Nothing is retried: an answer that
     /// issued tokens is never asked for twice.
     ///
-    /// Returns the authResult (the id_token verified when `openid` was in
+    /// Returns the authResult (the `id_token` verified when `openid` was in
     /// the scope). Errors: [`ErrorKind::Authorization`] with code
     /// `access_denied` (the user refused) or `expired_token` (the code
     /// expired, as the server said or as `expires_in` says);
@@ -134,6 +143,22 @@ impl WebAuth {
     /// (`cancelled`); otherwise the token endpoint's error.
     ///
     /// Options: [`DevicePollOptions`](crate::DevicePollOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// server's code (`expired_token`, `access_denied`) when the device is
+    /// refused; [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the code
+    /// expires; [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) when the
+    /// cancel token fires; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) as for any call;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn device_poll(
         &self,
         options: &impl IntoOptions<ops::DevicePoll>,
@@ -219,7 +244,7 @@ impl WebAuth {
                 }
                 Err(e) if e.code() == "access_denied" || e.code() == "expired_token" => {
                     log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
-                    return Err(as_authorization(e));
+                    return Err(as_authorization(&e));
                 }
                 Err(e) => {
                     log::info!(target: DEVICE, "polling ended: {}", logging::error(&e));
@@ -241,6 +266,10 @@ impl WebAuth {
     /// [`device_poll`]: WebAuth::device_poll
     ///
     /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`WebAuth::device_start`] and [`WebAuth::device_poll`].
     pub fn device_login(
         &self,
         options: &impl IntoOptions<ops::DeviceLogin>,
@@ -266,7 +295,7 @@ impl WebAuth {
 
 /// The device grant's final refusals are authorization errors, as an
 /// `error=` callback is.
-fn as_authorization(e: Error) -> Error {
+fn as_authorization(e: &Error) -> Error {
     let mut out = Error::new(ErrorKind::Authorization, e.description()).with_code(e.code());
     if let Some(s) = e.status_code() {
         out = out.with_status_code(s);

@@ -63,6 +63,33 @@ pub(crate) struct Walk<'a> {
     pub timeout_error: fn() -> Error,
 }
 
+impl Walk<'_> {
+    /// The time left before the deadline; the walk's timeout error once
+    /// there is none.
+    fn remaining(&self) -> Result<Duration> {
+        self.deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(self.timeout_error)
+    }
+
+    /// Runs the network part of a flow under the walk's total bound: every
+    /// request inside (the walk, the code exchange, the JWKS fetch, a
+    /// refresh) ends by `deadline`, and a timeout that the bound
+    /// caused is the flow's own timeout error.
+    pub(crate) fn within<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        crate::transport::http::within_deadline(self.deadline, f).map_err(|e| {
+            // reqwest's timer may fire a hair early.
+            let slack = Duration::from_millis(50);
+            if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= self.deadline {
+                (self.timeout_error)()
+            } else {
+                e
+            }
+        })
+    }
+}
+
 fn default_timeout_error() -> Error {
     Error::new(ErrorKind::Timeout, "the login did not complete in time")
 }
@@ -82,33 +109,6 @@ impl WebAuth {
         reqwest::Url::parse(self.domain().origin()).is_ok_and(|o| o.origin() == url.origin())
     }
 
-    fn remaining(&self, walk: &Walk<'_>) -> Result<Duration> {
-        walk.deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or_else(walk.timeout_error)
-    }
-
-    /// Runs the network part of a flow under the walk's total bound: every
-    /// request inside (the walk, the code exchange, the JWKS fetch, a
-    /// refresh) ends by `walk.deadline`, and a timeout that the bound
-    /// caused is the flow's own timeout error.
-    pub(crate) fn within_walk<T>(
-        &self,
-        walk: &Walk<'_>,
-        f: impl FnOnce() -> Result<T>,
-    ) -> Result<T> {
-        crate::transport::http::within_deadline(walk.deadline, f).map_err(|e| {
-            // reqwest's timer may fire a hair early.
-            let slack = Duration::from_millis(50);
-            if e.kind() == ErrorKind::Timeout && Instant::now() + slack >= walk.deadline {
-                (walk.timeout_error)()
-            } else {
-                e
-            }
-        })
-    }
-
     /// Sends one step of a walk through the handle's retry policy, turning
     /// a transport timeout into the flow's timeout error. A 429 is
     /// retried for every step (the server refused before acting). Only a
@@ -120,7 +120,7 @@ impl WebAuth {
     pub(crate) fn flow_send(
         &self,
         walk: &Walk<'_>,
-        method: Method,
+        method: &Method,
         url: &str,
         body: Body<'_>,
         repeatable: bool,
@@ -128,7 +128,7 @@ impl WebAuth {
         self.http()
             .retry_policy()
             .run_until(repeatable, walk.deadline, || {
-                let left = self.remaining(walk)?;
+                let left = walk.remaining()?;
                 let bound = left.min(self.http().timeout());
                 let resp = self
                     .http()
@@ -196,7 +196,7 @@ impl WebAuth {
                 }
                 url = next.to_string();
                 log::debug!(target: HEADLESS, "following a {} redirect to {}", resp.status, logging::url(&url));
-                resp = self.flow_send(walk, Method::GET, &url, Body::Empty, false)?;
+                resp = self.flow_send(walk, &Method::GET, &url, Body::Empty, false)?;
                 continue;
             }
             if !resp.is_success() {
@@ -237,7 +237,7 @@ impl WebAuth {
             }
             url = action.to_string();
             log::debug!(target: HEADLESS, "submitting the page's form ({} fields) to {}", form.fields.len(), logging::url(&url));
-            resp = self.flow_send(walk, Method::POST, &url, Body::Form(&form.fields), false)?;
+            resp = self.flow_send(walk, &Method::POST, &url, Body::Form(&form.fields), false)?;
         }
         Err(
             Error::new(ErrorKind::Server, "the tenant redirected too many times")
@@ -253,7 +253,7 @@ impl WebAuth {
         walk: &Walk<'_>,
         repeatable: bool,
     ) -> Result<AuthResult> {
-        let resp = self.flow_send(walk, Method::GET, url, Body::Empty, repeatable)?;
+        let resp = self.flow_send(walk, &Method::GET, url, Body::Empty, repeatable)?;
         let callback = self.walk_to_callback(resp, url.to_owned(), walk)?;
         self.parse_callback_result(&callback)
     }
@@ -273,6 +273,24 @@ impl WebAuth {
     /// does. Leaves the tenant's SSO session in the handle's cookie jar.
     ///
     /// Options: [`LoginWithCredentialsOptions`](crate::LoginWithCredentialsOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code when the login is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// reach the redirectUri in time;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn login_with_credentials(
         &self,
         options: &impl IntoOptions<ops::LoginWithCredentials>,
@@ -306,9 +324,9 @@ impl WebAuth {
         pending.record(self)?;
 
         let walk = self.login_walk(&redirect_uri);
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let url = self.domain().url("/usernamepassword/login");
-            let resp = self.flow_send(&walk, Method::POST, &url, Body::Json(&body), false)?;
+            let resp = self.flow_send(&walk, &Method::POST, &url, Body::Json(&body), false)?;
             if !resp.is_success() {
                 return Err(error_from_response(&resp));
             }
@@ -319,7 +337,7 @@ impl WebAuth {
 
     /// The callback a walk reached, parsed and validated as `parseHash`.
     pub(crate) fn parse_callback_result(&self, callback: &str) -> Result<AuthResult> {
-        self.parse_answer(callback, &Default::default())?
+        self.parse_answer(callback, &crate::flows::authentication::Expected::default())?
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Server,
@@ -335,6 +353,24 @@ impl WebAuth {
     /// password-realm credential type, as v8.
     ///
     /// Options: [`HeadlessLoginOptions`](crate::HeadlessLoginOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code when the login is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// reach the redirectUri in time;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn login(&self, options: &impl IntoOptions<ops::HeadlessLogin>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -392,11 +428,11 @@ impl WebAuth {
                 .ok_or_else(|| Error::invalid_argument("redirectUri option is required"))?,
         };
         let walk = self.login_walk(&redirect_uri);
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let co_url = self.domain().url("/co/authenticate");
             let resp = self.flow_send(
                 &walk,
-                Method::POST,
+                &Method::POST,
                 &co_url,
                 Body::Json(&Value::Object(body)),
                 false,
@@ -433,6 +469,24 @@ impl WebAuth {
     /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
     ///
     /// Options: [`RenewAuthOptions`](crate::RenewAuthOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization)
+    /// (`login_required`, `consent_required`, …) when the session cannot be
+    /// renewed silently; [`ErrorKind::Timeout`](crate::ErrorKind::Timeout)
+    /// (`timeout`) past the bound;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn renew_auth(&self, options: &impl IntoOptions<ops::RenewAuth>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -476,7 +530,7 @@ impl WebAuth {
             deadline: Instant::now() + timeout,
             timeout_error: renew_timeout_error,
         };
-        self.within_walk(&walk, || match self.navigate_and_parse(&url, &walk, true) {
+        walk.within(|| match self.navigate_and_parse(&url, &walk, true) {
             Err(e) if e.code() == "login_required" => match self.held_refresh_token() {
                 Some(rt) => self.refresh(&RefreshToken::new(rt), None, None),
                 None => Err(e),

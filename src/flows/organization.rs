@@ -4,8 +4,8 @@
 //! The rest of the feature lives where its concern does: `organization`
 //! (a handle option, or per call) and `invitation` go to `/authorize`
 //! (webauth), the organization asked for is recorded in the transaction,
-//! and the id_token's `org_id` / `org_name` is checked against it
-//! (id_token), as Auth0.swift and auth0-spa-js do.
+//! and the `id_token`'s `org_id` / `org_name` is checked against it
+//! (`id_token`), as Auth0.swift and auth0-spa-js do.
 
 use crate::error::{Error, Result};
 use crate::webauth::Client;
@@ -30,6 +30,11 @@ impl Client<'_> {
     /// must carry `invitation` and `organization` (`organization_name` is
     /// optional). A link without them is an invalid-argument error naming
     /// what is missing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `url` is not a URL or carries no `invitation` and `organization`.
     pub fn parse_invitation_url(&self, url: &str) -> Result<Invitation> {
         parse_invitation_url(url)
     }

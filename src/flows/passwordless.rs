@@ -53,11 +53,11 @@ fn recipient<'a>(o: &'a Options, connection: &str) -> Result<(&'static str, &'a 
     match (connection, email, phone) {
         ("email", Some(e), _) => Ok(("email", e)),
         ("email", None, _) => Err(Error::invalid_argument("email option is required")),
-        ("sms", _, Some(p)) => Ok(("phone_number", p)),
-        ("sms", _, None) => Err(Error::invalid_argument("phoneNumber option is required")),
         (_, _, Some(p)) => Ok(("phone_number", p)),
+        ("sms", _, None) | (_, None, None) => {
+            Err(Error::invalid_argument("phoneNumber option is required"))
+        }
         (_, Some(e), None) => Ok(("email", e)),
-        (_, None, None) => Err(Error::invalid_argument("phoneNumber option is required")),
     }
 }
 
@@ -70,6 +70,15 @@ impl WebAuth {
     /// "emailVerified"}`).
     ///
     /// Options: [`PasswordlessStartOptions`](crate::PasswordlessStartOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn passwordless_start(
         &self,
         options: &impl IntoOptions<ops::PasswordlessStart>,
@@ -128,6 +137,23 @@ impl WebAuth {
     /// `redirectUri` and parsed into an authResult as `parseHash` does.
     ///
     /// Options: [`PasswordlessVerifyOptions`](crate::PasswordlessVerifyOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with the
+    /// tenant's code for a wrong or expired code;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the walk does not
+    /// finish in time; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn passwordless_verify(
         &self,
         options: &impl IntoOptions<ops::PasswordlessVerify>,
@@ -156,10 +182,15 @@ impl WebAuth {
             deadline: Instant::now() + self.http().timeout() * 4,
             timeout_error: || Error::new(ErrorKind::Timeout, "the login did not complete in time"),
         };
-        self.within_walk(&walk, || {
+        walk.within(|| {
             let verify_url = self.domain().url("/passwordless/verify");
-            let resp =
-                self.flow_send(&walk, Method::POST, &verify_url, Body::Json(&verify), false)?;
+            let resp = self.flow_send(
+                &walk,
+                &Method::POST,
+                &verify_url,
+                Body::Json(&verify),
+                false,
+            )?;
             if !resp.is_success() {
                 return Err(error_from_response(&resp));
             }
@@ -168,7 +199,7 @@ impl WebAuth {
                 self.domain().url("/passwordless/verify_redirect"),
                 query::stringify(&redirect_params)
             );
-            let resp = self.flow_send(&walk, Method::GET, &url, Body::Empty, false)?;
+            let resp = self.flow_send(&walk, &Method::GET, &url, Body::Empty, false)?;
             let callback = self.walk_to_callback(resp, url, &walk)?;
             self.parse_callback_result(&callback)
         })
@@ -182,6 +213,22 @@ impl crate::webauth::Client<'_> {
     /// `otp`), optional `scope` and `audience`. Returns the authResult.
     ///
     /// Options: [`PasswordlessLoginOptions`](crate::PasswordlessLoginOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) `invalid_grant` for a
+    /// wrong or expired code; [`ErrorKind::Network`](crate::ErrorKind::Network)
+    /// or [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant
+    /// cannot be reached in time;
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) with the server's
+    /// `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn passwordless_login(
         &self,
         options: &impl IntoOptions<ops::PasswordlessLogin>,

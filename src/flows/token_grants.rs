@@ -41,6 +41,11 @@ impl Default for RefreshTokenOptions {
 
 impl RefreshTokenOptions {
     /// Reads the JSON face, with errors naming the option.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(v: &Value) -> Result<RefreshTokenOptions> {
         let o = object(v, &["refreshToken", "scope", "audience"])?;
         Ok(RefreshTokenOptions {
@@ -69,6 +74,11 @@ impl Default for RevokeTokenOptions {
 
 impl RevokeTokenOptions {
     /// Reads the JSON face, with errors naming the option.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(v: &Value) -> Result<RevokeTokenOptions> {
         let o = object(v, &["refreshToken"])?;
         Ok(RevokeTokenOptions {
@@ -80,7 +90,7 @@ impl RevokeTokenOptions {
 fn required_token(o: &Options) -> Result<RefreshToken> {
     match o.get("refreshToken") {
         Some(Value::String(s)) if !s.is_empty() => Ok(RefreshToken::new(s.clone())),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
+        None | Some(Value::Null | Value::String(_)) => {
             Err(Error::invalid_argument("refreshToken option is required"))
         }
         Some(_) => Err(Error::invalid_argument("refreshToken option is not valid")),
@@ -96,7 +106,7 @@ fn require_present(token: &RefreshToken) -> Result<()> {
 
 impl Client<'_> {
     /// `client.refreshToken(options)`: `POST /oauth/token` with the
-    /// `refresh_token` grant. The answer's id_token is validated as
+    /// `refresh_token` grant. The answer's `id_token` is validated as
     /// `parseHash`'s (no nonce). Never retried but for a 429 (the server
     /// refused before acting): a rotating refresh token is single use. With
     /// rotation on, the answer's `refreshToken` replaces the one sent —
@@ -113,6 +123,22 @@ impl Client<'_> {
     /// assert!(renewed.access_token.is_some());
     /// # Ok::<(), auth0_native::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// no refresh token is given or held;
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) `invalid_grant` for a
+    /// revoked or reused token;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn refresh_token(&self, options: &RefreshTokenOptions) -> Result<AuthResult> {
         require_present(&options.refresh_token)?;
         self.web().refresh(
@@ -132,6 +158,14 @@ impl Client<'_> {
     /// web.client().revoke_token(&RevokeTokenOptions { refresh_token: "v1.stored".into() })?;
     /// # Ok::<(), auth0_native::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// the token is empty; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn revoke_token(&self, options: &RevokeTokenOptions) -> Result<()> {
         require_present(&options.refresh_token)?;
         self.web().revoke(&options.refresh_token)

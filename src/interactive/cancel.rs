@@ -54,6 +54,7 @@ impl std::fmt::Debug for CancelToken {
 
 impl CancelToken {
     /// A token that is not cancelled.
+    #[must_use]
     pub fn new() -> CancelToken {
         CancelToken::default()
     }
@@ -80,12 +81,14 @@ impl CancelToken {
     }
 
     /// Whether [`cancel`](CancelToken::cancel) has been called.
+    #[must_use]
     pub fn is_cancelled(&self) -> bool {
         self.lock().cancelled
     }
 
     /// Sleeps for `timeout`, or less when the token is cancelled. Returns
     /// whether it was cancelled.
+    #[must_use]
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut s = self.lock();

@@ -44,15 +44,21 @@ const LAUNCH_GRACE: Duration = Duration::from_secs(3);
 impl Opener {
     /// Opens `url`. An opener that fails is an invalid-argument error with
     /// code `browser_open_failed`; the URL is not repeated in it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) with
+    /// code `browser_open_failed` when the opener fails or the command cannot
+    /// be started.
     pub fn open(&self, url: &str) -> Result<()> {
         match self {
-            Opener::Callback(f) => f(url).map_err(open_failed),
+            Opener::Callback(f) => f(url).map_err(|r| open_failed(&r)),
             Opener::Command(argv) => {
-                let (program, args) = argv.split_first().ok_or_else(|| {
+                let (program, arguments) = argv.split_first().ok_or_else(|| {
                     Error::invalid_argument("opener command is empty")
                         .with_code("browser_open_failed")
                 })?;
-                launch(program, args, url)
+                launch(program, arguments, url)
             }
             Opener::System => {
                 let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
@@ -71,7 +77,7 @@ impl Opener {
     }
 }
 
-fn open_failed(reason: String) -> Error {
+fn open_failed(reason: &str) -> Error {
     Error::invalid_argument(format!("the login URL could not be opened: {reason}"))
         .with_code("browser_open_failed")
 }
@@ -84,18 +90,18 @@ fn launch(program: &str, args: &[String], url: &str) -> Result<()> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| open_failed(format!("{program} could not be started: {e}")))?;
+        .map_err(|e| open_failed(&format!("{program} could not be started: {e}")))?;
     let start = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(open_failed(format!("{program} failed ({status})"))),
+            Ok(Some(status)) => return Err(open_failed(&format!("{program} failed ({status})"))),
             Ok(None) if start.elapsed() >= LAUNCH_GRACE => {
                 std::thread::spawn(move || child.wait());
                 return Ok(());
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(25)),
-            Err(e) => return Err(open_failed(format!("{program}: {e}"))),
+            Err(e) => return Err(open_failed(&format!("{program}: {e}"))),
         }
     }
 }

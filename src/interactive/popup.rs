@@ -43,6 +43,7 @@ pub struct Interaction {
 
 impl Interaction {
     /// The system browser, and a token nobody cancels.
+    #[must_use]
     pub fn new() -> Interaction {
         Interaction::default()
     }
@@ -50,6 +51,7 @@ impl Interaction {
     /// Uses `open` instead of the system browser. It is called once, on
     /// the calling thread, after the listener is ready; `Err(reason)` ends
     /// the login with a `browser_open_failed` error.
+    #[must_use]
     pub fn with_open_url(
         mut self,
         open: impl Fn(&str) -> std::result::Result<(), String> + Send + Sync + 'static,
@@ -59,12 +61,14 @@ impl Interaction {
     }
 
     /// Uses `opener` (the system browser, a command, or a callback).
+    #[must_use]
     pub fn with_opener(mut self, opener: Opener) -> Interaction {
         self.opener = opener;
         self
     }
 
     /// Watches `cancel`.
+    #[must_use]
     pub fn with_cancel(mut self, cancel: CancelToken) -> Interaction {
         self.cancel = cancel;
         self
@@ -79,8 +83,8 @@ fn ports_option(o: &Options) -> Result<Vec<u16>> {
             .iter()
             .map(|v| {
                 v.as_u64()
-                    .filter(|p| (1..=65535).contains(p))
-                    .map(|p| p as u16)
+                    .and_then(|p| u16::try_from(p).ok())
+                    .filter(|p| *p != 0)
                     .ok_or_else(|| Error::invalid_argument(message))
             })
             .collect(),
@@ -107,7 +111,7 @@ impl WebAuth {
     /// 3. Opens the URL with `interaction.opener`, then waits at most
     ///    `timeout` ms (default 5 minutes) for the callback carrying the
     ///    transaction's state; stray requests are answered and ignored.
-    /// 4. Runs `parseHash` on it (state, nonce, id_token checks; the code
+    /// 4. Runs `parseHash` on it (state, nonce, `id_token` checks; the code
     ///    exchanged with the verifier) and answers the browser with the
     ///    success page (`successHtml`) or the error page (`errorHtml`).
     ///
@@ -118,6 +122,26 @@ impl WebAuth {
     /// the opener fails, and `parseHash`'s errors.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// the loopback listener cannot bind;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when no callback
+    /// arrives in time; [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled)
+    /// when the interaction's cancel token fires;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) for an
+    /// `error=` callback; [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn popup_authorize(
         &self,
         options: &impl IntoOptions<ops::PopupAuthorize>,
@@ -186,7 +210,10 @@ impl WebAuth {
                 return Err(e);
             }
         };
-        match self.parse_answer(&callback.params, &Default::default()) {
+        match self.parse_answer(
+            &callback.params,
+            &crate::flows::authentication::Expected::default(),
+        ) {
             Ok(Some(result)) => {
                 callback.respond_success();
                 Ok(result)

@@ -150,7 +150,7 @@ pub struct WebAuthOptions {
     /// `query`, `fragment` or `form_post`. `responseMode`.
     pub response_mode: Option<String>,
     /// The organization every login goes to (an `org_…` id or a name),
-    /// checked in the id_token. `organization`.
+    /// checked in the `id_token`. `organization`.
     pub organization: Option<String>,
     /// Clock-skew allowance for token checks (whole seconds, at most 5
     /// minutes). `leeway`.

@@ -63,6 +63,11 @@ impl std::fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// A new key pair from the OS random source.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when the OS random
+    /// source fails.
     pub fn generate() -> Result<DpopKey> {
         let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
             .map_err(|_| Error::internal("a DPoP key pair could not be generated"))?;
@@ -72,6 +77,11 @@ impl DpopKey {
     /// The key exported by [`DpopKey::to_pkcs8`]: a P-256 PKCS#8 document,
     /// base64url (padding optional). Anything else is an
     /// `invalid_argument` naming `dpopKey`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `dpopKey` when the text is not a P-256 PKCS#8 document in base64url.
     pub fn from_pkcs8(pkcs8: &DpopPrivateKey) -> Result<DpopKey> {
         let invalid = || {
             Error::invalid_argument("dpopKey option is not valid (a P-256 PKCS#8 key, base64url)")
@@ -86,6 +96,11 @@ impl DpopKey {
 
     /// The private key as a PKCS#8 v1 document, base64url without padding:
     /// the form to store next to the tokens bound to it (a secret).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when the key cannot
+    /// be serialised.
     pub fn to_pkcs8(&self) -> Result<DpopPrivateKey> {
         let doc = self
             .pair
@@ -96,11 +111,13 @@ impl DpopKey {
 
     /// The RFC 7638 SHA-256 thumbprint of the public key: what a bound
     /// access token carries as `cnf.jkt`.
+    #[must_use]
     pub fn thumbprint(&self) -> &str {
         &self.thumbprint
     }
 
     /// The public key as a JWK (`kty`, `crv`, `x`, `y`).
+    #[must_use]
     pub fn public_jwk(&self) -> &Value {
         &self.jwk
     }
@@ -127,6 +144,10 @@ impl DpopKey {
     }
 
     /// A proof for one request (RFC 9449 §4.2). `access_token` adds `ath`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal) when signing fails.
     pub fn proof(
         &self,
         method: &str,
@@ -303,7 +324,7 @@ impl WebAuth {
     /// stored with it), or turns DPoP off with `None`. Safe while other
     /// threads use the handle; a request already signing keeps its key.
     pub fn set_dpop_key(&self, key: Option<DpopKey>) {
-        self.http().dpop.set_key(key)
+        self.http().dpop.set_key(key);
     }
 }
 

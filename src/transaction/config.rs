@@ -1,7 +1,10 @@
 //! The `transaction` option of a handle: which store, and for how long an
 //! entry lives.
 
-use super::*;
+use super::{
+    now_secs, optional_f64, optional_object, optional_str, Duration, Error, FileStore, MemoryStore,
+    Options, PathBuf, Result, TransactionStore, DEFAULT_TTL,
+};
 
 /// The store and lifetime chosen by the `transaction` option.
 pub(crate) struct TransactionConfig {
@@ -12,6 +15,8 @@ pub(crate) struct TransactionConfig {
 impl TransactionConfig {
     /// Reads `transaction: {store: "memory"|"file", path, ttl}`; `key` is
     /// `origin|clientID`, which names the default file.
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_options(options: &Options, key: &str) -> Result<TransactionConfig> {
         let t = optional_object(options, "transaction", "transaction option is not valid")?;
         let empty = Options::new();
@@ -68,10 +73,13 @@ fn default_file(key: &str) -> Result<PathBuf> {
             )
         })?;
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes());
-    let name: String = digest.as_ref()[..8]
+    let name = digest.as_ref()[..8]
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::with_capacity(16), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        });
     Ok(base
         .join("auth0-native")
         .join(format!("transactions-{name}.json")))

@@ -1,7 +1,7 @@
 //! [`FileStore`]: the transaction store in one private JSON file, shared
 //! between processes under an exclusive `flock`.
 
-use super::*;
+use super::{now_secs, Error, HashMap, Path, PathBuf, Result, Transaction, TransactionStore};
 
 /// A store in one JSON file, shared between processes.
 ///
@@ -30,6 +30,12 @@ impl FileStore {
     /// naming `transaction.path`.
     ///
     /// [`ErrorKind::InvalidArgument`]: crate::ErrorKind::InvalidArgument
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `transaction.path` when the path is empty, a directory, or in a
+    /// directory that cannot be created or is not the user's own.
     pub fn open(path: impl Into<PathBuf>) -> Result<FileStore> {
         let store = FileStore::new(path);
         let invalid = |e: Error| {
@@ -59,6 +65,7 @@ impl FileStore {
     }
 
     /// Where the store file is.
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -89,7 +96,7 @@ impl FileStore {
                 use std::io::Read;
                 let mut bytes = Vec::new();
                 file.read_to_end(&mut bytes)
-                    .map_err(|e| storage_error("read", &self.path, e))?;
+                    .map_err(|e| storage_error("read", &self.path, &e))?;
                 if bytes.is_empty() {
                     HashMap::new()
                 } else {
@@ -118,7 +125,7 @@ impl FileStore {
         match std::fs::remove_file(&tmp) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(storage_error("remove", &tmp, e)),
+            Err(e) => return Err(storage_error("remove", &tmp, &e)),
         }
         {
             use std::io::Write;
@@ -126,10 +133,10 @@ impl FileStore {
                 .ok_or_else(|| Error::internal("the temporary file was not created"))?;
             let bytes = serde_json::to_vec(&entries).map_err(|e| Error::internal(e.to_string()))?;
             file.write_all(&bytes)
-                .and_then(|_| file.sync_all())
-                .map_err(|e| storage_error("write", &tmp, e))?;
+                .and_then(|()| file.sync_all())
+                .map_err(|e| storage_error("write", &tmp, &e))?;
         }
-        std::fs::rename(&tmp, &self.path).map_err(|e| storage_error("replace", &self.path, e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| storage_error("replace", &self.path, &e))?;
         Ok(out)
     }
 }
@@ -155,7 +162,7 @@ pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn storage_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+fn storage_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
     Error::storage(format!(
         "could not {what} the transaction file {}: {e}",
         path.display()
@@ -171,7 +178,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         b.mode(0o700);
     }
     b.create(dir)
-        .map_err(|e| storage_error("create the directory of", dir, e))
+        .map_err(|e| storage_error("create the directory of", dir, &e))
 }
 
 #[cfg(unix)]
@@ -185,7 +192,7 @@ pub(super) fn euid() -> u32 {
 /// store swapped under it). Its mode is checked, never changed.
 fn check_private_dir(dir: &Path) -> Result<()> {
     let meta =
-        std::fs::metadata(dir).map_err(|e| storage_error("inspect the directory of", dir, e))?;
+        std::fs::metadata(dir).map_err(|e| storage_error("inspect the directory of", dir, &e))?;
     if !meta.is_dir() {
         return Err(Error::storage(format!(
             "{} is not a directory",
@@ -255,11 +262,11 @@ fn open_checked(path: &Path, create: Create) -> Result<Option<std::fs::File>> {
                 path.display()
             )))
         }
-        Err(e) => return Err(storage_error("open", path, e)),
+        Err(e) => return Err(storage_error("open", path, &e)),
     };
     let meta = file
         .metadata()
-        .map_err(|e| storage_error("inspect", path, e))?;
+        .map_err(|e| storage_error("inspect", path, &e))?;
     if !meta.is_file() {
         return Err(Error::storage(format!(
             "the transaction file {} is not a regular file",
@@ -297,7 +304,11 @@ impl<'a> FileLock<'a> {
             // SAFETY: flock on a file descriptor we own for the guard's life.
             let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
             if rc != 0 {
-                return Err(storage_error("lock", path, std::io::Error::last_os_error()));
+                return Err(storage_error(
+                    "lock",
+                    path,
+                    &std::io::Error::last_os_error(),
+                ));
             }
         }
         #[cfg(not(unix))]

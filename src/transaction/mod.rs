@@ -47,7 +47,7 @@ pub struct Transaction {
     /// The `state` sent to `/authorize`: the key of the entry.
     pub state: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    /// The nonce sent, checked against the id_token.
+    /// The nonce sent, checked against the `id_token`.
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The caller's `appState`, handed back in the authResult.
@@ -66,7 +66,7 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
     /// The `organization` sent to `/authorize` (an `org_…` id or a name),
-    /// checked against the id_token's `org_id` / `org_name`.
+    /// checked against the `id_token`'s `org_id` / `org_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Seconds since the Unix epoch after which the entry is void.
@@ -95,8 +95,7 @@ impl fmt::Debug for Transaction {
 pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl Transaction {
@@ -109,9 +108,19 @@ impl Transaction {
 /// using a handle.
 pub trait TransactionStore: Send + Sync {
     /// Records `tx` under its state (replacing an entry with the same state).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be written.
     fn put(&self, tx: Transaction) -> Result<()>;
     /// Removes and returns the entry for `state` if it exists and has not
     /// expired.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read or written.
     fn take(&self, state: &str) -> Result<Option<Transaction>>;
 }
 

@@ -25,6 +25,12 @@ impl Domain {
     /// assert_eq!(Domain::parse("me.auth0.com").unwrap().origin(), "https://me.auth0.com");
     /// assert!(Domain::parse("http://me.auth0.com").is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// `domain` when it is empty, holds a path, query or user info, or is
+    /// `http://` other than to a loopback address.
     pub fn parse(input: &str) -> Result<Domain> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
@@ -63,26 +69,31 @@ impl Domain {
     }
 
     /// `https://host[:port]` (or `http://` for a loopback dev tenant).
+    #[must_use]
     pub fn origin(&self) -> &str {
         &self.origin
     }
 
     /// `host[:port]` without the scheme.
+    #[must_use]
     pub fn authority(&self) -> &str {
         &self.authority
     }
 
     /// The full URL of `path` (which starts with `/`) on this tenant.
+    #[must_use]
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.origin, path)
     }
 
-    /// The issuer an id_token of this tenant carries: `origin + "/"`.
+    /// The issuer an `id_token` of this tenant carries: `origin + "/"`.
+    #[must_use]
     pub fn issuer(&self) -> String {
         format!("{}/", self.origin)
     }
 
     /// v8's `tenant`: the first label of the domain.
+    #[must_use]
     pub fn tenant(&self) -> &str {
         self.authority.split('.').next().unwrap_or(&self.authority)
     }

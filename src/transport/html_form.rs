@@ -92,17 +92,14 @@ fn attributes(s: &str) -> Vec<(String, String)> {
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
-            let (value, next) = match b.get(i) {
-                Some(q @ (b'"' | b'\'')) => {
-                    let end = s[i + 1..].find(*q as char).map_or(b.len(), |e| i + 1 + e);
-                    (&s[i + 1..end], end + 1)
-                }
-                _ => {
-                    let end = s[i..]
-                        .find(|c: char| c.is_ascii_whitespace())
-                        .map_or(b.len(), |e| i + e);
-                    (&s[i..end], end)
-                }
+            let (value, next) = if let Some(q @ (b'"' | b'\'')) = b.get(i) {
+                let end = s[i + 1..].find(*q as char).map_or(b.len(), |e| i + 1 + e);
+                (&s[i + 1..end], end + 1)
+            } else {
+                let end = s[i..]
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .map_or(b.len(), |e| i + e);
+                (&s[i..end], end)
             };
             out.push((name, decode_entities(value)));
             i = next;
@@ -142,15 +139,12 @@ pub(crate) fn decode_entities(s: &str) -> String {
                 .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
                 .and_then(char::from_u32),
         };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let Some(c) = decoded {
+            out.push(c);
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);

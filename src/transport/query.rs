@@ -13,7 +13,7 @@ pub fn encode_component(s: &str) -> String {
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
+                out.push(b as char);
             }
             _ => {
                 let _ = write!(out, "%{b:02X}");
@@ -46,7 +46,7 @@ pub(crate) fn push_pairs(pairs: &mut Vec<String>, key: &str, v: &Value) {
         }
         Value::Null => pairs.push(format!("{}=", encode_component(key))),
         Value::String(s) => {
-            pairs.push(format!("{}={}", encode_component(key), encode_component(s)))
+            pairs.push(format!("{}={}", encode_component(key), encode_component(s)));
         }
         Value::Bool(b) => pairs.push(format!("{}={b}", encode_component(key))),
         Value::Number(n) => pairs.push(format!("{}={}", encode_component(key), js_number(n))),
@@ -55,6 +55,9 @@ pub(crate) fn push_pairs(pairs: &mut Vec<String>, key: &str, v: &Value) {
 
 /// A number as JavaScript's `String(n)` prints it for the values that occur
 /// in options (integers without `.0`).
+// `f` is whole (checked): exact below 2^63; past that the cast saturates
+// where JavaScript would print every digit (options never hold such numbers).
+#[allow(clippy::cast_possible_truncation)]
 fn js_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();

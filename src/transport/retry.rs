@@ -43,6 +43,7 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// No retries.
+    #[must_use]
     pub fn none() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 1,
@@ -55,12 +56,17 @@ impl RetryPolicy {
     /// Reads `retry`: absent, `null` or `true` for the default policy,
     /// `false` for none, or an object of `maxAttempts` (1..10),
     /// `baseDelayMs`, `maxDelayMs` and `totalMs`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// naming the `retry` field that is out of range or ill-typed.
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_options(o: &Options) -> Result<RetryPolicy> {
         let mut p = RetryPolicy::default();
         match o.get("retry") {
-            None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(true)) => {
-                return Ok(p)
-            }
+            None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => return Ok(p),
             Some(serde_json::Value::Bool(false)) => return Ok(RetryPolicy::none()),
             _ => {}
         }
@@ -94,6 +100,11 @@ impl RetryPolicy {
     /// Runs `attempt` until it succeeds, fails for good, or the policy is
     /// spent. `idempotent` allows retrying 502/503/504 and connection
     /// failures.
+    ///
+    /// # Errors
+    ///
+    /// The last attempt's error, when it is not worth retrying or the attempts
+    /// (or the deadline) are spent.
     pub fn run<T>(&self, idempotent: bool, attempt: impl FnMut() -> Result<T>) -> Result<T> {
         self.run_until(idempotent, Instant::now() + self.total, attempt)
     }
@@ -155,10 +166,10 @@ impl RetryPolicy {
             .saturating_mul(1u32 << attempt.min(16))
             .min(self.max_delay);
         // Full jitter: uniform in [0, ceiling].
-        let r = crate::random::bytes(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .unwrap_or(u32::MAX / 2);
-        ceiling.mul_f64(r as f64 / u32::MAX as f64)
+        let r = crate::random::bytes(4).map_or(u32::MAX / 2, |b| {
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        });
+        ceiling.mul_f64(f64::from(r) / f64::from(u32::MAX))
     }
 }
 

@@ -28,12 +28,14 @@ impl Binding {
 }
 
 /// The default payload: `{"name":"auth0-native","version":…,"env":{binding: version}}`.
+#[must_use]
 pub fn default_info(binding: Binding) -> Value {
     let version = env!("CARGO_PKG_VERSION");
     json!({"name": "auth0-native", "version": version, "env": {binding.name(): version}})
 }
 
 /// v8's encoding: standard base64 of the JSON, `+`→`-`, `/`→`_`, padding kept.
+#[must_use]
 pub fn encode(info: &Value) -> String {
     STANDARD
         .encode(info.to_string())

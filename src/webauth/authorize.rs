@@ -1,7 +1,11 @@
 //! `authorize` and `client.buildAuthorizeUrl`: the `/authorize` URL, and
 //! the transaction recorded for it (taken back by `parseHash`).
 
-use super::*;
+use super::{
+    as_object, has_word, logging, merge, ops, optional_bool, optional_str, query, random,
+    require_str, strip_undefined, to_snake_case, typed_str, Client, Error, IntoOptions, Options,
+    Result, Serialize, Transaction, Value, WebAuth,
+};
 
 /// Keys `buildAuthorizeUrl` takes from the base options (wire spec §2).
 const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
@@ -91,7 +95,7 @@ impl WebAuth {
     /// `openid`, appState, and a PKCE S256 verifier for every code flow
     /// unless `pkce: false`, and the `organization` asked for) and returns
     /// the `/authorize` URL for the app to open. The URL it is later sent
-    /// back to goes to `parseHash`, which checks the id_token's `org_id` /
+    /// back to goes to `parseHash`, which checks the `id_token`'s `org_id` /
     /// `org_name` against that organization. `organization` (an `org_…` id
     /// or a name) may also be a handle option; `invitation` comes with it
     /// from an invitation link ([`Client::parse_invitation_url`]).
@@ -102,6 +106,17 @@ impl WebAuth {
     /// never retried.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent);
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the transaction
+    /// cannot be recorded; with `par`,
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
@@ -194,6 +209,11 @@ impl WebAuth {
 
     /// Takes the transaction recorded for `state` out of the store (single
     /// use); `None` when unknown or expired.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
+    /// be read.
     pub fn take_transaction(&self, state: &str) -> Result<Option<Transaction>> {
         let tx = self.transactions.store.take(state);
         let found = match &tx {
@@ -241,11 +261,7 @@ impl WebAuth {
             if let Some(Value::Array(items)) = params.get(key) {
                 let joined: Vec<String> = items
                     .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string())
-                    })
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                     .collect();
                 params.insert(key.into(), Value::String(joined.join(",")));
             }
@@ -280,6 +296,12 @@ impl Client<'_> {
     /// requests) is for `authorize` and `popup.authorize` only.
     ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent), and when
+    /// `par` is asked for.
     pub fn build_authorize_url(
         &self,
         options: &impl IntoOptions<ops::BuildAuthorizeUrl>,
@@ -306,7 +328,7 @@ fn max_age_option(o: &Options) -> Result<Option<u64>> {
     for key in ["maxAge", "max_age"] {
         let message = format!("{key} option is not valid");
         match o.get(key) {
-            None | Some(Value::Null) => continue,
+            None | Some(Value::Null) => {}
             Some(Value::Number(n)) => {
                 return n
                     .as_u64()

@@ -1,7 +1,12 @@
 //! `new auth0.WebAuth(options)`: the handle's options checked, their
 //! defaults applied, and the handle built.
 
-use super::*;
+use super::{
+    as_object, ops, optional_bool, optional_f64, optional_object, optional_str,
+    require_nonempty_str, require_str, telemetry, Binding, Domain, Error, Http, IntoOptions, Jwks,
+    Options, Result, TransactionConfig, TransportConfig, Value, WebAuth, MAX_CLIENT_ID_LEN,
+    MAX_DOMAIN_LEN, MAX_LEEWAY_SECS,
+};
 
 impl WebAuth {
     /// Validates `options` as auth0.js's constructor does and applies its
@@ -21,6 +26,12 @@ impl WebAuth {
     /// `dpopKey` to an exported one ([`crate::DpopKey::to_pkcs8`]).
     ///
     /// Options: [`WebAuthOptions`](crate::WebAuthOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed (`domain`, `clientID`,
+    /// `leeway`, `transaction.path`, the transport options, …).
     pub fn new(options: &impl IntoOptions<ops::NewWebAuth>) -> Result<WebAuth> {
         WebAuth::with_binding(&options.to_options(), Binding::Rust)
     }
@@ -96,7 +107,7 @@ impl WebAuth {
             http,
             jwks,
             default_response_type,
-            held_refresh_token: Default::default(),
+            held_refresh_token: std::sync::Mutex::default(),
         })
     }
 }
@@ -116,6 +127,8 @@ struct HandleOptions<'a> {
 }
 
 impl<'a> HandleOptions<'a> {
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn read(o: &'a Options) -> Result<HandleOptions<'a>> {
         let domain_str = require_nonempty_str(o, "domain", "domain option is required")?;
         let client_id = require_nonempty_str(o, "clientID", "clientID option is required")?;
@@ -167,7 +180,7 @@ impl<'a> HandleOptions<'a> {
 
         let leeway = match leeway {
             None => 0,
-            Some(l) if (0.0..=MAX_LEEWAY_SECS as f64).contains(&l) => l as u32,
+            Some(l) if (0.0..=f64::from(MAX_LEEWAY_SECS)).contains(&l) => l as u32,
             Some(_) => {
                 return Err(Error::invalid_argument(
                     "The leeway should be positive and lower than five minutes.",

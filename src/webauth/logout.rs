@@ -1,7 +1,10 @@
 //! `webAuth.logout`: the `/v2/logout` URL, and the end of the handle's own
 //! session.
 
-use super::*;
+use super::{
+    as_object, merge, ops, optional_bool, query, strip_undefined, to_snake_case, typed_str, Error,
+    IntoOptions, Result, Value, WebAuth,
+};
 
 impl WebAuth {
     /// `webAuth.logout(options)`: the `/v2/logout` URL (`returnTo`,
@@ -15,6 +18,15 @@ impl WebAuth {
     /// browser.
     ///
     /// Options: [`LogoutOptions`](crate::LogoutOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option when one is missing or ill-typed (nothing is sent); with
+    /// `headless: true`, [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn logout(&self, options: &impl IntoOptions<ops::Logout>) -> Result<String> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;

@@ -114,7 +114,7 @@ impl WebAuth {
         &self.tenant
     }
 
-    /// The issuer id_tokens must carry (`origin + "/"`, or
+    /// The issuer `id_tokens` must carry (`origin + "/"`, or
     /// `overrides.__token_issuer`).
     pub fn token_issuer(&self) -> &str {
         &self.token_issuer
@@ -134,7 +134,7 @@ impl WebAuth {
     /// thread that can afford the wait (the C task pool runs it on a
     /// worker when a handle is created).
     pub fn warm_up(&self) {
-        self.http.warm_up()
+        self.http.warm_up();
     }
 
     pub(crate) fn response_type_is_default(&self) -> bool {
@@ -163,7 +163,7 @@ impl WebAuth {
         Verifier {
             issuer: &self.token_issuer,
             client_id: self.client_id(),
-            leeway: self.leeway as u64,
+            leeway: u64::from(self.leeway),
             jwks: &self.jwks,
             http: &self.http,
         }

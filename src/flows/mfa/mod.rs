@@ -8,7 +8,7 @@
 //! `/oauth/token` (an OTP, an out-of-band code polled until approved, or a
 //! recovery code) and returns the validated authResult;
 //! [`Client::mfa_authenticators`] and [`Client::mfa_associate`] list and
-//! enrol authenticators with the mfa_token as a bearer token.
+//! enrol authenticators with the `mfa_token` as a bearer token.
 //!
 //! The wire follows Auth0's Authentication API (OpenAPI document
 //! `authentication-api-oas.json`), with these choices where it is silent
@@ -56,7 +56,7 @@ const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// The shortest interval honoured, whatever the caller says.
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The mfa_token, checked before it goes into a body or a header.
+/// The `mfa_token`, checked before it goes into a body or a header.
 fn checked_token(token: &MfaToken) -> Result<&str> {
     let t = token.secret();
     if t.is_empty() {
@@ -82,10 +82,19 @@ fn answer_str(answer: &Value, key: &str) -> Option<String> {
 
 impl Client<'_> {
     /// `mfa.challenge(options)`: `POST /mfa/challenge` with the
-    /// mfa_token. An `otp` challenge needs nothing more (ask the user for
+    /// `mfa_token`. An `otp` challenge needs nothing more (ask the user for
     /// the code of their app); an `oob` one has sent a push or a code and
     /// answers the `oob_code` to verify, with `binding_method` `prompt`
     /// when the user must type the code they received.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` is missing or not header-safe;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_challenge(&self, options: &MfaChallengeOptions) -> Result<MfaChallenge> {
         let web = self.web();
         let mut body = Map::new();
@@ -123,13 +132,33 @@ impl Client<'_> {
     /// while the tenant answers `authorization_pending` (every `interval`,
     /// five seconds more after each `slow_down`, sleeping in between and
     /// waking at once when `cancel` fires). Returns the authResult with a
-    /// verified id_token, and after a recovery code the user's new one.
+    /// verified `id_token`, and after a recovery code the user's new one.
     ///
     /// Errors: exactly one of `otp`, `oobCode`, `recoveryCode` must be
     /// given (invalid argument); a wrong code is the tenant's 403
-    /// `invalid_grant`, which leaves the mfa_token usable; a rejected push
+    /// `invalid_grant`, which leaves the `mfa_token` usable; a rejected push
     /// `invalid_grant` too; [`ErrorKind::Timeout`] after `timeout`;
     /// [`ErrorKind::Cancelled`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` or the factor is missing;
+    /// [`ErrorKind::Server`](crate::ErrorKind::Server) `invalid_grant` for a
+    /// wrong code (the `mfa_token` stays usable);
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) when an
+    /// out-of-band approval is refused;
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) or
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) while polling;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer;
+    /// [`ErrorKind::InvalidToken`](crate::ErrorKind::InvalidToken) when the
+    /// answer's `id_token` does not validate;
+    /// [`ErrorKind::Authorization`](crate::ErrorKind::Authorization) with code
+    /// `mfa_required` and [`Error::mfa_token`](crate::Error::mfa_token) when
+    /// the user must pass a second factor.
     pub fn mfa_verify(
         &self,
         options: &MfaVerifyOptions,
@@ -244,7 +273,16 @@ impl Client<'_> {
     }
 
     /// `mfa.authenticators(options)`: `GET /mfa/authenticators` with the
-    /// mfa_token as bearer token; the user's authenticators.
+    /// `mfa_token` as bearer token; the user's authenticators.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` is missing or not header-safe;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_authenticators(
         &self,
         options: &MfaAuthenticatorsOptions,
@@ -260,11 +298,20 @@ impl Client<'_> {
         serde_json::from_value(answer).map_err(|_| invalid_answer("authenticator list"))
     }
 
-    /// `mfa.associate(options)`: `POST /mfa/associate` with the mfa_token
+    /// `mfa.associate(options)`: `POST /mfa/associate` with the `mfa_token`
     /// as bearer token — enrols an authenticator app (`["otp"]`: the
     /// answer has its key and QR code URI) or an out-of-band channel
     /// (`["oob"]` with `oobChannels` and, for sms and voice,
     /// `phoneNumber`). Confirm it with [`Client::mfa_verify`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
+    /// `mfaToken` or `authenticatorTypes` is missing;
+    /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
+    /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
+    /// the server's `code`, status and body (`original`) for an error answer.
     pub fn mfa_associate(&self, options: &MfaAssociateOptions) -> Result<MfaAssociation> {
         let web = self.web();
         let token = checked_token(&options.mfa_token)?;

@@ -1,7 +1,10 @@
 //! The options and results of the MFA calls, with the JSON faces'
 //! deserialisation (auth0.js's camelCase names, times in milliseconds).
 
-use super::*;
+use super::{
+    as_object, optional_f64, typed_str, AuthResult, Deserialize, Duration, Error, MfaToken,
+    OobCode, Options, Otp, OtpSecret, RecoveryCode, Result, Serialize, Value,
+};
 
 /// `mfa.challenge(options)`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -14,7 +17,7 @@ pub struct MfaChallengeOptions {
     #[serde(default)]
     pub challenge_type: Option<String>,
     /// The authenticator to challenge (an id from
-    /// [`Client::mfa_authenticators`]).
+    /// [`Client::mfa_authenticators`](crate::Client::mfa_authenticators)).
     #[serde(default)]
     pub authenticator_id: Option<String>,
     /// The out-of-band channel (`sms`, `voice`, `auth0`).
@@ -68,13 +71,13 @@ pub struct MfaVerifyOptions {
     pub timeout: Option<Duration>,
 }
 
-/// The answer of [`Client::mfa_verify`]: the authResult, and the user's
+/// The answer of [`Client::mfa_verify`](crate::Client::mfa_verify): the authResult, and the user's
 /// new recovery code after a recovery-code grant (the one used is spent;
 /// show the new one to the user to keep).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaVerifyResult {
-    /// The authResult, id_token verified, as [`Client::login`]'s.
+    /// The authResult, `id_token` verified, as [`Client::login`](crate::Client::login)'s.
     #[serde(flatten)]
     pub auth_result: AuthResult,
     /// The next recovery code (recovery-code grant only).
@@ -133,8 +136,8 @@ pub struct MfaAssociateOptions {
 }
 
 /// What `/mfa/associate` answered. Confirm the new authenticator with
-/// [`Client::mfa_verify`] (its first OTP, or the `oob_code`) and the same
-/// mfa_token.
+/// [`Client::mfa_verify`](crate::Client::mfa_verify) (its first OTP, or the `oob_code`) and the same
+/// `mfa_token`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaAssociation {
@@ -200,6 +203,11 @@ impl MfaChallengeOptions {
     /// From the JSON face's `{mfaToken, challengeType, authenticatorId,
     /// oobChannel}`; a missing or ill-typed option is an invalid-argument
     /// error naming it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(options: &Value) -> Result<Self> {
         let o = as_object(options, "options parameter is not valid")?;
         Ok(MfaChallengeOptions {
@@ -215,6 +223,11 @@ impl MfaVerifyOptions {
     /// From the JSON face's `{mfaToken, otp}`, `{mfaToken, oobCode,
     /// bindingCode, interval, timeout}` or `{mfaToken, recoveryCode}`
     /// (times in milliseconds).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(options: &Value) -> Result<Self> {
         let o = as_object(options, "options parameter is not valid")?;
         Ok(MfaVerifyOptions {
@@ -231,6 +244,11 @@ impl MfaVerifyOptions {
 
 impl MfaAuthenticatorsOptions {
     /// From the JSON face's `{mfaToken}`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(options: &Value) -> Result<Self> {
         let o = as_object(options, "options parameter is not valid")?;
         Ok(MfaAuthenticatorsOptions {
@@ -242,6 +260,11 @@ impl MfaAuthenticatorsOptions {
 impl MfaAssociateOptions {
     /// From the JSON face's `{mfaToken, authenticatorTypes, oobChannels,
     /// phoneNumber}`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming
+    /// the option that is missing or ill-typed.
     pub fn from_json(options: &Value) -> Result<Self> {
         let o = as_object(options, "options parameter is not valid")?;
         Ok(MfaAssociateOptions {

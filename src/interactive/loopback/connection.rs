@@ -1,7 +1,11 @@
 //! One connection to the loopback listener: reading a bounded request
 //! within its deadline, and answering it (the callback, a stray, a refusal).
 
-use super::*;
+use super::{
+    mpsc, Arc, AtomicBool, AtomicU64, Callback, Condvar, Duration, Event, Instant, Mutex, Ordering,
+    Pages, Read, TcpListener, TcpStream, VecDeque, Write, LOOPBACK, MAX_BODY, MAX_CONNECTIONS,
+    MAX_HEAD, REQUEST_DEADLINE, WRITE_TIMEOUT,
+};
 
 pub(super) struct Conn {
     pub(super) path: String,
@@ -94,7 +98,7 @@ impl Conn {
     }
 }
 
-pub(super) fn accept_loop(tcp: TcpListener, stop: Arc<AtomicBool>, conn: Arc<Conn>) {
+pub(super) fn accept_loop(tcp: &TcpListener, stop: &AtomicBool, conn: &Arc<Conn>) {
     for stream in tcp.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;

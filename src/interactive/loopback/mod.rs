@@ -16,7 +16,7 @@
 //! Any local user can connect to the listener, so a connection cannot hold
 //! it: each has a total deadline to send a bounded request, and when the
 //! connection cap is reached the oldest connection that has not shown the
-//! right `state` is closed to make room. std::net only: one accept thread
+//! right `state` is closed to make room. `std::net` only: one accept thread
 //! per address, one short-lived thread per connection, no async runtime.
 
 mod connection;
@@ -193,7 +193,7 @@ impl Bound {
             .local_addr()
             .map_err(|e| Error::internal(format!("the listener has no address: {e}")))?
             .port();
-        url.set_port(Some(port)).map_err(|_| invalid())?;
+        url.set_port(Some(port)).map_err(|()| invalid())?;
         Ok(Bound {
             path: url.path().to_owned(),
             redirect_uri: url.to_string(),
@@ -250,7 +250,7 @@ impl Bound {
                 let (stop, shared) = (stop.clone(), shared.clone());
                 std::thread::Builder::new()
                     .name("auth0-loopback".into())
-                    .spawn(move || accept_loop(tcp, stop, shared))
+                    .spawn(move || accept_loop(&tcp, &stop, &shared))
                     .ok()
             })
             .collect();

@@ -75,7 +75,7 @@ pub(crate) fn require_token_answer(answer: &Value) -> Result<()> {
 }
 
 /// An HTML document rather than a sentence sent as `text/html` (v8's
-/// change_password answer is such a sentence).
+/// `change_password` answer is such a sentence).
 fn looks_like_html(body: &[u8]) -> bool {
     body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }

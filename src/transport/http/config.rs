@@ -35,6 +35,8 @@ fn millis(o: &Options, key: &str, default: Duration) -> Result<Duration> {
 impl TransportConfig {
     /// Reads and checks the transport options; a CA file that cannot be read
     /// or parsed is reported here, at construction, not at the first call.
+    // The float is range-checked (a whole number within bounds) before the cast.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_options(o: &Options, telemetry: Option<String>) -> Result<TransportConfig> {
         let connect_timeout = millis(o, "connectTimeout", DEFAULT_CONNECT_TIMEOUT)?;
         let timeout = millis(o, "timeout", DEFAULT_TIMEOUT)?;

@@ -117,7 +117,7 @@ pub(crate) struct SessionJar {
 
 impl SessionJar {
     pub fn clear(&self) {
-        *self.jar.write().unwrap_or_else(|p| p.into_inner()) = Default::default();
+        *self.jar.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::default();
     }
     fn current(&self) -> std::sync::Arc<reqwest::cookie::Jar> {
         self.jar.read().unwrap_or_else(|p| p.into_inner()).clone()
@@ -130,7 +130,7 @@ impl reqwest::cookie::CookieStore for SessionJar {
         headers: &mut dyn Iterator<Item = &reqwest::header::HeaderValue>,
         url: &reqwest::Url,
     ) {
-        self.current().set_cookies(headers, url)
+        self.current().set_cookies(headers, url);
     }
     fn cookies(&self, url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {
         self.current().cookies(url)
@@ -163,9 +163,9 @@ impl Http {
     pub fn new(config: TransportConfig) -> Http {
         Http {
             config,
-            jar: Default::default(),
+            jar: std::sync::Arc::default(),
             client: OnceLock::new(),
-            dpop: Default::default(),
+            dpop: crate::dpop::Dpop::default(),
         }
     }
 
@@ -189,7 +189,7 @@ impl Http {
 
     /// Forgets every cookie (the tenant's SSO session) of this handle.
     pub fn clear_cookies(&self) {
-        self.jar.clear()
+        self.jar.clear();
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client> {
@@ -240,6 +240,8 @@ impl Http {
 
     /// [`Http::send`] of attempt `attempt`, logged as one `debug` line
     /// (method, URL without query, status or error, duration, attempt).
+    // By value, as `send` and reqwest take a method.
+    #[allow(clippy::needless_pass_by_value)]
     fn send_until(
         &self,
         method: reqwest::Method,
@@ -251,15 +253,15 @@ impl Http {
     ) -> Result<Response> {
         let started = Instant::now();
         let shown = method.clone();
-        let result = self.send_proved(method, url, bearer, body, deadline);
+        let result = self.send_proved(&method, url, bearer, body, deadline);
         let ms = started.elapsed().as_millis();
         let (url, target) = (crate::logging::url(url), crate::logging::HTTP);
         match &result {
             Ok(r) => {
-                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status)
+                log::debug!(target: target, "{shown} {url} -> {} in {ms} ms (attempt {attempt})", r.status);
             }
             Err(e) => {
-                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e))
+                log::debug!(target: target, "{shown} {url} failed in {ms} ms (attempt {attempt}): {}", crate::logging::error(e));
             }
         }
         result
@@ -270,16 +272,30 @@ impl Http {
     /// with the nonce it carries (the server refused before acting).
     fn send_proved(
         &self,
-        method: reqwest::Method,
+        method: &reqwest::Method,
         url: &str,
         bearer: Option<&str>,
         body: Body<'_>,
         deadline: Instant,
     ) -> Result<Response> {
         let proof = || self.dpop.proof(method.as_str(), url, bearer);
-        match self.send_once(method.clone(), url, bearer, body, deadline, proof()?)? {
+        match self.send_once(
+            method.clone(),
+            url,
+            bearer,
+            body,
+            deadline,
+            proof()?.as_ref(),
+        )? {
             (_, true) => Ok(self
-                .send_once(method.clone(), url, bearer, body, deadline, proof()?)?
+                .send_once(
+                    method.clone(),
+                    url,
+                    bearer,
+                    body,
+                    deadline,
+                    proof()?.as_ref(),
+                )?
                 .0),
             (resp, false) => Ok(resp),
         }
@@ -293,7 +309,7 @@ impl Http {
         bearer: Option<&str>,
         body: Body<'_>,
         deadline: Instant,
-        proof: Option<crate::dpop::Proof>,
+        proof: Option<&crate::dpop::Proof>,
     ) -> Result<(Response, bool)> {
         // A request under a cancelled task is never sent (C tasks).
         if crate::interactive::cancel::current_is_cancelled() {
@@ -310,7 +326,7 @@ impl Http {
             req = req.header("Auth0-Client", t);
         }
         let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
-        if let Some(p) = &proof {
+        if let Some(p) = proof {
             req = req.header("DPoP", &p.header);
         }
         if let Some(token) = bearer {
@@ -378,9 +394,8 @@ impl Http {
             .with_code("response_too_large")
             .with_status_code(status));
         }
-        let challenged = proof
-            .as_ref()
-            .is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, &body));
+        let challenged =
+            proof.is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, &body));
         let resp = Response {
             status,
             content_type,
@@ -421,6 +436,8 @@ impl Http {
         self.api_expecting(method, url, bearer, body, Expect::Text)
     }
 
+    // By value, as `api` and reqwest take a method.
+    #[allow(clippy::needless_pass_by_value)]
     fn api_expecting(
         &self,
         method: reqwest::Method,
