@@ -28,8 +28,10 @@ done
 . "$ROOT/tests/lib/devtenant.sh"
 
 phase "cargo build -p auth0-native-c -p auth0-devtenant"
-cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
-cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+if [ -z "${AUTH0_TEST_PREBUILT:-}" ]; then # see tests/c/run.sh
+    cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
+    cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+fi
 LIBDIR="$TARGET/debug"
 OUT="$TARGET/cpp-tests"
 rm -rf "$OUT"
