@@ -14,9 +14,10 @@
 #
 # FUZZ_PROFILE=dev builds with the dev profile (`cargo fuzz build --dev`:
 # no optimisation, debug assertions and overflow checks on, still ASan and
-# coverage): a fraction of the release build's time, ~5-10x fewer executions
-# a second. scripts/test-all.sh's 10 s smoke run uses it: every seed input
-# still runs, under more checks; long runs keep the default (release).
+# coverage): a fraction of the release build's time (231 s CPU for all
+# eight), but 10-100x fewer executions a second, so a 10 s run may not get
+# through a target's seed corpus (hostile_token: 83 executions of ~570
+# seeds on a loaded machine). scripts/test-all.sh keeps release.
 #
 # The targets run FUZZ_JOBS at a time (default: the number of cores; each
 # libFuzzer process is one thread), their reports printed in list order.

@@ -104,7 +104,7 @@ if [ -z "${SKIP_INSTALL:-}" ]; then
 fi
 
 rm -f "$logdir"/bg-*.rc # a previous run's
-bg fuzz-build env FUZZ_PROFILE=dev bash scripts/fuzz.sh --build-only
+bg fuzz-build bash scripts/fuzz.sh --build-only
 bg wheels bash -c '
   AUTH0_PYTHON_STEPS=wheel AUTH0_PYTHON_BUILD_TARGET_DIR="$1/wheel-build" bash bindings/python/run_tests.sh \
     >"$2/bg-python-wheel.log" 2>&1
@@ -194,7 +194,7 @@ python_suite() {
 }
 fuzz_suite() {
   bg_join fuzz-build || { echo "0 passed, 1 failed"; return 1; }
-  FUZZ_PROFILE=dev bash scripts/fuzz.sh "$1"
+  bash scripts/fuzz.sh "$1"
 }
 devtenant_python_suite() {
   bg_join devtenant-wheel wheels || { echo "the dev tenant's wheel did not build"; return 1; }
@@ -206,7 +206,7 @@ suite c plain "c: tests/c (shared + static, valgrind memcheck)" bash tests/c/run
 suite c++ plain "c++: tests/cpp (include/auth0.hpp against the dev tenant, valgrind memcheck)" bash tests/cpp/run.sh
 suite consumer plain "consumer: tests/consumer (scripts/install.sh, pkg-config shared/static, CMake find_package)" bash tests/consumer/run.sh
 suite python pytest "python: the manylinux wheel from the sdist, auditwheel, pytest + stubtest on the installed wheel" python_suite
-suite fuzz plain "fuzz: every cargo-fuzz target of fuzz/ for 10 s from its seed corpus (ASan, dev profile)" fuzz_suite 10
+suite fuzz plain "fuzz: every cargo-fuzz target of fuzz/ for 10 s from its seed corpus (ASan)" fuzz_suite 10
 suite devtenant-python pytest "dev tenant for users: cargo install, the auth0-devtenant wheel, its pytest plugin and a sample app suite" devtenant_python_suite
 
 section "summary"
