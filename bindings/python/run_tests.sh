@@ -29,6 +29,14 @@
 # Set AUTH0_PYTHON_WHEEL_OUT to keep the wheels elsewhere; the dev tenant's
 # wheel (tests/devtenant/python) is built by scripts/test-all.sh's
 # dev-tenant section with the same build venv.
+#
+# AUTH0_PYTHON_STEPS=wheel stops after step 3 (the wheel, checked by
+# auditwheel); AUTH0_PYTHON_STEPS=test starts at step 4 with the wheel a
+# `wheel` run left in the wheel directory. scripts/test-all.sh builds the
+# wheel in the background while the other suites run, then tests it.
+# AUTH0_PYTHON_BUILD_TARGET_DIR is the cargo target directory of the wheel
+# build only (default: $CARGO_TARGET_DIR): a build running next to another
+# cargo needs its own, or each waits for the other's lock.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,6 +46,9 @@ profile="${AUTH0_PYTHON_TEST_PROFILE:-dev}"
 target="${CARGO_TARGET_DIR:-$repo_root/target}"
 export CARGO_TARGET_DIR="$target"
 out="${AUTH0_PYTHON_WHEEL_OUT:-$target/wheels}"
+steps="${AUTH0_PYTHON_STEPS:-all}"
+case "$steps" in all | wheel | test) ;; *) echo "AUTH0_PYTHON_STEPS must be all, wheel or test, not '$steps'" >&2; exit 2 ;; esac
+build_target="${AUTH0_PYTHON_BUILD_TARGET_DIR:-$target}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
 # shellcheck source=build-venv.sh
@@ -48,6 +59,7 @@ export PATH="$build_venv/bin:$PATH"
 
 step() { printf '\n-- %s\n' "$1"; }
 
+if [ "$steps" != test ]; then
 step "sdist"
 rm -rf "$out/auth0_native-"* "$target/py-sdist"
 mkdir -p "$out" "$target/py-sdist"
@@ -60,7 +72,7 @@ tar -xzmf "$sdist" -C "$target/py-sdist"
 
 step "wheel (from the sdist, $profile profile, manylinux_2_17 via zig; maturin's progress follows)"
 (cd "$target"/py-sdist/auth0_native-* &&
-    nice -n 5 maturin build --profile "$profile" --strip \
+    CARGO_TARGET_DIR="$build_target" nice -n 5 maturin build --profile "$profile" --strip \
         --compatibility manylinux_2_17 --zig --out "$out")
 wheel=$(ls "$out"/auth0_native-*.whl)
 
@@ -72,6 +84,9 @@ tr '\n' ' ' <"$target/auditwheel-show.txt" |
     echo "auditwheel does not find $wheel consistent with manylinux_2_17" >&2
     exit 1
 }
+fi
+[ "$steps" != wheel ] || exit 0
+wheel=$(ls "$out"/auth0_native-*.whl)
 
 step "a fresh venv with the wheel"
 venv="${AUTH0_PYTHON_VENV:-$target/py-test-venv}"

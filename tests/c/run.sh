@@ -53,9 +53,16 @@ need python3 python3
 need cargo "cargo (rustup)"
 
 # ---- 1. the library and the dev tenant -----------------------------------------
-phase "cargo build -p auth0-native-c -p auth0-devtenant (CARGO_TARGET_DIR=$TARGET)"
-cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
-cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+# AUTH0_TEST_PREBUILT=1: scripts/test-all.sh built both already, in its one
+# workspace build (a build with -p here would select other dependency
+# features and compile ~50 crates again).
+if [ -z "${AUTH0_TEST_PREBUILT:-}" ]; then
+    phase "cargo build -p auth0-native-c -p auth0-devtenant (CARGO_TARGET_DIR=$TARGET)"
+    cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
+    cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+else
+    phase "the library and the dev tenant: built by scripts/test-all.sh (AUTH0_TEST_PREBUILT)"
+fi
 LIBDIR="$TARGET/debug"
 [ -f "$LIBDIR/libauth0_native.so" ] || die "no libauth0_native.so in $LIBDIR"
 [ -f "$LIBDIR/libauth0_native.a" ] || die "no libauth0_native.a in $LIBDIR"

@@ -27,9 +27,13 @@ done
 # shellcheck source=tests/lib/devtenant.sh
 . "$ROOT/tests/lib/devtenant.sh"
 
-phase "cargo build -p auth0-native-c -p auth0-devtenant"
-cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
-cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+if [ -z "${AUTH0_TEST_PREBUILT:-}" ]; then
+    phase "cargo build -p auth0-native-c -p auth0-devtenant" # see tests/c/run.sh
+    cargo build --quiet -p auth0-native-c || die "cargo build -p auth0-native-c failed"
+    cargo build --quiet -p auth0-devtenant || die "cargo build -p auth0-devtenant failed"
+else
+    phase "the library and the dev tenant: built by scripts/test-all.sh (AUTH0_TEST_PREBUILT)"
+fi
 LIBDIR="$TARGET/debug"
 OUT="$TARGET/cpp-tests"
 rm -rf "$OUT"

@@ -18,7 +18,11 @@ for tool in dbus-run-session gnome-keyring-daemon secret-tool; do
 done
 
 # Build outside the bus session, so a slow build is not timed with it.
-cargo test -p auth0-native --test keyring_store --no-run -q 2>&1 | tail -20
+# --workspace (with --test selecting the one target): the dependencies get
+# the features of the workspace build (scripts/test-all.sh's rust suite), so
+# nothing is compiled again; `-p auth0-native` alone would rebuild the core.
+sel=(--workspace --exclude auth0-native-python --test keyring_store)
+cargo test "${sel[@]}" --no-run -q 2>&1 | tail -20
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -27,8 +31,8 @@ XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run" \
   dbus-run-session -- bash -c '
     mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
     echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    AUTH0_TEST_SECRET_SERVICE=1 cargo test -p auth0-native --test keyring_store -- --ignored --test-threads=1
-  ' >"$log" 2>&1
+    AUTH0_TEST_SECRET_SERVICE=1 cargo test "$@" -- --ignored --test-threads=1
+  ' bash "${sel[@]}" >"$log" 2>&1
 rc=$?
 grep -E '^(test |test result|failures:|---- )|panicked' "$log"
 read -r p f < <(awk '/^test result:/ { for (i=1;i<=NF;i++) { if ($(i+1) ~ /^passed;?$/) p+=$i; if ($(i+1) ~ /^failed;?$/) f+=$i } } END { print p+0, f+0 }' "$log")

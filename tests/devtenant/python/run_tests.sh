@@ -14,6 +14,9 @@
 #    fixture.
 #
 # Run bindings/python/run_tests.sh first. Arguments go to pytest.
+# AUTH0_PYTHON_STEPS=wheel does step 2 only, AUTH0_PYTHON_STEPS=test steps 1
+# and 3 with the wheel a `wheel` run left; AUTH0_PYTHON_BUILD_TARGET_DIR is
+# the wheel build's cargo target directory (as in bindings/python/run_tests.sh).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -25,7 +28,9 @@ export CARGO_TARGET_DIR="$target"
 out="${AUTH0_PYTHON_WHEEL_OUT:-$target/wheels}"
 venv="${AUTH0_PYTHON_VENV:-$target/py-test-venv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-[ -x "$venv/bin/python" ] || {
+steps="${AUTH0_PYTHON_STEPS:-all}"
+build_target="${AUTH0_PYTHON_BUILD_TARGET_DIR:-$target}"
+[ "$steps" = wheel ] || [ -x "$venv/bin/python" ] || {
     echo "no $venv: run bindings/python/run_tests.sh first" >&2
     exit 2
 }
@@ -39,6 +44,7 @@ export PATH="$build_venv/bin:$PATH"
 
 step() { printf '\n-- %s\n' "$1"; }
 
+if [ "$steps" != wheel ]; then
 step "cargo install --locked --path tests/devtenant"
 install_root="$target/devtenant-install"
 cargo install --quiet --locked --offline --debug --force --path tests/devtenant --root "$install_root"
@@ -53,14 +59,16 @@ finally:
     p.terminate()
     p.wait(10)
 PY
+fi
 
+if [ "$steps" != test ]; then
 step "the auth0-devtenant sdist, and the wheel built from it ($profile profile, manylinux_2_17 via zig)"
 rm -rf "$out"/auth0_devtenant-* "$target/py-devtenant-sdist"
 mkdir -p "$out" "$target/py-devtenant-sdist"
 (cd tests/devtenant/python && maturin sdist --out "$out")
 tar -xzf "$out"/auth0_devtenant-*.tar.gz -C "$target/py-devtenant-sdist"
 (cd "$target"/py-devtenant-sdist/auth0_devtenant-* &&
-    nice -n 5 maturin build --profile "$profile" --strip \
+    CARGO_TARGET_DIR="$build_target" nice -n 5 maturin build --profile "$profile" --strip \
         --compatibility manylinux_2_17 --zig --out "$out")
 wheel=$(ls "$out"/auth0_devtenant-*.whl)
 auditwheel show "$wheel" | tee "$target/auditwheel-devtenant.txt"
@@ -69,6 +77,9 @@ tr '\n' ' ' <"$target/auditwheel-devtenant.txt" |
     echo "auditwheel does not find $wheel consistent with manylinux_2_17" >&2
     exit 1
 }
+fi
+[ "$steps" != wheel ] || exit 0
+wheel=$(ls "$out"/auth0_devtenant-*.whl)
 
 step "installed into $venv; pytest from outside the source tree"
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
