@@ -72,6 +72,7 @@ pub mod fuzzing;
 mod headless;
 mod html_form;
 mod http;
+#[path = "tokens/id_token/mod.rs"]
 mod id_token;
 mod jwks;
 pub mod logging;
