@@ -21,6 +21,11 @@
 //! milliseconds (seconds where auth0.js uses seconds: `leeway`, `maxAge`,
 //! the device flow's `interval` and `expires_in`).
 //!
+//! The operations whose core reads the typed struct itself ([`TypedOp`]:
+//! `parseHash`, `validateIdToken`) go the other way: the struct is
+//! borrowed as it is, and a JSON object is deserialised into it, with
+//! auth0.js's messages.
+//!
 //! ```
 //! use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
 //!
