@@ -193,7 +193,7 @@ impl<'de, T: ClaimType> Deserialize<'de> for Claim<T> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Slot {
     Registered(Registered),
-    /// The next member of [`Payload::other`].
+    /// A member of [`Payload::other`].
     Other,
 }
 
@@ -285,16 +285,16 @@ impl Payload {
     /// The payload as the JSON object the token carried: every member, in
     /// its order, with its value as written.
     pub(crate) fn into_value(mut self) -> Value {
+        // The other claims are in their map already, in order: the
+        // registered ones go back in at their places, without moving
+        // (and hashing again) the rest.
         let order = std::mem::take(&mut self.order);
-        let mut other = std::mem::take(&mut self.other).into_iter();
-        let mut out = Map::with_capacity(order.len());
-        for slot in order {
-            let member = match slot {
-                Slot::Other => other.next(),
-                Slot::Registered(r) => self.take(r).map(|v| (r.name().to_owned(), v)),
-            };
-            if let Some((k, v)) = member {
-                out.insert(k, v);
+        let mut out = std::mem::take(&mut self.other);
+        for (i, slot) in order.into_iter().enumerate() {
+            if let Slot::Registered(r) = slot {
+                if let Some(v) = self.take(r) {
+                    out.shift_insert(i, r.name().to_owned(), v);
+                }
             }
         }
         Value::Object(out)
