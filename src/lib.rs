@@ -62,8 +62,8 @@
 //!   webauth/        the WebAuth handle: construction, authorize URL and its transaction, logout
 //!   flows/          the network operations: login, parseHash, userInfo, signup, passwordless,
 //!                   headless walks, device flow, MFA, PAR, refresh/revoke, invitations
-//!   tokens/         signing keys (JWKS), DPoP keys and proofs, typed results (claims, profile)
-//!   id_token.rs     id_token validation
+//!   tokens/         id_token validation (decode, signature, claims), signing keys (JWKS),
+//!                   DPoP keys and proofs, typed results (claims, profile, device code)
 //!   transaction/    the transaction store (memory, file) and the `transaction` option
 //!   credentials/    the credentials manager and its stores
 //!   interactive/    popup.authorize: loopback listener, browser opener, cancel token
@@ -96,9 +96,6 @@ mod flows;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-// Not yet held to `clippy::pedantic`: another branch is rewriting it.
-#[allow(clippy::pedantic)]
-mod id_token;
 mod interactive;
 pub mod logging;
 mod management;
@@ -115,11 +112,6 @@ pub use flows::mfa;
 pub use tokens::dpop;
 pub use transport::telemetry;
 
-// The paths `id_token.rs` names (`crate::transport::http`, `crate::tokens::jwks`) until it
-// moves under `tokens/` (another branch moves it).
-use tokens::jwks;
-use transport::http;
-
 pub use credentials::{
     ClearOptions, Credentials, CredentialsManager, CredentialsOptions, StorageOptions,
 };
@@ -129,7 +121,6 @@ pub use flows::authentication::AuthResult;
 pub use flows::device::DEVICE_CODE_GRANT;
 pub use flows::organization::Invitation;
 pub use flows::token_grants::{RefreshTokenOptions, RevokeTokenOptions};
-pub use id_token::Expectations;
 pub use interactive::cancel::CancelToken;
 #[cfg(feature = "interactive")]
 pub use interactive::opener::{OpenUrlFn, Opener};
@@ -144,6 +135,7 @@ pub use ops::{
     ValidateIdTokenOptions, WebAuthOptions,
 };
 pub use options::Options;
+pub use tokens::id_token::Expectations;
 pub use tokens::results::{DeviceCode, IdTokenClaims, UserProfile};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
 pub use transport::domain::Domain;

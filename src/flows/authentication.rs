@@ -7,10 +7,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::flows::callback::{
     bounded_text, check_binding, parse_callback, server_did_not_act, ARTIFACTS, MAX_CALLBACK_BYTES,
 };
-use crate::id_token::Expectations;
 use crate::ops::{self, IntoOptions};
-use crate::options::{as_object, merge, optional_f64, optional_str, require_str, Options};
+use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
+use crate::tokens::id_token::Expectations;
 use crate::transaction::{now_secs, Transaction};
 use crate::webauth::{has_word, typed_str, Client, WebAuth};
 use reqwest::Method;
@@ -89,6 +89,11 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// A string option as the core reads it: given and not empty.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
 /// What `parseHash` checks the answer against, when the caller says
 /// (else the recorded transaction's).
 #[derive(Clone, Copy, Default)]
@@ -151,7 +156,7 @@ impl WebAuth {
         answer: &Value,
         expect: &Expectations<'_>,
     ) -> Result<AuthResult> {
-        crate::http::require_token_answer(answer)?;
+        crate::transport::http::require_token_answer(answer)?;
         let mut result = AuthResult {
             access_token: str_field(answer, "access_token").map(AccessToken::new),
             id_token: str_field(answer, "id_token").map(IdToken::new),
@@ -205,19 +210,13 @@ impl WebAuth {
         &self,
         options: &impl IntoOptions<ops::ParseHash>,
     ) -> Result<Option<AuthResult>> {
-        let options: &Value = &options.to_options();
-        let o = as_object(options, "options parameter is not valid")?;
-        let hash = require_str(o, "hash", "hash option is required")?;
-        let expected_state = optional_str(o, "state", "state option is not valid")?;
-        let caller_nonce = optional_str(o, "nonce", "nonce option is not valid")?;
-        let caller_organization =
-            optional_str(o, "organization", "organization option is not valid")?;
+        let options = options.to_typed()?;
         let expected = Expected {
-            state: expected_state,
-            nonce: caller_nonce,
-            organization: caller_organization,
+            state: given(&options.state),
+            nonce: given(&options.nonce),
+            organization: given(&options.organization),
         };
-        self.parse_answer(hash, &expected)
+        self.parse_answer(&options.hash, &expected)
     }
 
     /// [`WebAuth::parse_hash`] of parsed options: the answer `hash`, and
@@ -403,21 +402,17 @@ impl WebAuth {
         id_token: &str,
         options: &impl IntoOptions<ops::ValidateIdToken>,
     ) -> Result<Value> {
-        let options: &Value = &options.to_options();
-        let o = as_object(options, "options parameter is not valid")?;
-        let nonce = optional_str(o, "nonce", "nonce option is not valid")?;
-        let max_age = match optional_f64(o, "maxAge", "maxAge option is not valid")? {
-            Some(m) if m >= 0.0 => Some(m as u64),
-            Some(_) => return Err(Error::invalid_argument("maxAge option is not valid")),
-            None => None,
-        };
-        let access_token = optional_str(o, "accessToken", "accessToken option is not valid")?;
+        let options = options.to_typed()?;
         let expect = Expectations {
-            nonce,
-            max_age,
-            access_token,
+            nonce: given(&options.nonce),
+            max_age: options.max_age.map(|d| d.as_secs()),
+            access_token: options
+                .access_token
+                .as_ref()
+                .map(AccessToken::secret)
+                .filter(|s| !s.is_empty()),
             require_at_hash: false,
-            organization: optional_str(o, "organization", "organization option is not valid")?,
+            organization: given(&options.organization),
         };
         self.verifier().verify(id_token, &expect, now_secs())
     }

@@ -21,6 +21,11 @@
 //! milliseconds (seconds where auth0.js uses seconds: `leeway`, `maxAge`,
 //! the device flow's `interval` and `expires_in`).
 //!
+//! The operations whose core reads the typed struct itself ([`TypedOp`]:
+//! `parseHash`, `validateIdToken`) go the other way: the struct is
+//! borrowed as it is, and a JSON object is deserialised into it, with
+//! auth0.js's messages.
+//!
 //! ```
 //! use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
 //!
@@ -62,6 +67,7 @@ mod dbconnection;
 mod device;
 mod login;
 mod logout;
+mod loose;
 mod management;
 // Not yet held to `clippy::pedantic`: another branch is rewriting it.
 #[allow(clippy::pedantic)]
@@ -113,6 +119,26 @@ pub trait IntoOptions<Op>: sealed::Sealed<Op> {
     /// The JSON object the operation reads.
     #[doc(hidden)]
     fn to_options(&self) -> Cow<'_, Value>;
+
+    /// The typed options of an operation whose core reads them: the
+    /// struct itself (borrowed), or the JSON object deserialised into it.
+    #[doc(hidden)]
+    fn to_typed(&self) -> crate::Result<Cow<'_, Op::Options>>
+    where
+        Op: TypedOp,
+    {
+        Op::from_json(&self.to_options()).map(Cow::Owned)
+    }
+}
+
+/// An operation whose core reads typed options; its JSON face is
+/// deserialised into them, with auth0.js's messages.
+#[doc(hidden)]
+pub trait TypedOp {
+    /// The operation's options struct.
+    type Options: Clone;
+    /// The JSON face: `options` read into the struct.
+    fn from_json(options: &Value) -> crate::Result<Self::Options>;
 }
 
 impl<Op> sealed::Sealed<Op> for Value {}

@@ -1,8 +1,14 @@
 //! `parseHash` and `validateIdToken`.
 
-use super::{typed_options, Json, ParseHash, ValidateIdToken};
+use super::loose::{AnyStr, Loose, LooseNumber, LooseStr};
+use super::{sealed, IntoOptions, Json, ParseHash, TypedOp, ValidateIdToken};
+use crate::error::{Error, Result};
 use crate::secret::AccessToken;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 /// The options of [`WebAuth::parse_hash`](crate::WebAuth::parse_hash).
@@ -54,7 +60,84 @@ impl ParseHashOptions {
     }
 }
 
-typed_options!(ParseHashOptions => ParseHash);
+impl sealed::Sealed<ParseHash> for ParseHashOptions {}
+
+impl IntoOptions<ParseHash> for ParseHashOptions {
+    fn to_options(&self) -> Cow<'_, Value> {
+        Cow::Owned(self.json())
+    }
+
+    fn to_typed(&self) -> Result<Cow<'_, ParseHashOptions>> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl TypedOp for ParseHash {
+    type Options = ParseHashOptions;
+    fn from_json(options: &Value) -> Result<ParseHashOptions> {
+        from_json(options)
+    }
+}
+
+/// The JSON face's `parseHash` options, read whole, then checked in
+/// auth0.js's order. Other keys are ignored (the C face passes its
+/// options object as it is).
+#[derive(Default)]
+struct ParseHashJson {
+    hash: AnyStr,
+    state: LooseStr,
+    nonce: LooseStr,
+    organization: LooseStr,
+}
+
+impl<'de> Deserialize<'de> for ParseHashOptions {
+    /// auth0.js's `parseHash` options (`hash` required, `state`, `nonce`,
+    /// `organization`), with its messages (`hash option is required`,
+    /// `state option is not valid`, …).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ParseHashOptions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an options object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut j = ParseHashJson::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match &*key {
+                        "hash" => j.hash = map.next_value()?,
+                        "state" => j.state = map.next_value()?,
+                        "nonce" => j.nonce = map.next_value()?,
+                        "organization" => j.organization = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let checked = (|| {
+                    let Loose::Given(hash) = j.hash.0 else {
+                        return Err("hash option is required");
+                    };
+                    Ok(ParseHashOptions {
+                        hash,
+                        state: j.state.0.optional().ok_or("state option is not valid")?,
+                        nonce: j.nonce.0.optional().ok_or("nonce option is not valid")?,
+                        organization: j
+                            .organization
+                            .0
+                            .optional()
+                            .ok_or("organization option is not valid")?,
+                    })
+                })();
+                checked.map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
 
 /// The options of
 /// [`WebAuth::validate_id_token`](crate::WebAuth::validate_id_token).
@@ -95,4 +178,194 @@ impl ValidateIdTokenOptions {
     }
 }
 
-typed_options!(ValidateIdTokenOptions => ValidateIdToken);
+impl sealed::Sealed<ValidateIdToken> for ValidateIdTokenOptions {}
+
+impl IntoOptions<ValidateIdToken> for ValidateIdTokenOptions {
+    fn to_options(&self) -> Cow<'_, Value> {
+        Cow::Owned(self.json())
+    }
+
+    fn to_typed(&self) -> Result<Cow<'_, ValidateIdTokenOptions>> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl TypedOp for ValidateIdToken {
+    type Options = ValidateIdTokenOptions;
+    fn from_json(options: &Value) -> Result<ValidateIdTokenOptions> {
+        from_json(options)
+    }
+}
+
+#[derive(Default)]
+struct ValidateIdTokenJson {
+    nonce: LooseStr,
+    max_age: LooseNumber,
+    access_token: LooseStr,
+    organization: LooseStr,
+}
+
+impl<'de> Deserialize<'de> for ValidateIdTokenOptions {
+    /// auth0.js's `validateIdToken` options (`nonce`, `maxAge` in whole
+    /// seconds, `accessToken`, `organization`), with its messages
+    /// (`maxAge option is not valid`, …). Other keys are ignored.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ValidateIdTokenOptions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an options object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut j = ValidateIdTokenJson::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match &*key {
+                        "nonce" => j.nonce = map.next_value()?,
+                        "maxAge" => j.max_age = map.next_value()?,
+                        "accessToken" => j.access_token = map.next_value()?,
+                        "organization" => j.organization = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let checked = (|| {
+                    let nonce = j.nonce.0.optional().ok_or("nonce option is not valid")?;
+                    let max_age =
+                        match j.max_age.0.optional().ok_or("maxAge option is not valid")? {
+                            // Whole seconds, as v8 (1.5 is 1).
+                            Some(m) if m >= 0.0 => Some(Duration::from_secs(m as u64)),
+                            Some(_) => return Err("maxAge option is not valid"),
+                            None => None,
+                        };
+                    Ok(ValidateIdTokenOptions {
+                        nonce,
+                        max_age,
+                        access_token: j
+                            .access_token
+                            .0
+                            .optional()
+                            .ok_or("accessToken option is not valid")?
+                            .map(AccessToken::new),
+                        organization: j
+                            .organization
+                            .0
+                            .optional()
+                            .ok_or("organization option is not valid")?,
+                    })
+                })();
+                checked.map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The JSON face: an options object read into `T` (v8's
+/// `options parameter is not valid` when it is not an object).
+fn from_json<T: for<'de> Deserialize<'de>>(options: &Value) -> Result<T> {
+    if !options.is_object() {
+        return Err(Error::invalid_argument("options parameter is not valid"));
+    }
+    // From a `Value`, serde_json's message is ours, without a position.
+    T::deserialize(options).map_err(|e| Error::invalid_argument(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse_error(v: Value) -> String {
+        <ParseHash as TypedOp>::from_json(&v)
+            .unwrap_err()
+            .description()
+            .to_owned()
+    }
+
+    fn validate_error(v: Value) -> String {
+        <ValidateIdToken as TypedOp>::from_json(&v)
+            .unwrap_err()
+            .description()
+            .to_owned()
+    }
+
+    #[test]
+    fn json_parse_hash_options_name_the_option_in_their_errors() {
+        assert_eq!(parse_error(json!([])), "options parameter is not valid");
+        assert_eq!(parse_error(json!({})), "hash option is required");
+        assert_eq!(parse_error(json!({"hash": 1})), "hash option is required");
+        assert_eq!(
+            parse_error(json!({"hash": "", "state": 1})),
+            "state option is not valid"
+        );
+        assert_eq!(
+            parse_error(json!({"hash": "", "nonce": ["n"]})),
+            "nonce option is not valid"
+        );
+        assert_eq!(
+            parse_error(json!({"organization": true, "hash": ""})),
+            "organization option is not valid"
+        );
+        // auth0.js's order, whatever the keys' order: `hash` first.
+        assert_eq!(
+            parse_error(json!({"state": 1, "hash": null})),
+            "hash option is required"
+        );
+    }
+
+    #[test]
+    fn json_parse_hash_options_read_falsy_values_as_not_given() {
+        let o = <ParseHash as TypedOp>::from_json(
+            &json!({"hash": "#x", "state": "", "nonce": null, "organization": false, "other": {}}),
+        )
+        .unwrap();
+        assert_eq!(
+            o,
+            ParseHashOptions {
+                hash: "#x".into(),
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn json_validate_options_name_the_option_in_their_errors() {
+        assert_eq!(validate_error(json!("x")), "options parameter is not valid");
+        assert_eq!(
+            validate_error(json!({"nonce": 5})),
+            "nonce option is not valid"
+        );
+        assert_eq!(
+            validate_error(json!({"maxAge": "60"})),
+            "maxAge option is not valid"
+        );
+        assert_eq!(
+            validate_error(json!({"maxAge": -1})),
+            "maxAge option is not valid"
+        );
+        assert_eq!(
+            validate_error(json!({"accessToken": {}})),
+            "accessToken option is not valid"
+        );
+        assert_eq!(
+            validate_error(json!({"organization": 1, "nonce": 2})),
+            "nonce option is not valid"
+        );
+    }
+
+    #[test]
+    fn json_validate_options_become_the_typed_struct() {
+        let o = <ValidateIdToken as TypedOp>::from_json(
+            &json!({"idToken": "ignored", "nonce": "n", "maxAge": 61.9, "accessToken": "at"}),
+        )
+        .unwrap();
+        assert_eq!(o.nonce.as_deref(), Some("n"));
+        assert_eq!(o.max_age, Some(Duration::from_secs(61)));
+        assert_eq!(o.access_token.as_ref().map(AccessToken::secret), Some("at"));
+        assert_eq!(o.organization, None);
+    }
+}

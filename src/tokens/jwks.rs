@@ -6,8 +6,8 @@
 //! remembered for [`FAILURE_TTL`], so a tenant outage cannot either.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::id_token::shown;
 use crate::logging;
+use crate::tokens::id_token::shown;
 use crate::transport::http::Http;
 use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -14,7 +14,6 @@ pub(crate) use authorize::{Flow, AUTHORIZE_BASE_KEYS};
 
 use crate::casing::to_snake_case;
 use crate::error::{Error, Result};
-use crate::id_token::Verifier;
 use crate::logging;
 use crate::ops::{self, IntoOptions};
 use crate::options::{
@@ -23,6 +22,7 @@ use crate::options::{
 };
 use crate::random;
 use crate::telemetry::{self, Binding};
+use crate::tokens::id_token::Verifier;
 use crate::tokens::jwks::Jwks;
 use crate::transaction::{Transaction, TransactionConfig};
 use crate::transport::domain::Domain;

@@ -82,6 +82,79 @@ pub(crate) fn keywords_to_options(
     Ok(Value::Object(options))
 }
 
+/// The keywords of a method whose options are all strings (or, in
+/// `numbers`, numbers), straight into one slot per auth0.js name in
+/// `names` — no JSON object. `None` when any keyword needs more than that
+/// (a name not in `names`, one option under two spellings, a value of
+/// another type, a lone surrogate): the caller then takes
+/// [`keywords_to_options`], which raises the error it always raised, so
+/// both paths accept and refuse the same calls with the same messages.
+pub(crate) fn keywords_to_slots<'py, const N: usize>(
+    keywords: Option<&Bound<'py, PyDict>>,
+    names: [&str; N],
+    numbers: &[&str],
+) -> Option<[Slot; N]> {
+    let mut slots: [Option<Slot>; N] = std::array::from_fn(|_| None);
+    let Some(keywords) = keywords else {
+        return Some(std::array::from_fn(|_| Slot::None));
+    };
+    for (key, value) in keywords.iter() {
+        let key = key.cast::<PyString>().ok()?;
+        let key = key.to_cow().ok()?;
+        let name = keyword_to_option_name(&key);
+        let i = names.iter().position(|n| *n == name)?;
+        if slots[i].is_some() {
+            return None;
+        }
+        slots[i] = Some(if value.is_none() {
+            Slot::None
+        } else if let Ok(s) = value.cast::<PyString>() {
+            if numbers.contains(&names[i]) {
+                return None;
+            }
+            Slot::Str(s.to_cow().ok()?.into_owned())
+        } else if numbers.contains(&names[i])
+            && !value.is_instance_of::<PyBool>()
+            && (value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
+        {
+            // As `to_json` reads it: an int of 64 bits at most, a finite float.
+            let n = if value.is_instance_of::<PyInt>() {
+                match value.extract::<i64>() {
+                    Ok(i) => i as f64,
+                    Err(_) => value.extract::<u64>().ok()? as f64,
+                }
+            } else {
+                value.extract::<f64>().ok()?
+            };
+            if !n.is_finite() {
+                return None;
+            }
+            Slot::Number(n)
+        } else {
+            return None;
+        });
+    }
+    Some(slots.map(|s| s.unwrap_or(Slot::None)))
+}
+
+/// One keyword read by [`keywords_to_slots`].
+pub(crate) enum Slot {
+    /// Not given, or `None`.
+    None,
+    Str(String),
+    Number(f64),
+}
+
+impl Slot {
+    /// The string, when one was given.
+    pub(crate) fn into_str(self) -> Option<String> {
+        match self {
+            Slot::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// The keyword of the parameters sent as given.
 const EXTRA_PARAMS: &str = "extra_params";
 

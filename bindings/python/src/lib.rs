@@ -25,10 +25,11 @@ mod logging;
 mod management;
 mod mfa;
 
-use auth0_native::{Binding, Error, WebAuth};
+use auth0_native::secret::AccessToken;
+use auth0_native::{Binding, Error, ParseHashOptions, ValidateIdTokenOptions, WebAuth};
 use convert::{
-    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options,
-    optional_auth_result_to_py, result_to_py, str_argument, text_to_py,
+    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options, keywords_to_slots,
+    optional_auth_result_to_py, result_to_py, str_argument, text_to_py, Slot,
 };
 use gil::{call, detached};
 use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
@@ -37,6 +38,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The Auth0 Authentication API client of one tenant and application
 /// (auth0.js's `new auth0.WebAuth(options)`).
@@ -170,8 +172,14 @@ impl PyWebAuth {
         hash: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let hash = hash.map(|h| argument_to_json(h, "hash")).transpose()?;
         let web = &self.web;
+        // The usual call (str options) straight into the typed options;
+        // anything else through the JSON object, for its messages.
+        if let Some(typed) = typed_parse_hash_options(hash, options) {
+            let result = detached(py, || web.parse_hash(&typed))?;
+            return optional_auth_result_to_py(py, &result);
+        }
+        let hash = hash.map(|h| argument_to_json(h, "hash")).transpose()?;
         let parse = move |mut o: Value| {
             if let (Some(hash), Value::Object(fields)) = (hash, &mut o) {
                 fields.insert("hash".into(), hash);
@@ -199,6 +207,10 @@ impl PyWebAuth {
     ) -> PyResult<Bound<'py, PyAny>> {
         let id_token = str_argument(id_token, "id_token")?;
         let web = &self.web;
+        if let Some(typed) = typed_validate_options(options) {
+            let claims = detached(py, || web.validate_id_token(&id_token, &typed))?;
+            return json_to_py(py, &claims);
+        }
         let validate = move |o: Value| web.validate_id_token(&id_token, &o);
         call(
             py,
@@ -507,4 +519,42 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", auth0_native::VERSION)?;
     logging::install(m.py())?;
     Ok(())
+}
+
+/// `parse_hash`'s options when every value is a `str` (or `None`), without
+/// a JSON object; `None` sends the call through the JSON object.
+fn typed_parse_hash_options(
+    hash: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> Option<ParseHashOptions> {
+    let hash = hash?.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
+    let [state, nonce] = keywords_to_slots(options, ["state", "nonce"], &[])?;
+    Some(ParseHashOptions {
+        hash,
+        state: state.into_str(),
+        nonce: nonce.into_str(),
+        organization: None,
+    })
+}
+
+/// `validate_id_token`'s options when they are of their types, without a
+/// JSON object; `None` sends the call through the JSON object.
+fn typed_validate_options(options: Option<&Bound<'_, PyDict>>) -> Option<ValidateIdTokenOptions> {
+    let [nonce, max_age, access_token, organization] = keywords_to_slots(
+        options,
+        ["nonce", "maxAge", "accessToken", "organization"],
+        &["maxAge"],
+    )?;
+    let max_age = match max_age {
+        // Whole seconds, as the JSON face reads them.
+        Slot::Number(m) if m >= 0.0 => Some(Duration::from_secs(m as u64)),
+        Slot::Number(_) => return None,
+        _ => None,
+    };
+    Some(ValidateIdTokenOptions {
+        nonce: nonce.into_str(),
+        max_age,
+        access_token: access_token.into_str().map(AccessToken::new),
+        organization: organization.into_str(),
+    })
 }

@@ -124,7 +124,7 @@ pub(crate) fn refresh_level(py: Python<'_>) {
         Level::Error,
     ] {
         let enabled = logger
-            .call_method1("isEnabledFor", (py_level(level),))
+            .call_method1(pyo3::intern!(py, "isEnabledFor"), (py_level(level),))
             .and_then(|v| v.is_truthy())
             .unwrap_or(false);
         if enabled {

@@ -31,10 +31,10 @@ pub use types::{
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::flows::authentication::AuthResult;
-use crate::id_token::Expectations;
 use crate::interactive::cancel::{cancelled, CancelToken};
 use crate::options::{as_object, optional_f64, Options};
 use crate::secret::{MfaToken, OobCode, Otp, OtpSecret, RecoveryCode};
+use crate::tokens::id_token::Expectations;
 use crate::webauth::{typed_str, Client};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
