@@ -4,11 +4,10 @@ use super::loose::{AnyStr, Loose, LooseNumber, LooseStr};
 use super::{sealed, IntoOptions, Json, ParseHash, TypedOp, ValidateIdToken};
 use crate::error::{Error, Result};
 use crate::secret::AccessToken;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::fmt;
 use std::time::Duration;
 
 /// The options of [`WebAuth::parse_hash`](crate::WebAuth::parse_hash).
@@ -82,7 +81,9 @@ impl TypedOp for ParseHash {
 /// The JSON face's `parseHash` options, read whole, then checked in
 /// auth0.js's order. Other keys are ignored (the C face passes its
 /// options object as it is).
-#[derive(Default)]
+/// `parseHash`'s options as found in the JSON, before auth0.js's checks.
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct ParseHashJson {
     hash: AnyStr,
     state: LooseStr,
@@ -90,52 +91,33 @@ struct ParseHashJson {
     organization: LooseStr,
 }
 
+impl ParseHashJson {
+    /// auth0.js's checks, in its order, with its messages.
+    fn check(self) -> std::result::Result<ParseHashOptions, &'static str> {
+        let Loose::Given(hash) = self.hash.0 else {
+            return Err("hash option is required");
+        };
+        Ok(ParseHashOptions {
+            hash,
+            state: self.state.0.optional().ok_or("state option is not valid")?,
+            nonce: self.nonce.0.optional().ok_or("nonce option is not valid")?,
+            organization: self
+                .organization
+                .0
+                .optional()
+                .ok_or("organization option is not valid")?,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for ParseHashOptions {
     /// auth0.js's `parseHash` options (`hash` required, `state`, `nonce`,
     /// `organization`), with its messages (`hash option is required`,
-    /// `state option is not valid`, …).
+    /// `state option is not valid`, …). Other keys are ignored.
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ParseHashOptions;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an options object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut j = ParseHashJson::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match &*key {
-                        "hash" => j.hash = map.next_value()?,
-                        "state" => j.state = map.next_value()?,
-                        "nonce" => j.nonce = map.next_value()?,
-                        "organization" => j.organization = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let checked = (|| {
-                    let Loose::Given(hash) = j.hash.0 else {
-                        return Err("hash option is required");
-                    };
-                    Ok(ParseHashOptions {
-                        hash,
-                        state: j.state.0.optional().ok_or("state option is not valid")?,
-                        nonce: j.nonce.0.optional().ok_or("nonce option is not valid")?,
-                        organization: j
-                            .organization
-                            .0
-                            .optional()
-                            .ok_or("organization option is not valid")?,
-                    })
-                })();
-                checked.map_err(de::Error::custom)
-            }
-        }
-        d.deserialize_map(V)
+        ParseHashJson::deserialize(d)?
+            .check()
+            .map_err(de::Error::custom)
     }
 }
 
@@ -197,7 +179,9 @@ impl TypedOp for ValidateIdToken {
     }
 }
 
-#[derive(Default)]
+/// `validateIdToken`'s options as found in the JSON, before the checks.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 struct ValidateIdTokenJson {
     nonce: LooseStr,
     max_age: LooseNumber,
@@ -205,62 +189,47 @@ struct ValidateIdTokenJson {
     organization: LooseStr,
 }
 
+impl ValidateIdTokenJson {
+    /// auth0.js's checks, in its order, with its messages.
+    fn check(self) -> std::result::Result<ValidateIdTokenOptions, &'static str> {
+        let nonce = self.nonce.0.optional().ok_or("nonce option is not valid")?;
+        let max_age = match self
+            .max_age
+            .0
+            .optional()
+            .ok_or("maxAge option is not valid")?
+        {
+            // Whole seconds, as v8 (1.5 is 1).
+            Some(m) if m >= 0.0 => Some(Duration::from_secs(m as u64)),
+            Some(_) => return Err("maxAge option is not valid"),
+            None => None,
+        };
+        Ok(ValidateIdTokenOptions {
+            nonce,
+            max_age,
+            access_token: self
+                .access_token
+                .0
+                .optional()
+                .ok_or("accessToken option is not valid")?
+                .map(AccessToken::new),
+            organization: self
+                .organization
+                .0
+                .optional()
+                .ok_or("organization option is not valid")?,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for ValidateIdTokenOptions {
     /// auth0.js's `validateIdToken` options (`nonce`, `maxAge` in whole
     /// seconds, `accessToken`, `organization`), with its messages
     /// (`maxAge option is not valid`, …). Other keys are ignored.
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ValidateIdTokenOptions;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an options object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut j = ValidateIdTokenJson::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match &*key {
-                        "nonce" => j.nonce = map.next_value()?,
-                        "maxAge" => j.max_age = map.next_value()?,
-                        "accessToken" => j.access_token = map.next_value()?,
-                        "organization" => j.organization = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let checked = (|| {
-                    let nonce = j.nonce.0.optional().ok_or("nonce option is not valid")?;
-                    let max_age =
-                        match j.max_age.0.optional().ok_or("maxAge option is not valid")? {
-                            // Whole seconds, as v8 (1.5 is 1).
-                            Some(m) if m >= 0.0 => Some(Duration::from_secs(m as u64)),
-                            Some(_) => return Err("maxAge option is not valid"),
-                            None => None,
-                        };
-                    Ok(ValidateIdTokenOptions {
-                        nonce,
-                        max_age,
-                        access_token: j
-                            .access_token
-                            .0
-                            .optional()
-                            .ok_or("accessToken option is not valid")?
-                            .map(AccessToken::new),
-                        organization: j
-                            .organization
-                            .0
-                            .optional()
-                            .ok_or("organization option is not valid")?,
-                    })
-                })();
-                checked.map_err(de::Error::custom)
-            }
-        }
-        d.deserialize_map(V)
+        ValidateIdTokenJson::deserialize(d)?
+            .check()
+            .map_err(de::Error::custom)
     }
 }
 
