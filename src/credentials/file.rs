@@ -129,6 +129,9 @@ impl EncryptedFileStore {
         Ok(dir.join(self.path.file_name().unwrap_or_default()))
     }
 
+    // Without the keyring the key cannot fail to load; the signature is the
+    // keyring build's.
+    #[cfg_attr(not(feature = "keyring"), allow(clippy::unnecessary_wraps))]
     fn existing_key(&self) -> Result<SecretBytes> {
         match &self.key {
             FileKey::Supplied(k) => Ok(k.clone()),
@@ -150,6 +153,7 @@ impl EncryptedFileStore {
     /// The key, created in the keyring if it is not there yet. Creation
     /// holds `<path>.key.lock` (not the store's lock, which a caller of
     /// `save` may hold), so two processes never create two keys.
+    #[cfg_attr(not(feature = "keyring"), allow(clippy::unnecessary_wraps))]
     fn key_for_writing(&self) -> Result<SecretBytes> {
         match &self.key {
             FileKey::Supplied(k) => Ok(k.clone()),

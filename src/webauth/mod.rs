@@ -10,6 +10,7 @@ mod construct;
 mod logout;
 
 pub use authorize::{AuthorizeUrl, AUTHORIZE_WHITELIST};
+#[cfg(feature = "interactive")]
 pub(crate) use authorize::{Flow, AUTHORIZE_BASE_KEYS};
 
 use crate::casing::to_snake_case;
