@@ -147,6 +147,9 @@ def test_kiosk_device_login_example_ends_on_ctrl_c() -> None:
         stdin=subprocess.DEVNULL,
         text=True,
         env=env,
+        # As in a terminal: a test run started in the background (`cmd &`)
+        # inherits SIGINT ignored, and Python then installs no handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert child.stdout is not None
     # Once the code is shown, the example waits for an approval that never comes.

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import signal
 import subprocess
 import sys
 import textwrap
@@ -151,6 +152,9 @@ def test_ctrl_c_ends_the_wait_with_keyboard_interrupt(tenant: DevTenant) -> None
         capture_output=True,
         text=True,
         timeout=30,
+        # As in a terminal: a test run started in the background (`cmd &`)
+        # inherits SIGINT ignored, and Python then installs no handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("KeyboardInterrupt after ")
