@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 
 pub use auth0_devtenant::*;
 
+pub mod mfa;
+
 /// A client that does not follow redirects and keeps cookies.
 pub fn client() -> Client {
     Client::builder()
