@@ -26,6 +26,15 @@
 //! borrowed as it is, and a JSON object is deserialised into it, with
 //! auth0.js's messages.
 //!
+//! Why not every operation that way: the others put their options on the
+//! wire, and auth0.js sends them in the order the caller's object has them
+//! (`merge(baseOptions, keys).with(options)`: the handle's keys first, then
+//! the caller's, unknown ones included). A C or Python caller's JSON must
+//! give the same bytes as the same object in auth0.js, which a struct
+//! cannot remember; so for those the JSON object is the operation's input,
+//! and the typed struct is the compile-checked way to write it (tests/typed_api.rs
+//! checks both send the same bytes).
+//!
 //! ```
 //! use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
 //!
