@@ -93,7 +93,9 @@ venv="${AUTH0_PYTHON_VENV:-$target/py-test-venv}"
 rm -rf "$venv"
 "$base_python" -m venv "$venv"
 python="$venv/bin/python"
-"$python" -m pip install --quiet "$wheel" pytest mypy
+# pytest-xdist: scripts/test-all.sh runs the suite in 3 processes (`-n 3`);
+# each worker starts its own session tenants (conftest.py).
+"$python" -m pip install --quiet "$wheel" pytest mypy pytest-xdist==3.8.0
 
 step "pytest (from outside the source tree)"
 run_dir="$target/py-test-run"
