@@ -272,6 +272,29 @@ impl WebAuth {
     /// `redirectUri`; the answer is parsed and validated as `parseHash`
     /// does. Leaves the tenant's SSO session in the handle's cookie jar.
     ///
+    /// ```
+    /// # let tenant = auth0_devtenant::DevTenant::start().unwrap();
+    /// # let (domain, client_id) = (tenant.domain(), tenant.client_id().to_owned());
+    /// use auth0_native::{LoginWithCredentialsOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain,
+    ///     client_id,
+    ///     redirect_uri: Some("http://127.0.0.1:7777/callback".into()),
+    ///     response_type: Some("token id_token".into()),
+    ///     scope: Some("openid profile email".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let result = web.login_with_credentials(&LoginWithCredentialsOptions {
+    ///     connection: Some("Username-Password-Authentication".into()),
+    ///     username: "dev@example.com".into(),
+    ///     password: "DevTenant-Passw0rd".into(),
+    ///     ..Default::default()
+    /// })?;
+    /// assert!(result.access_token.is_some() && result.id_token.is_some());
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    ///
     /// Options: [`LoginWithCredentialsOptions`](crate::LoginWithCredentialsOptions), or the same object as JSON.
     ///
     /// # Errors
@@ -351,6 +374,29 @@ impl WebAuth {
     /// then `/authorize` with the `login_ticket` in the same cookie jar,
     /// followed to the `redirectUri` and parsed. `realm` selects the
     /// password-realm credential type, as v8.
+    ///
+    /// ```
+    /// # let tenant = auth0_devtenant::DevTenant::start().unwrap();
+    /// # let (domain, client_id) = (tenant.domain(), tenant.client_id().to_owned());
+    /// use auth0_native::{HeadlessLoginOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain,
+    ///     client_id,
+    ///     redirect_uri: Some("http://127.0.0.1:7777/callback".into()),
+    ///     response_type: Some("token id_token".into()),
+    ///     scope: Some("openid profile email".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let result = web.login(&HeadlessLoginOptions {
+    ///     realm: Some("Username-Password-Authentication".into()),
+    ///     username: "dev@example.com".into(),
+    ///     password: "DevTenant-Passw0rd".into(),
+    ///     ..Default::default()
+    /// })?;
+    /// assert!(result.access_token.is_some());
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
     ///
     /// Options: [`HeadlessLoginOptions`](crate::HeadlessLoginOptions), or the same object as JSON.
     ///
@@ -467,6 +513,31 @@ impl WebAuth {
     /// holds a refresh token, that token is used instead. `timeout` (ms,
     /// default 60 000) bounds the whole call: then the error is v8's
     /// `{error: "timeout", errorDescription: "Timeout during authentication renew."}`.
+    ///
+    /// ```
+    /// # let tenant = auth0_devtenant::DevTenant::start().unwrap();
+    /// # let (domain, client_id) = (tenant.domain(), tenant.client_id().to_owned());
+    /// use auth0_native::{HeadlessLoginOptions, RenewAuthOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain,
+    ///     client_id,
+    ///     redirect_uri: Some("http://127.0.0.1:7777/callback".into()),
+    ///     response_type: Some("token id_token".into()),
+    ///     scope: Some("openid profile email".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// # web.login(&HeadlessLoginOptions {
+    /// #     realm: Some("Username-Password-Authentication".into()),
+    /// #     username: "dev@example.com".into(),
+    /// #     password: "DevTenant-Passw0rd".into(),
+    /// #     ..Default::default()
+    /// # })?;
+    /// // The handle holds the tenant's session from an earlier login.
+    /// let renewed = web.renew_auth(&RenewAuthOptions::default())?;
+    /// assert!(renewed.access_token.is_some());
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
     ///
     /// Options: [`RenewAuthOptions`](crate::RenewAuthOptions), or the same object as JSON.
     ///

@@ -31,6 +31,22 @@ impl Client<'_> {
     /// optional). A link without them is an invalid-argument error naming
     /// what is missing.
     ///
+    /// ```
+    /// use auth0_native::{WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain: "me.auth0.com".into(),
+    ///     client_id: "abc".into(),
+    ///     ..Default::default()
+    /// })?;
+    /// let invite = web.client().parse_invitation_url(
+    ///     "https://app.example/login?invitation=Kx7z&organization=org_W3c1&organization_name=acme",
+    /// )?;
+    /// assert_eq!((invite.organization.as_str(), invite.invitation.as_str()), ("org_W3c1", "Kx7z"));
+    /// assert_eq!(invite.organization_name.as_deref(), Some("acme"));
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when

@@ -113,11 +113,22 @@ impl Client<'_> {
     /// persist it before anything else (the
     /// [`CredentialsManager`](crate::CredentialsManager) does).
     ///
-    /// ```no_run
-    /// use auth0_native::{RefreshTokenOptions, WebAuth};
-    /// let web = WebAuth::new(&serde_json::json!({"domain": "me.auth0.com", "clientID": "abc"}))?;
+    /// ```
+    /// # let tenant = auth0_devtenant::DevTenant::start().unwrap();
+    /// # let (domain, client_id) = (tenant.domain(), tenant.client_id().to_owned());
+    /// use auth0_native::{LoginOptions, RefreshTokenOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions { domain, client_id, ..Default::default() })?;
+    /// let login = web.client().login(&LoginOptions {
+    ///     realm: "Username-Password-Authentication".into(),
+    ///     username: "dev@example.com".into(),
+    ///     password: "DevTenant-Passw0rd".into(),
+    ///     scope: Some("openid offline_access".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let stored = login.refresh_token.expect("offline_access gives a refresh token");
     /// let renewed = web.client().refresh_token(&RefreshTokenOptions {
-    ///     refresh_token: "v1.stored-refresh-token".into(),
+    ///     refresh_token: stored,
     ///     ..Default::default()
     /// })?;
     /// assert!(renewed.access_token.is_some());
@@ -152,10 +163,27 @@ impl Client<'_> {
     /// `client_id` and the refresh token; the tenant revokes the token's
     /// whole family (every token rotated from the same login).
     ///
-    /// ```no_run
-    /// use auth0_native::{RevokeTokenOptions, WebAuth};
-    /// let web = WebAuth::new(&serde_json::json!({"domain": "me.auth0.com", "clientID": "abc"}))?;
-    /// web.client().revoke_token(&RevokeTokenOptions { refresh_token: "v1.stored".into() })?;
+    /// ```
+    /// # let tenant = auth0_devtenant::DevTenant::start().unwrap();
+    /// # let (domain, client_id) = (tenant.domain(), tenant.client_id().to_owned());
+    /// use auth0_native::{LoginOptions, RefreshTokenOptions, RevokeTokenOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions { domain, client_id, ..Default::default() })?;
+    /// let login = web.client().login(&LoginOptions {
+    ///     realm: "Username-Password-Authentication".into(),
+    ///     username: "dev@example.com".into(),
+    ///     password: "DevTenant-Passw0rd".into(),
+    ///     scope: Some("openid offline_access".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let stored = login.refresh_token.expect("offline_access gives a refresh token");
+    /// web.client().revoke_token(&RevokeTokenOptions { refresh_token: stored.clone() })?;
+    /// // The whole family is revoked: the token no longer renews.
+    /// let refused = web.client().refresh_token(&RefreshTokenOptions {
+    ///     refresh_token: stored,
+    ///     ..Default::default()
+    /// });
+    /// assert_eq!(refused.unwrap_err().code(), "invalid_grant");
     /// # Ok::<(), auth0_native::Error>(())
     /// ```
     ///

@@ -105,6 +105,28 @@ impl WebAuth {
     /// `request_uri`; the push's errors keep the server's code, and it is
     /// never retried.
     ///
+    /// ```
+    /// use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain: "me.auth0.com".into(),
+    ///     client_id: "abc".into(),
+    ///     redirect_uri: Some("com.example.app://callback".into()),
+    ///     response_type: Some("code".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let request = web.authorize(&AuthorizeOptions {
+    ///     scope: Some("openid profile offline_access".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// // Open request.url in the system browser; its answer goes to parse_hash,
+    /// // which finds this transaction by its state and sends the PKCE verifier.
+    /// assert!(request.url.starts_with("https://me.auth0.com/authorize?client_id=abc"));
+    /// assert!(request.url.contains("&code_challenge_method=S256"));
+    /// assert!(request.url.contains(&format!("state={}", request.state)));
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    ///
     /// Options: [`AuthorizeOptions`](crate::AuthorizeOptions), or the same object as JSON.
     ///
     /// # Errors

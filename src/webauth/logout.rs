@@ -17,6 +17,23 @@ impl WebAuth {
     /// the handle's cookies, ending the tenant's SSO session without a
     /// browser.
     ///
+    /// ```
+    /// use auth0_native::{LogoutOptions, WebAuth, WebAuthOptions};
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain: "me.auth0.com".into(),
+    ///     client_id: "abc".into(),
+    ///     send_telemetry: Some(false),
+    ///     ..Default::default()
+    /// })?;
+    /// let url = web.logout(&LogoutOptions {
+    ///     return_to: Some("https://app.example/".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// assert_eq!(url, "https://me.auth0.com/v2/logout?client_id=abc&returnTo=https%3A%2F%2Fapp.example%2F");
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    ///
     /// Options: [`LogoutOptions`](crate::LogoutOptions), or the same object as JSON.
     ///
     /// # Errors
