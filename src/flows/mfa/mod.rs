@@ -87,6 +87,51 @@ impl Client<'_> {
     /// answers the `oob_code` to verify, with `binding_method` `prompt`
     /// when the user must type the code they received.
     ///
+    /// A login that needs a second factor, finished with the code of the
+    /// user's authenticator app:
+    ///
+    /// ```no_run
+    /// use auth0_native::mfa::{MfaChallengeOptions, MfaVerifyOptions};
+    /// use auth0_native::{CancelToken, LoginOptions, WebAuth, WebAuthOptions};
+    /// # fn ask_the_user_for_the_code() -> String { unimplemented!() }
+    ///
+    /// let web = WebAuth::new(&WebAuthOptions {
+    ///     domain: "me.auth0.com".into(),
+    ///     client_id: "abc".into(),
+    ///     ..Default::default()
+    /// })?;
+    /// let client = web.client();
+    /// let login = LoginOptions {
+    ///     realm: "Username-Password-Authentication".into(),
+    ///     username: "ann@example.com".into(),
+    ///     password: "her password".into(),
+    ///     ..Default::default()
+    /// };
+    /// let result = match client.login(&login) {
+    ///     Ok(result) => result,
+    ///     Err(e) if e.code() == "mfa_required" => {
+    ///         let mfa_token = e.mfa_token().expect("mfa_required carries one").clone();
+    ///         client.mfa_challenge(&MfaChallengeOptions {
+    ///             mfa_token: mfa_token.clone(),
+    ///             challenge_type: Some("otp".into()),
+    ///             ..Default::default()
+    ///         })?;
+    ///         let verified = client.mfa_verify(
+    ///             &MfaVerifyOptions {
+    ///                 mfa_token,
+    ///                 otp: Some(ask_the_user_for_the_code().into()),
+    ///                 ..Default::default()
+    ///             },
+    ///             &CancelToken::new(),
+    ///         )?;
+    ///         verified.auth_result
+    ///     }
+    ///     Err(e) => return Err(e),
+    /// };
+    /// assert!(result.access_token.is_some());
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
