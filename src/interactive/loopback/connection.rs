@@ -6,6 +6,7 @@ use super::{
     Pages, Read, TcpListener, TcpStream, VecDeque, Write, LOOPBACK, MAX_BODY, MAX_CONNECTIONS,
     MAX_HEAD, REQUEST_DEADLINE, WRITE_TIMEOUT,
 };
+use std::thread::JoinHandle;
 
 pub(super) struct Conn {
     pub(super) path: String,
@@ -20,7 +21,29 @@ pub(super) struct Conn {
     /// Connection threads running, and the signal of the last one ending.
     pub(super) threads: Mutex<usize>,
     pub(super) threads_done: Condvar,
+    /// The connection threads not joined yet: the listener's end joins
+    /// them, so that none is still running (even only exiting) after it.
+    pub(super) handles: Mutex<Vec<JoinHandle<()>>>,
+    /// Unit tests: how long a connection thread lingers after its release,
+    /// and how many have ended.
+    #[cfg(test)]
+    pub(super) test_exit: TestExit,
     pub(super) tx: mpsc::Sender<Event>,
+}
+
+#[cfg(test)]
+#[derive(Default)]
+pub(super) struct TestExit {
+    pub(super) linger_ms: AtomicU64,
+    pub(super) ended: AtomicU64,
+}
+
+#[cfg(test)]
+impl TestExit {
+    fn linger_then_count(&self) {
+        std::thread::sleep(Duration::from_millis(self.linger_ms.load(Ordering::SeqCst)));
+        self.ended.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// A connection being read, as the accept loop sees it.
@@ -76,6 +99,20 @@ impl Conn {
         }
     }
 
+    /// Keeps `handle` to join at the end, joining the threads that have
+    /// ended meanwhile so that a long wait does not pile them up.
+    fn keep(&self, handle: JoinHandle<()>) {
+        let mut handles = self.handles.lock().unwrap_or_else(|e| e.into_inner());
+        let (ended, running): (Vec<_>, Vec<_>) =
+            handles.drain(..).partition(JoinHandle::is_finished);
+        *handles = running;
+        handles.push(handle);
+        drop(handles);
+        for h in ended {
+            let _ = h.join();
+        }
+    }
+
     /// Whether `params` (a query or a form body) carry the expected state.
     fn has_state(&self, params: &str) -> bool {
         let state = url::form_urlencoded::parse(params.as_bytes())
@@ -124,9 +161,12 @@ pub(super) fn accept_loop(tcp: &TcpListener, stop: &AtomicBool, conn: &Arc<Conn>
                     &preferred,
                 );
                 c.release(id);
+                #[cfg(test)]
+                c.test_exit.linger_then_count();
             });
-        if spawned.is_err() {
-            conn.release(id);
+        match spawned {
+            Ok(handle) => conn.keep(handle),
+            Err(_) => conn.release(id),
         }
     }
 }

@@ -241,6 +241,9 @@ impl Bound {
             next_id: AtomicU64::new(0),
             threads: Mutex::new(0),
             threads_done: Condvar::new(),
+            handles: Mutex::new(Vec::new()),
+            #[cfg(test)]
+            test_exit: connection::TestExit::default(),
             tx: tx.clone(),
         });
         let threads = self
@@ -344,9 +347,22 @@ impl Drop for Serving {
             let _ = o.stream.shutdown(std::net::Shutdown::Both);
         }
         let threads = self.conn.threads.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = self
+        let (running, _) = self
             .conn
             .threads_done
-            .wait_timeout_while(threads, Duration::from_secs(2), |n| *n > 0);
+            .wait_timeout_while(threads, Duration::from_secs(2), |n| *n > 0)
+            .unwrap_or_else(|e| e.into_inner());
+        let all_released = *running == 0;
+        drop(running);
+        // A released thread has nothing left but to exit: join it. One
+        // still reading past the wait (it cannot be: its socket is shut)
+        // is left to end at its request deadline rather than block here.
+        let handles =
+            std::mem::take(&mut *self.conn.handles.lock().unwrap_or_else(|e| e.into_inner()));
+        for h in handles {
+            if all_released || h.is_finished() {
+                let _ = h.join();
+            }
+        }
     }
 }

@@ -162,3 +162,23 @@ fn strays_and_wrong_states_are_answered_and_the_wait_goes_on() {
     cb.respond_success();
     assert!(h.join().unwrap().contains("You are logged in"));
 }
+
+#[test]
+fn the_listener_s_end_joins_its_connection_threads() {
+    // Found by the fuzz target loopback_request (LeakSanitizer): the end
+    // waited for the threads' count to reach zero, and a thread counted
+    // down but not yet exited outlived the listener.
+    let b = Bound::bind(None, &[]).unwrap();
+    let addr = b.local_addr();
+    let s = b.serve("st".into(), Pages::default());
+    let conn = s.conn.clone();
+    conn.test_exit.linger_ms.store(300, Ordering::SeqCst);
+    let stray = get(addr, "/not-the-callback");
+    assert!(stray.starts_with("HTTP/1.1 "), "{stray}");
+    drop(s);
+    assert_eq!(
+        conn.test_exit.ended.load(Ordering::SeqCst),
+        1,
+        "a connection thread outlived the listener"
+    );
+}
