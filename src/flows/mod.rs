@@ -5,8 +5,6 @@
 //! redirect walks, the device flow, MFA, pushed authorization requests,
 //! and the refresh/revoke grants.
 
-// Not yet held to `clippy::pedantic`: another branch is rewriting it.
-#[allow(clippy::pedantic)]
 pub(crate) mod authentication;
 pub(crate) mod callback;
 pub(crate) mod dbconnection;
