@@ -351,3 +351,34 @@ fn a_bad_request_is_a_400_with_the_apis_message() {
         .expect("a Management message");
     assert_eq!(e.description(), message);
 }
+
+#[test]
+fn an_identity_id_sent_as_a_number_reads_as_text() {
+    // Auth0 sends the `user_id` of some social identities (GitHub, Twitter)
+    // as a JSON number.
+    let t = Tenant::start();
+    let m = mgmt(&t, json!({}));
+    t.fault(
+        json!({"method": "POST", "path": "/api/v2/users/", "content_type": "application/json",
+        "body": r#"[{"connection": "Username-Password-Authentication", "provider": "auth0",
+                     "user_id": "6f0000000000000000000001", "isSocial": false},
+                    {"connection": "github", "provider": "github", "user_id": 1234567,
+                     "isSocial": true, "access_token": "gho_idp_secret",
+                     "profileData": {"nickname": "ann"}}]"#}),
+    );
+    let identities = m.link_user(TEST_USER_ID, "any-token").unwrap();
+    let github = &identities[1];
+    assert_eq!(
+        (
+            github.provider.as_str(),
+            github.user_id.as_str(),
+            github.is_social
+        ),
+        ("github", "1234567", true)
+    );
+    assert_eq!(
+        github.access_token.as_ref().map(|t| t.secret()),
+        Some("gho_idp_secret")
+    );
+    assert!(!format!("{identities:?}").contains("gho_idp_secret"));
+}
