@@ -4,6 +4,10 @@
 //! network operations. Each network case runs the typed call on one fresh
 //! tenant and the JSON call on another, then compares the two logs; only
 //! the values each tenant makes up (codes, tickets, PKCE) are masked.
+//! Where an operation answers a typed result, the JSON call goes through
+//! `json_face` (what the C and Python layers call), whose answer must read
+//! as the same typed result; an answer that does not fit the typed result
+//! is an `invalid_response` error of the typed call only.
 
 mod common;
 

@@ -1,10 +1,11 @@
-//! Typed views of the JSON results: the `id_token`'s claims, the
-//! `/userinfo` profile and the device flow's start answer.
+//! Typed results: the `id_token`'s claims, the `/userinfo` profile, the
+//! device flow's start answer, and the signup and passwordless start
+//! answers.
 //!
-//! The operations keep answering auth0.js's JSON shapes (which the C and
-//! Python faces pass on); these types read them for a Rust caller:
-//! [`AuthResult::claims`], `UserProfile::try_from(&profile)`,
-//! `DeviceCode::try_from(&started)`.
+//! The operations return them ([`AuthResult::claims`], `user_info`,
+//! `device_start`, `signup`, `passwordless_start`); each also reads the
+//! JSON shape auth0.js answers, which the C and Python faces pass on
+//! (`UserProfile::try_from(&profile)`, `DeviceCode::try_from(&started)`, …).
 
 use crate::error::{Error, Result};
 use crate::flows::authentication::AuthResult;
