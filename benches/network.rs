@@ -12,7 +12,7 @@
 mod common;
 
 use auth0_devtenant::DevTenant;
-use auth0_native::WebAuth;
+use auth0_native::{UserProfile, WebAuth};
 use criterion::Criterion;
 use serde_json::{json, Value};
 use std::hint::black_box;
@@ -103,7 +103,7 @@ impl Bare {
     }
 }
 
-fn native_login_user_info(web: &WebAuth) -> Value {
+fn native_login_user_info(web: &WebAuth) -> UserProfile {
     let r = web.client().login(&common::login_options()).unwrap();
     web.client()
         .user_info(r.access_token.as_ref().unwrap().secret())

@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let profile = web.client().user_info(access_token.secret())?;
     println!(
         "userInfo with the proof: {}",
-        profile["email"].as_str().unwrap_or("?")
+        profile.email.as_deref().unwrap_or("?")
     );
 
     // A thief with the token but not the key: a bare Bearer use is refused.

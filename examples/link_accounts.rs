@@ -11,25 +11,17 @@
 use auth0_devtenant::{
     DevTenant, SECOND_USER_EMAIL, SECOND_USER_PASSWORD, TEST_USER_EMAIL, TEST_USER_PASSWORD,
 };
-use auth0_native::{LoginOptions, Management, ManagementOptions, WebAuth, WebAuthOptions};
-use serde_json::Value;
+use auth0_native::{
+    Identity, LoginOptions, Management, ManagementOptions, WebAuth, WebAuthOptions,
+};
 
 const CONNECTION: &str = "Username-Password-Authentication";
 
-fn identities(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|i| {
-                    format!(
-                        "{}|{}",
-                        i["provider"].as_str().unwrap_or("?"),
-                        i["user_id"].as_str().unwrap_or("?")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+fn identities(linked: &[Identity]) -> Vec<String> {
+    linked
+        .iter()
+        .map(|i| format!("{}|{}", i.provider, i.user_id))
+        .collect()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -208,7 +208,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let profile = web.client().user_info(creds.access_token.secret())?;
     println!(
         "userInfo: name={} email={}",
-        profile["name"], profile["email"]
+        profile.name.as_deref().unwrap_or("?"),
+        profile.email.as_deref().unwrap_or("?")
     );
 
     // 3. Renewal: asking for more lifetime than the token has left makes the

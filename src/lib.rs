@@ -69,7 +69,8 @@
 //!   interactive/    popup.authorize: loopback listener, browser opener, cancel token
 //!   transport/      the HTTP client and answer normalisation, retries, telemetry, query
 //!                   strings, the tenant's domain, HTML forms
-//!   management.rs   the Management API v2 calls (user profile and identities)
+//!   management/     the Management API v2 calls, and the user and identities they answer
+//!   json_face.rs    the bindings' JSON answers of the operations with typed results
 //!   ops/            typed option structs of every operation, and their JSON names
 //!   options.rs      JSON option objects as auth0.js reads them
 //!   casing.rs       key casing (camelCase / snake_case)
@@ -97,6 +98,8 @@ mod flows;
 #[doc(hidden)]
 pub mod fuzzing;
 mod interactive;
+#[doc(hidden)]
+pub mod json_face;
 pub mod logging;
 mod management;
 pub mod ops;
@@ -126,7 +129,7 @@ pub use interactive::cancel::CancelToken;
 pub use interactive::opener::{OpenUrlFn, Opener};
 #[cfg(feature = "interactive")]
 pub use interactive::popup::{Interaction, DEFAULT_POPUP_TIMEOUT};
-pub use management::Management;
+pub use management::{Identity, Management, User};
 pub use ops::{
     AuthorizeOptions, ChangePasswordOptions, DevicePollOptions, DeviceStartOptions,
     HeadlessLoginOptions, IntoOptions, LoginOptions, LoginWithCredentialsOptions, LogoutOptions,
@@ -136,7 +139,9 @@ pub use ops::{
 };
 pub use options::Options;
 pub use tokens::id_token::Expectations;
-pub use tokens::results::{DeviceCode, IdTokenClaims, UserProfile};
+pub use tokens::results::{
+    DeviceCode, IdTokenClaims, PasswordlessStartResult, SignupResult, UserProfile,
+};
 pub use transaction::{FileStore, MemoryStore, Transaction, TransactionStore};
 pub use transport::domain::Domain;
 pub use transport::http::warm_up;

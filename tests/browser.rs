@@ -23,7 +23,7 @@ use auth0_devtenant::{
     Config, DevTenant, SECOND_USER_EMAIL, SECOND_USER_ID, SECOND_USER_PASSWORD, TEST_USER_EMAIL,
     TEST_USER_ID, TEST_USER_PASSWORD,
 };
-use auth0_native::{AuthResult, CancelToken, ErrorKind, Interaction, WebAuth};
+use auth0_native::{AuthResult, CancelToken, DevicePollOptions, ErrorKind, Interaction, WebAuth};
 use common::Tenant;
 use interactive::redirect_uri_of;
 use serde_json::{json, Value};
@@ -271,15 +271,17 @@ fn the_device_activation_page_completed_in_chromium_ends_the_poll() {
     let code = web
         .device_start(&json!({"scope": "openid profile"}))
         .unwrap();
-    let mut poll_options = code.clone();
-    poll_options["timeout"] = json!(60_000);
+    let poll_options = DevicePollOptions {
+        timeout: Some(Duration::from_secs(60)),
+        ..code.poll_options()
+    };
     let r = std::thread::scope(|s| {
         let poll = s.spawn(|| web.device_poll(&poll_options, &CancelToken::new()));
-        browser.navigate(code["verification_uri_complete"].as_str().unwrap());
+        browser.navigate(code.verification_uri_complete.as_deref().unwrap());
         browser.type_into("#username", TEST_USER_EMAIL);
         browser.type_into("#password", TEST_USER_PASSWORD);
         browser.click("button[type=submit]");
-        browser.wait_text("#user-code", code["user_code"].as_str().unwrap(), WAIT);
+        browser.wait_text("#user-code", &code.user_code, WAIT);
         browser.click("#confirm");
         browser.wait_text("#message", "connected", WAIT);
         poll.join().unwrap()

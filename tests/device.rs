@@ -7,7 +7,7 @@ mod common;
 mod interactive;
 
 use auth0_devtenant::{Config, DevTenant, TEST_USER_EMAIL, TEST_USER_ID, TEST_USER_PASSWORD};
-use auth0_native::{CancelToken, ErrorKind, WebAuth};
+use auth0_native::{CancelToken, DeviceCode, DevicePollOptions, ErrorKind, WebAuth};
 use interactive::PlainBrowser;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -28,7 +28,7 @@ fn web(t: &DevTenant) -> WebAuth {
     WebAuth::new(&json!({"domain": t.domain(), "clientID": t.client_id()})).unwrap()
 }
 
-fn start(web: &WebAuth) -> Value {
+fn start(web: &WebAuth) -> DeviceCode {
     web.device_start(&json!({"scope": "openid profile"}))
         .unwrap()
 }
@@ -66,19 +66,16 @@ fn token_polls(t: &DevTenant) -> usize {
 fn device_start_answers_the_rfc8628_fields_and_a_qr_code() {
     let t = tenant(Config::default());
     let d = start(&web(&t));
-    for key in [
-        "device_code",
-        "user_code",
-        "verification_uri",
-        "verification_uri_complete",
-    ] {
-        assert!(d[key].is_string(), "{key}: {d}");
-    }
-    assert_eq!(d["expires_in"], 900);
-    assert_eq!(d["interval"], 5);
-    let text = d["qr"]["text"].as_str().unwrap();
+    assert!(!d.device_code.is_empty(), "{d:?}");
+    assert!(!d.user_code.is_empty(), "{d:?}");
+    assert!(d.verification_uri.ends_with("/activate"), "{d:?}");
+    let complete = d.verification_uri_complete.as_deref().unwrap();
+    assert!(complete.contains(&d.user_code), "{complete}");
+    assert_eq!(d.expires_in, Some(Duration::from_secs(900)));
+    assert_eq!(d.interval, Some(Duration::from_secs(5)));
+    let text = d.qr_text.as_deref().unwrap();
     assert!(text.contains('▀') || text.contains('▄'), "{text}");
-    assert!(d["qr"]["svg"].as_str().unwrap().starts_with("<?xml"));
+    assert!(d.qr_svg.as_deref().unwrap().starts_with("<?xml"));
     let sent = requests(&t, "/oauth/device/code");
     let body = sent.as_array().unwrap().last().unwrap()["body"].to_string();
     assert!(
@@ -92,12 +89,7 @@ fn poll_waits_while_pending_and_returns_tokens_once_approved() {
     let t = tenant(quick());
     let web = web(&t);
     let d = start(&web);
-    let approver = activate_later(
-        &t,
-        d["user_code"].as_str().unwrap(),
-        true,
-        Duration::from_millis(1500),
-    );
+    let approver = activate_later(&t, &d.user_code, true, Duration::from_millis(1500));
     let r = web.device_poll(&d, &CancelToken::new()).unwrap();
     approver.join().unwrap();
     assert!(r.access_token.is_some());
@@ -118,14 +110,12 @@ fn slow_down_adds_five_seconds_to_the_interval() {
         ..Config::default()
     });
     let web = web(&t);
-    let mut d = start(&web);
-    d["interval"] = json!(1);
-    let approver = activate_later(
-        &t,
-        d["user_code"].as_str().unwrap(),
-        true,
-        Duration::from_millis(2500),
-    );
+    let code = start(&web);
+    let d = DevicePollOptions {
+        interval: Some(Duration::from_secs(1)),
+        ..code.poll_options()
+    };
+    let approver = activate_later(&t, &code.user_code, true, Duration::from_millis(2500));
     let begin = Instant::now();
     let r = web.device_poll(&d, &CancelToken::new());
     approver.join().unwrap();
@@ -142,8 +132,10 @@ fn an_expired_device_code_ends_with_expired_token_from_the_server() {
         ..quick()
     });
     let web = web(&t);
-    let mut d = start(&web);
-    d.as_object_mut().unwrap().shift_remove("expires_in");
+    let d = DevicePollOptions {
+        expires_in: None,
+        ..start(&web).poll_options()
+    };
     let e = web.device_poll(&d, &CancelToken::new()).unwrap_err();
     assert_eq!(
         (e.kind(), e.code()),
@@ -178,12 +170,7 @@ fn refusing_on_the_activate_page_ends_with_access_denied() {
     let t = tenant(quick());
     let web = web(&t);
     let d = start(&web);
-    let refuser = activate_later(
-        &t,
-        d["user_code"].as_str().unwrap(),
-        false,
-        Duration::from_millis(500),
-    );
+    let refuser = activate_later(&t, &d.user_code, false, Duration::from_millis(500));
     let e = web.device_poll(&d, &CancelToken::new()).unwrap_err();
     refuser.join().unwrap();
     assert_eq!(
@@ -223,8 +210,10 @@ fn cancel_from_another_thread_ends_the_poll_promptly() {
 fn the_timeout_option_bounds_the_poll() {
     let t = tenant(quick());
     let web = web(&t);
-    let mut d = start(&web);
-    d["timeout"] = json!(1500);
+    let d = DevicePollOptions {
+        timeout: Some(Duration::from_millis(1500)),
+        ..start(&web).poll_options()
+    };
     let begin = Instant::now();
     let e = web.device_poll(&d, &CancelToken::new()).unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::Timeout, "timeout"));
@@ -246,8 +235,8 @@ fn device_login_shows_the_code_then_polls() {
             &json!({"scope": "openid", "timeout": 30_000}),
             &CancelToken::new(),
             |code| {
-                assert!(code["qr"]["text"].is_string());
-                let user_code = code["user_code"].as_str().unwrap().to_owned();
+                assert!(code.qr_text.is_some());
+                let user_code = code.user_code.clone();
                 let domain = domain.clone();
                 approver = Some(std::thread::spawn(move || {
                     PlainBrowser::new().activate(

@@ -90,7 +90,7 @@ fn user_info_sends_a_proof_and_a_stolen_token_alone_is_refused() {
     let r = login(&web);
     let at = access_token(&r);
     let profile = web.client().user_info(at).unwrap();
-    assert_eq!(profile["sub"], TEST_USER_ID);
+    assert_eq!(profile.sub, TEST_USER_ID);
     let req = logged(&t, "/userinfo").pop().unwrap();
     assert!(req["headers"]["authorization"]
         .as_str()
@@ -329,7 +329,7 @@ fn the_device_poll_is_bound_too() {
     let d = web.device_start(&json!({"scope": "openid"})).unwrap();
     PlainBrowser::new().activate(
         &t.domain(),
-        d["user_code"].as_str().unwrap(),
+        &d.user_code,
         TEST_USER_EMAIL,
         TEST_USER_PASSWORD,
         true,

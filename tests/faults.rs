@@ -337,7 +337,7 @@ fn op_renew_auth(t: &DevTenant) -> Prepared {
 fn op_device_poll(t: &DevTenant) -> Prepared {
     let w = web(t, json!({}));
     let d = w.device_start(&json!({"scope": "openid"})).unwrap();
-    let code = d["user_code"].as_str().unwrap().to_owned();
+    let code = d.user_code.clone();
     PlainBrowser::new().activate(
         &t.domain(),
         &code,

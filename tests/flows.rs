@@ -56,8 +56,11 @@ fn signup_creates_a_user_and_sends_user_metadata_untouched() {
         .signup(&json!({"connection": CONNECTION, "email": "new@example.com", "password": "Str0ng-Passw0rd!",
                         "username": "newbie", "userMetadata": {"favoriteColor": "blue"}}))
         .unwrap();
-    assert_eq!(r["email"], "new@example.com");
-    assert!(r.get("Id").is_some(), "v8 camelCases _id to Id: {r}");
+    assert_eq!(r.email, "new@example.com");
+    // Read from `Id`: v8 camelCases the server's `_id`.
+    assert!(!r.id.is_empty(), "{r:?}");
+    assert_eq!(r.username.as_deref(), Some("newbie"));
+    assert_eq!(r.email_verified, Some(false));
     let body = last_body(&t, "/dbconnections/signup");
     assert_eq!(
         keys(&body),
@@ -130,7 +133,7 @@ fn change_password_sends_exactly_three_keys_and_returns_the_text() {
             &json!({"connection": CONNECTION, "email": TEST_USER_EMAIL, "password": "ignored"}),
         )
         .unwrap();
-    assert!(r.as_str().unwrap().contains("reset your password"), "{r}");
+    assert!(r.contains("reset your password"), "{r}");
     let body = last_body(&t, "/dbconnections/change_password");
     assert_eq!(keys(&body), ["client_id", "email", "connection"]);
 }
@@ -144,7 +147,8 @@ fn passwordless_start_sends_v8s_body_and_a_code_reaches_the_outbox() {
             &json!({"connection": "email", "send": "code", "email": "pl@example.com"}),
         )
         .unwrap();
-    assert_eq!(r["email"], "pl@example.com");
+    assert_eq!(r.email.as_deref(), Some("pl@example.com"));
+    assert!(!r.id.is_empty(), "{r:?}");
     let body = last_body(&t, "/passwordless/start");
     assert_eq!(
         keys(&body),

@@ -51,8 +51,10 @@ fn mgmt(t: &Tenant, extra: Value) -> Management {
 fn get_user_returns_the_users_own_profile() {
     let t = Tenant::start();
     let user = mgmt(&t, json!({})).get_user(TEST_USER_ID).unwrap();
-    assert_eq!(user["user_id"], TEST_USER_ID);
-    assert_eq!(user["email"], TEST_USER_EMAIL);
+    assert_eq!(user.user_id, TEST_USER_ID);
+    assert_eq!(user.email.as_deref(), Some(TEST_USER_EMAIL));
+    assert_eq!(user.identities[0].provider, "auth0");
+    assert!(user.created_at.is_some(), "{user:?}");
 }
 
 #[test]
@@ -75,7 +77,10 @@ fn patch_user_metadata_merges_top_level_keys() {
     let user = m
         .patch_user_metadata(TEST_USER_ID, &json!({"lang": "fr", "theme": null}))
         .unwrap();
-    assert_eq!(user["user_metadata"], json!({"lang": "fr"}));
+    assert_eq!(
+        Value::Object(user.user_metadata.unwrap()),
+        json!({"lang": "fr"})
+    );
     let body = t.dev_get("requests?path=/api/v2/users");
     let last = body.as_array().unwrap().last().unwrap();
     let sent: Value = serde_json::from_str(last["body"].as_str().unwrap()).unwrap();
@@ -170,7 +175,7 @@ fn a_429_is_waited_out_by_default() {
     let m = mgmt(&t, json!({}));
     t.fault(json!({"path": "/api/v2/users", "status": 429, "retry_after": 1, "count": 1}));
     let started = std::time::Instant::now();
-    assert_eq!(m.get_user(TEST_USER_ID).unwrap()["user_id"], TEST_USER_ID);
+    assert_eq!(m.get_user(TEST_USER_ID).unwrap().user_id, TEST_USER_ID);
     assert!(started.elapsed() >= std::time::Duration::from_millis(900));
 }
 
@@ -213,18 +218,26 @@ fn overlong_ids_are_refused_before_anything_is_sent() {
         .unwrap()
         .len();
     let huge = "a".repeat(10 * 1024 * 1024);
-    let checks: [(&str, auth0_native::Result<Value>); 5] = [
-        ("userId", m.get_user(&huge)),
-        ("userId", m.patch_user_metadata(&huge, &json!({}))),
-        ("secondaryUserToken", m.link_user(TEST_USER_ID, &huge)),
-        ("provider", m.unlink_user(TEST_USER_ID, &huge, "1")),
+    let checks: [(&str, auth0_native::Error); 5] = [
+        ("userId", m.get_user(&huge).unwrap_err()),
+        (
+            "userId",
+            m.patch_user_metadata(&huge, &json!({})).unwrap_err(),
+        ),
+        (
+            "secondaryUserToken",
+            m.link_user(TEST_USER_ID, &huge).unwrap_err(),
+        ),
+        (
+            "provider",
+            m.unlink_user(TEST_USER_ID, &huge, "1").unwrap_err(),
+        ),
         (
             "identityUserId",
-            m.unlink_user(TEST_USER_ID, "auth0", &huge),
+            m.unlink_user(TEST_USER_ID, "auth0", &huge).unwrap_err(),
         ),
     ];
-    for (name, r) in checks {
-        let e = r.unwrap_err();
+    for (name, e) in checks {
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
         assert!(
             e.description()
@@ -249,7 +262,7 @@ fn with_retry_a_429_is_retried_after_the_servers_delay() {
     let user = m
         .patch_user_metadata(TEST_USER_ID, &json!({"k": 1}))
         .unwrap();
-    assert_eq!(user["user_metadata"]["k"], 1);
+    assert_eq!(user.user_metadata.unwrap()["k"], 1);
     assert!(
         started.elapsed() >= std::time::Duration::from_millis(900),
         "waited for Retry-After"
@@ -283,17 +296,21 @@ fn link_then_unlink_an_identity() {
     let identities = m
         .link_user(TEST_USER_ID, secondary.id_token.as_ref().unwrap().secret())
         .unwrap();
-    let ids: Vec<&str> = identities
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|i| i["user_id"].as_str())
-        .collect();
-    assert_eq!(ids.len(), 2, "{identities}");
+    let ids: Vec<&str> = identities.iter().map(|i| i.user_id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "{identities:?}");
     let (provider, id) = SECOND_USER_ID.split_once('|').unwrap();
     assert!(ids.contains(&id));
+    let linked = identities.iter().find(|i| i.user_id == id).unwrap();
+    assert_eq!(linked.provider, provider);
+    assert_eq!(linked.connection, CONNECTION);
+    assert!(!linked.is_social);
+    assert_eq!(
+        linked.profile_data.as_ref().unwrap()["email"],
+        SECOND_USER_EMAIL
+    );
     let left = m.unlink_user(TEST_USER_ID, provider, id).unwrap();
-    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].user_id, identities[0].user_id);
 }
 
 #[test]
@@ -316,9 +333,9 @@ fn ids_with_reserved_and_non_ascii_characters_round_trip() {
         SCOPES,
     );
     let m = Management::new(&json!({"domain": dev.domain(), "token": token})).unwrap();
-    assert_eq!(m.get_user(odd).unwrap()["user_id"], odd);
+    assert_eq!(m.get_user(odd).unwrap().user_id, odd);
     let user = m.patch_user_metadata(odd, &json!({"x": true})).unwrap();
-    assert_eq!(user["user_metadata"]["x"], true);
+    assert_eq!(user.user_metadata.unwrap()["x"], true);
 }
 
 #[test]
@@ -333,4 +350,35 @@ fn a_bad_request_is_a_400_with_the_apis_message() {
         .as_str()
         .expect("a Management message");
     assert_eq!(e.description(), message);
+}
+
+#[test]
+fn an_identity_id_sent_as_a_number_reads_as_text() {
+    // Auth0 sends the `user_id` of some social identities (GitHub, Twitter)
+    // as a JSON number.
+    let t = Tenant::start();
+    let m = mgmt(&t, json!({}));
+    t.fault(
+        json!({"method": "POST", "path": "/api/v2/users/", "content_type": "application/json",
+        "body": r#"[{"connection": "Username-Password-Authentication", "provider": "auth0",
+                     "user_id": "6f0000000000000000000001", "isSocial": false},
+                    {"connection": "github", "provider": "github", "user_id": 1234567,
+                     "isSocial": true, "access_token": "gho_idp_secret",
+                     "profileData": {"nickname": "ann"}}]"#}),
+    );
+    let identities = m.link_user(TEST_USER_ID, "any-token").unwrap();
+    let github = &identities[1];
+    assert_eq!(
+        (
+            github.provider.as_str(),
+            github.user_id.as_str(),
+            github.is_social
+        ),
+        ("github", "1234567", true)
+    );
+    assert_eq!(
+        github.access_token.as_ref().map(|t| t.secret()),
+        Some("gho_idp_secret")
+    );
+    assert!(!format!("{identities:?}").contains("gho_idp_secret"));
 }

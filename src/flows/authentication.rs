@@ -1,6 +1,6 @@
 //! The Authentication API calls that go over the network: `client.login`,
-//! `client.userInfo`, `parseHash` (with the code exchange of the native
-//! code flow) and `validateIdToken`.
+//! `parseHash` (with the code exchange of the native code flow) and
+//! `validateIdToken`.
 
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
@@ -12,22 +12,23 @@ use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
 use crate::tokens::id_token::Expectations;
 use crate::transaction::{now_secs, Transaction};
-use crate::webauth::{has_word, typed_str, Client, WebAuth};
+use crate::webauth::{has_word, Client, WebAuth};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// auth0.js's authResult: the nine keys `parseHash` returns, each `null`
-/// when absent. `idTokenPayload` is the verified id_token payload.
+/// when absent. `idTokenPayload` is the verified `id_token` payload.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResult {
     /// The access token for the API (`audience`) or `/userinfo`. A secret:
     /// `Debug` redacts it.
     pub access_token: Option<AccessToken>,
-    /// The id_token as received (a JWS). A secret: `Debug` redacts it.
+    /// The `id_token` as received (a JWS). A secret: `Debug` redacts it.
     pub id_token: Option<IdToken>,
-    /// The id_token's payload, present only after it was verified
+    /// The `id_token`'s payload, present only after it was verified
     /// (signature, issuer, audience, expiry, nonce, …).
     pub id_token_payload: Option<Value>,
     /// The `appState` given to `authorize`, from the transaction.
@@ -90,8 +91,35 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
 }
 
 /// A string option as the core reads it: given and not empty.
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().filter(|s| !s.is_empty())
+fn given(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// The parameters of a callback, borrowed from it where no decoding was
+/// needed (only the values that end up in the result are copied).
+struct Params<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl Params<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// The [`ErrorKind::Authorization`] error of an `error=` callback, its
+/// texts stripped of control characters and bounded.
+fn authorization_error(error: &str, description: Option<&str>, state: Option<&str>) -> Error {
+    let mut e = Error::new(
+        ErrorKind::Authorization,
+        bounded_text(description.unwrap_or_default(), 512),
+    )
+    .with_code(bounded_text(error, 64));
+    if let Some(s) = state {
+        e = e.with_state(bounded_text(s, 256));
+    }
+    e
 }
 
 /// What `parseHash` checks the answer against, when the caller says
@@ -105,7 +133,7 @@ pub(crate) struct Expected<'a> {
 
 impl WebAuth {
     /// POSTs a token request and turns the answer into an authResult with a
-    /// verified id_token (Part A: tokens from `/oauth/token` are validated
+    /// verified `id_token` (Part A: tokens from `/oauth/token` are validated
     /// too). Never retried: codes, passwords and rotating refresh tokens are
     /// single use.
     pub(crate) fn token_request(
@@ -122,9 +150,9 @@ impl WebAuth {
         self.token_request_tracked(body, &expect, &mut false)
     }
 
-    /// [`WebAuth::token_request`] with the id_token's `expect`ations,
+    /// [`WebAuth::token_request`] with the `id_token`'s `expect`ations,
     /// setting `answered` once the server has answered with tokens: from
-    /// then on a failure (of the id_token check) is not worth retrying
+    /// then on a failure (of the `id_token` check) is not worth retrying
     /// with the same code.
     pub(crate) fn token_request_tracked(
         &self,
@@ -148,7 +176,7 @@ impl WebAuth {
         )
     }
 
-    /// The authResult of a token answer, its id_token verified against
+    /// The authResult of a token answer, its `id_token` verified against
     /// `expect` (and the answer's own access token for `at_hash`); the
     /// refresh token is held for `renewAuth`.
     pub(crate) fn auth_result_from(
@@ -185,7 +213,7 @@ impl WebAuth {
     /// `parseHash(options)`: reads the answer `/authorize` sent back — a
     /// fragment, a query string, or the whole callback URL in `hash` —
     /// checks it against the transaction `authorize` recorded, validates
-    /// the id_token, exchanges a `code` for tokens (with the PKCE
+    /// the `id_token`, exchanges a `code` for tokens (with the PKCE
     /// verifier), and returns the authResult. `Ok(None)` when the answer
     /// holds no token, no code and no error, as v8's `(null, null)`.
     ///
@@ -200,21 +228,29 @@ impl WebAuth {
     /// 503 or 504, or the JWKS could not be fetched), so that the app can
     /// retry the same callback.
     ///
-    /// An `error=` answer whose state matches is an
-    /// [`ErrorKind::Authorization`] error with its `error`,
-    /// `error_description` (control characters removed, length bounded)
-    /// and `state`.
-    ///
     /// Options: [`ParseHashOptions`](crate::ParseHashOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] for ill-typed options or a `hash`
+    /// over the size bound; [`ErrorKind::InvalidToken`] for an answer that
+    /// does not match the transaction (as above) or whose `id_token` does
+    /// not validate; [`ErrorKind::Authorization`] for an `error=` answer
+    /// whose state matches, with its `error`, `error_description` (control
+    /// characters removed, length bounded) and `state`; for a `code`, the
+    /// errors of the exchange at `/oauth/token` ([`ErrorKind::Network`],
+    /// [`ErrorKind::Timeout`], [`ErrorKind::Server`], and
+    /// [`ErrorKind::Authorization`] `mfa_required` with its
+    /// [`Error::mfa_token`]).
     pub fn parse_hash(
         &self,
         options: &impl IntoOptions<ops::ParseHash>,
     ) -> Result<Option<AuthResult>> {
         let options = options.to_typed()?;
         let expected = Expected {
-            state: given(&options.state),
-            nonce: given(&options.nonce),
-            organization: given(&options.organization),
+            state: given(options.state.as_deref()),
+            nonce: given(options.nonce.as_deref()),
+            organization: given(options.organization.as_deref()),
         };
         self.parse_answer(&options.hash, &expected)
     }
@@ -227,145 +263,69 @@ impl WebAuth {
         hash: &str,
         expected: &Expected<'_>,
     ) -> Result<Option<AuthResult>> {
-        let Expected {
-            state: expected_state,
-            nonce: caller_nonce,
-            organization: caller_organization,
-        } = *expected;
-        if hash.len() > MAX_CALLBACK_BYTES {
-            return Err(Error::invalid_argument(format!(
-                "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"
-            )));
-        }
-        let params = parse_callback(hash);
-        let mut seen = std::collections::HashSet::with_capacity(params.len());
-        for (k, _) in &params {
-            if !seen.insert(k.as_ref()) {
-                return Err(Error::invalid_token(format!(
-                    "The callback repeats the `{}` parameter.",
-                    bounded_text(k, 32)
-                )));
-            }
-        }
-        // Borrowed: only the values that end up in the result are copied.
-        let get = |k: &str| {
-            params
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_ref())
-        };
-        let owned = |k: &str| get(k).map(str::to_owned);
-
-        if let Some(iss) = get("iss") {
-            if iss != self.token_issuer() {
-                return Err(Error::invalid_token(
-                    "`iss` does not match the tenant's issuer (RFC 9207).",
-                ));
-            }
-        }
-        let error = get("error");
+        let params = self.callback_params(hash)?;
+        let error = params.get("error");
         let carried: Vec<&str> = ARTIFACTS
             .iter()
             .copied()
-            .filter(|k| get(k).is_some())
+            .filter(|k| params.get(k).is_some())
             .collect();
         if error.is_none() && carried.is_empty() {
             return Ok(None);
         }
 
-        let hash_state = get("state").filter(|s| !s.is_empty());
+        let hash_state = params.get("state").filter(|s| !s.is_empty());
         let transaction = match hash_state {
             Some(s) => self.take_transaction(s)?,
             None => None,
         };
-        let expected = expected_state.or_else(|| transaction.as_ref().map(|t| t.state.as_str()));
-        if hash_state.is_none() || expected != hash_state {
+        let tx = transaction.as_ref();
+        let expected_state = expected.state.or_else(|| tx.map(|t| t.state.as_str()));
+        if hash_state.is_none() || expected_state != hash_state {
             return Err(Error::invalid_token("`state` does not match."));
         }
-
         if let Some(error) = error {
-            let mut e = Error::new(
-                ErrorKind::Authorization,
-                bounded_text(get("error_description").unwrap_or_default(), 512),
-            )
-            .with_code(bounded_text(error, 64));
-            if let Some(s) = hash_state {
-                e = e.with_state(bounded_text(s, 256));
-            }
-            return Err(e);
+            return Err(authorization_error(
+                error,
+                params.get("error_description"),
+                hash_state,
+            ));
         }
-
-        if let Some(tx) = &transaction {
+        if let Some(tx) = tx {
             check_binding(tx, &carried, hash)?;
         }
-        let nonce = caller_nonce.or_else(|| transaction.as_ref().and_then(|t| t.nonce.as_deref()));
-        let max_age = transaction.as_ref().and_then(|t| t.max_age);
-        let organization = caller_organization
-            .or_else(|| transaction.as_ref().and_then(|t| t.organization.as_deref()));
-        let app_state = transaction.as_ref().and_then(|t| t.app_state.clone());
-        let code = get("code");
-        let exchange = match &transaction {
+
+        let expect = Expectations {
+            nonce: expected
+                .nonce
+                .or_else(|| tx.and_then(|t| t.nonce.as_deref())),
+            max_age: tx.and_then(|t| t.max_age),
+            organization: expected
+                .organization
+                .or_else(|| tx.and_then(|t| t.organization.as_deref())),
+            ..Expectations::default()
+        };
+        let app_state = tx.and_then(|t| t.app_state.clone());
+        let code = params.get("code");
+        let exchange = match tx {
             Some(tx) => has_word(tx.response_type.as_deref().unwrap_or_default(), "code"),
             None => code.is_some() && carried == ["code"],
         };
-
-        // Front-channel tokens (implicit and hybrid flows) are checked here.
-        let mut front = AuthResult {
-            access_token: owned("access_token").map(AccessToken::new),
-            id_token: owned("id_token").map(IdToken::new),
-            refresh_token: owned("refresh_token").map(RefreshToken::new),
-            expires_in: get("expires_in").and_then(|e| e.trim().parse().ok()),
-            token_type: owned("token_type"),
-            scope: owned("scope"),
-            ..AuthResult::default()
-        };
-        if let Some(id_token) = &front.id_token {
-            let expect = Expectations {
-                nonce,
-                max_age,
-                access_token: front.access_token.as_ref().map(AccessToken::secret),
-                // OIDC Core §3.2.2.10: required for `id_token token`.
-                require_at_hash: front.access_token.is_some(),
-                organization,
-            };
-            match self
-                .verifier()
-                .verify(id_token.secret(), &expect, now_secs())
-            {
-                Ok(payload) => front.id_token_payload = Some(payload),
-                Err(e) => {
-                    // Not a token check but the JWKS fetch that failed.
-                    let retry = matches!(
-                        e.kind(),
-                        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
-                    );
-                    return Err(self.give_back_if(transaction, retry, e));
-                }
+        let front = match self.front_channel_result(&params, &expect) {
+            Ok(front) => front,
+            Err(e) => {
+                // Not a token check but the JWKS fetch that failed.
+                let retry = matches!(
+                    e.kind(),
+                    ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
+                );
+                return Err(self.give_back_if(transaction, retry, e));
             }
-        }
-
+        };
         let mut result = match (exchange, code) {
             (true, Some(code)) => {
-                let tx = transaction.as_ref();
-                let mut body = json!({
-                    "grant_type": "authorization_code",
-                    "client_id": self.client_id(),
-                    "code": code,
-                });
-                if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
-                    body["code_verifier"] = json!(v);
-                }
-                if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
-                    body["redirect_uri"] = json!(r);
-                }
                 let mut answered = false;
-                let expect = Expectations {
-                    nonce,
-                    max_age,
-                    organization,
-                    ..Expectations::default()
-                };
-                match self.token_request_tracked(&body, &expect, &mut answered) {
+                match self.exchange_code(code, tx, &expect, &mut answered) {
                     Ok(r) => r,
                     Err(e) => {
                         let retry = !answered && server_did_not_act(&e);
@@ -379,6 +339,91 @@ impl WebAuth {
         result.app_state = app_state;
         self.hold_refresh_token(result.refresh_token.as_ref().map(RefreshToken::secret));
         Ok(Some(result))
+    }
+
+    /// The parameters of a callback `hash`, refused when it is too large,
+    /// repeats a parameter, or names another issuer (RFC 9207).
+    fn callback_params<'h>(&self, hash: &'h str) -> Result<Params<'h>> {
+        if hash.len() > MAX_CALLBACK_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "hash option is not valid (larger than {MAX_CALLBACK_BYTES} bytes)"
+            )));
+        }
+        let params = Params(parse_callback(hash));
+        let mut seen = std::collections::HashSet::with_capacity(params.0.len());
+        for (k, _) in &params.0 {
+            if !seen.insert(k.as_ref()) {
+                return Err(Error::invalid_token(format!(
+                    "The callback repeats the `{}` parameter.",
+                    bounded_text(k, 32)
+                )));
+            }
+        }
+        if let Some(iss) = params.get("iss") {
+            if iss != self.token_issuer() {
+                return Err(Error::invalid_token(
+                    "`iss` does not match the tenant's issuer (RFC 9207).",
+                ));
+            }
+        }
+        Ok(params)
+    }
+
+    /// The tokens the callback itself carries (implicit and hybrid flows),
+    /// the `id_token` verified against `expect` (and, OIDC Core
+    /// §3.2.2.10, its `at_hash` required next to an access token).
+    fn front_channel_result(
+        &self,
+        params: &Params<'_>,
+        expect: &Expectations<'_>,
+    ) -> Result<AuthResult> {
+        let owned = |k: &str| params.get(k).map(str::to_owned);
+        let mut front = AuthResult {
+            access_token: owned("access_token").map(AccessToken::new),
+            id_token: owned("id_token").map(IdToken::new),
+            refresh_token: owned("refresh_token").map(RefreshToken::new),
+            expires_in: params.get("expires_in").and_then(|e| e.trim().parse().ok()),
+            token_type: owned("token_type"),
+            scope: owned("scope"),
+            ..AuthResult::default()
+        };
+        if let Some(id_token) = &front.id_token {
+            let expect = Expectations {
+                access_token: front.access_token.as_ref().map(AccessToken::secret),
+                require_at_hash: front.access_token.is_some(),
+                ..expect.clone()
+            };
+            front.id_token_payload = Some(self.verifier().verify(
+                id_token.secret(),
+                &expect,
+                now_secs(),
+            )?);
+        }
+        Ok(front)
+    }
+
+    /// Exchanges the callback's `code` at `/oauth/token` with the
+    /// transaction's PKCE verifier and redirect URI, setting `answered`
+    /// once the server has answered with tokens.
+    fn exchange_code(
+        &self,
+        code: &str,
+        tx: Option<&Transaction>,
+        expect: &Expectations<'_>,
+        answered: &mut bool,
+    ) -> Result<AuthResult> {
+        let mut body = json!({
+            "grant_type": "authorization_code",
+            "client_id": self.client_id(),
+            "code": code,
+        });
+        if let Some(v) = tx.and_then(|t| t.code_verifier.as_deref()) {
+            body["code_verifier"] = json!(v);
+        }
+        if let Some(r) = tx.and_then(|t| t.redirect_uri.as_deref()) {
+            body["redirect_uri"] = json!(r);
+        }
+        self.token_request_tracked(&body, expect, answered)
     }
 
     /// Puts `transaction` back in the store when `retry` (the same callback
@@ -397,6 +442,15 @@ impl WebAuth {
     /// the token a player's client sent). Returns the verified payload.
     ///
     /// Options: [`ValidateIdTokenOptions`](crate::ValidateIdTokenOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] for ill-typed options;
+    /// [`ErrorKind::InvalidToken`] naming the check the token failed
+    /// (signature, issuer, audience, expiry, nonce, `max_age`,
+    /// organization); [`ErrorKind::Network`], [`ErrorKind::Timeout`] or
+    /// [`ErrorKind::Server`] when the tenant's signing keys cannot be
+    /// fetched.
     pub fn validate_id_token(
         &self,
         id_token: &str,
@@ -404,7 +458,7 @@ impl WebAuth {
     ) -> Result<Value> {
         let options = options.to_typed()?;
         let expect = Expectations {
-            nonce: given(&options.nonce),
+            nonce: given(options.nonce.as_deref()),
             max_age: options.max_age.map(|d| d.as_secs()),
             access_token: options
                 .access_token
@@ -412,7 +466,7 @@ impl WebAuth {
                 .map(AccessToken::secret)
                 .filter(|s| !s.is_empty()),
             require_at_hash: false,
-            organization: given(&options.organization),
+            organization: given(options.organization.as_deref()),
         };
         self.verifier().verify(id_token, &expect, now_secs())
     }
@@ -422,14 +476,22 @@ impl Client<'_> {
     /// `client.login(options)`: the password-realm grant at `/oauth/token`
     /// (`username`, `password`, `realm` required; `scope`, `audience`
     /// optional). Returns the authResult with a verified `idTokenPayload`.
-    ///
-    /// A wrong password is a [`ErrorKind::Server`] error with status 403 and
-    /// code `invalid_grant`. A user who must pass a second factor gets an
-    /// [`ErrorKind::Authorization`] error with code `mfa_required` and its
-    /// [`Error::mfa_token`], for [`Client::mfa_verify`]. The password never
-    /// appears in any error.
+    /// The password never appears in any error.
     ///
     /// Options: [`LoginOptions`](crate::LoginOptions), or the same object as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] naming the option that is missing or
+    /// ill-typed (nothing is sent); [`ErrorKind::Server`] with status 403
+    /// and code `invalid_grant` for a wrong password (and the server's
+    /// `code`, status and body for any other error answer);
+    /// [`ErrorKind::Authorization`] with code `mfa_required` and its
+    /// [`Error::mfa_token`], for [`Client::mfa_verify`], when the user must
+    /// pass a second factor; [`ErrorKind::Network`] or
+    /// [`ErrorKind::Timeout`] when the tenant cannot be reached in time;
+    /// [`ErrorKind::InvalidToken`] when the answer's `id_token` does not
+    /// validate.
     pub fn login(&self, options: &impl IntoOptions<ops::Login>) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let web = self.web();
@@ -447,53 +509,6 @@ impl Client<'_> {
         );
         let body = pick(&to_snake_case(&merged, &[]), TOKEN_BODY_KEYS);
         web.token_request(&Value::Object(body), None, None)
-    }
-
-    /// `client.userInfo(accessToken)`: `GET /userinfo`; the profile JSON as
-    /// the server sent it (no key conversion, as v8).
-    pub fn user_info(&self, access_token: &str) -> Result<Value> {
-        self.user_info_with(access_token, &json!({}))
-    }
-
-    /// [`Client::user_info`] with checks: `{"sub": "..."}` (the id_token's
-    /// `sub`) makes a profile of another user an
-    /// [`ErrorKind::InvalidToken`] error (OIDC Core §5.3.2). Other keys
-    /// are ignored, so the C face's `{"accessToken", "sub"}` object can be
-    /// passed as it is.
-    ///
-    /// Options: [`UserInfoOptions`](crate::UserInfoOptions), or the same object as JSON.
-    pub fn user_info_with(
-        &self,
-        access_token: &str,
-        options: &impl IntoOptions<ops::UserInfo>,
-    ) -> Result<Value> {
-        let options: &Value = &options.to_options();
-        let o = as_object(options, "options parameter is not valid")?;
-        let sub = typed_str(o, "sub", "sub option is not valid")?;
-        let profile = self.user_info_unchecked(access_token)?;
-        if let Some(sub) = sub {
-            if profile.get("sub").and_then(Value::as_str) != Some(sub) {
-                return Err(Error::invalid_token(
-                    "The `sub` of the profile does not match the id_token's.",
-                ));
-            }
-        }
-        Ok(profile)
-    }
-
-    fn user_info_unchecked(&self, access_token: &str) -> Result<Value> {
-        if access_token.is_empty() || !crate::management::is_header_safe(access_token) {
-            return Err(Error::invalid_argument(
-                "accessToken parameter is not valid",
-            ));
-        }
-        let web = self.web();
-        web.http().api(
-            Method::GET,
-            &web.domain().url("/userinfo"),
-            Some(access_token),
-            None,
-        )
     }
 }
 

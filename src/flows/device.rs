@@ -11,6 +11,7 @@ use crate::logging::{self, DEVICE};
 use crate::ops::{self, IntoOptions};
 use crate::options::timeout_option;
 use crate::options::{as_object, merge, require_str};
+use crate::tokens::results::DeviceCode;
 use crate::webauth::{strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -57,16 +58,25 @@ fn seconds(v: Option<&Value>) -> Option<f64> {
 impl WebAuth {
     /// `device.start(options)`: `POST /oauth/device/code` with the
     /// handle's `clientID` and the `scope` and `audience` of `options` (or
-    /// the handle). Answers the server's object — `device_code`,
+    /// the handle). Answers the server's codes — `device_code`,
     /// `user_code`, `verification_uri`, `verification_uri_complete`,
-    /// `expires_in`, `interval` — plus `qr: {text, svg}`, a QR code of
+    /// `expires_in`, `interval` — with a QR code of
     /// `verification_uri_complete` (of `verification_uri` when the server
-    /// sent no complete one). Show `user_code` and the QR code to the user;
-    /// hand the whole object to [`WebAuth::device_poll`]. Keep
-    /// `device_code` to yourself: it is the device's credential until the
-    /// login ends.
+    /// sent no complete one; the `qr` feature). Show `user_code` and the QR
+    /// code to the user; hand [`DeviceCode::poll_options`] to
+    /// [`WebAuth::device_poll`]. Keep `device_code` to yourself: it is the
+    /// device's credential until the login ends (`Debug` redacts it).
     ///
     /// Options: [`DeviceStartOptions`](crate::DeviceStartOptions), or the same object as JSON.
+    ///
+    /// ```no_run
+    /// use auth0_native::{CancelToken, DeviceStartOptions, WebAuth, WebAuthOptions};
+    /// # let web = WebAuth::new(&WebAuthOptions { domain: "me.auth0.com".into(), client_id: "abc".into(), ..Default::default() })?;
+    /// let code = web.device_start(&DeviceStartOptions::default())?;
+    /// println!("Go to {} and enter {}", code.verification_uri, code.user_code);
+    /// let result = web.device_poll(&code.poll_options(), &CancelToken::new())?;
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -75,9 +85,16 @@ impl WebAuth {
     /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
-    pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<Value> {
-        let options: &Value = &options.to_options();
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer without the
+    /// codes.
+    pub fn device_start(&self, options: &impl IntoOptions<ops::DeviceStart>) -> Result<DeviceCode> {
+        DeviceCode::try_from(&self.device_start_json(&options.to_options())?)
+    }
+
+    /// [`WebAuth::device_start`]'s answer as the JSON face gives it: the
+    /// server's object plus `qr: {text, svg}`.
+    pub(crate) fn device_start_json(&self, options: &Value) -> Result<Value> {
         let o = as_object(options, "options parameter is not valid")?;
         let mut params = merge(self.base_options(), &["clientID", "scope", "audience"], o);
         strip_undefined(&mut params);
@@ -126,10 +143,10 @@ impl WebAuth {
     /// `device.poll(options)`: polls `/oauth/token` with the `device_code`
     /// grant until the user has approved or refused, or the code expired.
     ///
-    /// `options` is the object [`WebAuth::device_start`] answered (at
-    /// least `device_code`; `interval` and `expires_in` in seconds are
-    /// honoured when present), plus an optional `timeout` (ms) bounding the
-    /// whole wait. Polls every `interval` seconds (default 5, at least 1),
+    /// `options` are the [`DeviceCode::poll_options`] of what
+    /// [`WebAuth::device_start`] answered (as JSON: at least `device_code`;
+    /// `interval` and `expires_in` in seconds are honoured when present),
+    /// plus an optional `timeout` bounding the whole wait. Polls every `interval` seconds (default 5, at least 1),
     /// five more after each `slow_down`, and on `authorization_pending`
     /// keeps going; it sleeps between polls (never a busy loop) and wakes
     /// at once when `cancel` fires. Nothing is retried: an answer that
@@ -259,8 +276,8 @@ impl WebAuth {
 
     /// `device.login(options, onCode)`: [`device_start`] with `options`,
     /// then `on_code` with its answer (show the `user_code`, the
-    /// `verification_uri` and `qr.text` / `qr.svg`), then
-    /// [`device_poll`] with `options`' `timeout`. Returns the authResult.
+    /// `verification_uri` and the QR code), then [`device_poll`] with
+    /// `options`' `timeout`. Returns the authResult.
     ///
     /// [`device_start`]: WebAuth::device_start
     /// [`device_poll`]: WebAuth::device_poll
@@ -274,9 +291,22 @@ impl WebAuth {
         &self,
         options: &impl IntoOptions<ops::DeviceLogin>,
         cancel: &CancelToken,
-        on_code: impl FnOnce(&Value),
+        on_code: impl FnOnce(&DeviceCode),
     ) -> Result<AuthResult> {
-        let options: &Value = &options.to_options();
+        self.device_login_json(&options.to_options(), cancel, |started| {
+            on_code(&DeviceCode::try_from(started)?);
+            Ok(())
+        })
+    }
+
+    /// [`WebAuth::device_login`] handing `on_code` the JSON face's start
+    /// answer; an error of `on_code` ends the login before any poll.
+    pub(crate) fn device_login_json(
+        &self,
+        options: &Value,
+        cancel: &CancelToken,
+        on_code: impl FnOnce(&Value) -> Result<()>,
+    ) -> Result<AuthResult> {
         let o = as_object(options, "options parameter is not valid")?;
         let timeout = o.get("timeout").cloned();
         let mut start_options = o.clone();
@@ -284,8 +314,8 @@ impl WebAuth {
         if cancel.is_cancelled() {
             return Err(cancelled());
         }
-        let mut started = self.device_start(&Value::Object(start_options))?;
-        on_code(&started);
+        let mut started = self.device_start_json(&Value::Object(start_options))?;
+        on_code(&started)?;
         if let (Some(t), Some(obj)) = (timeout, started.as_object_mut()) {
             obj.insert("timeout".into(), t);
         }

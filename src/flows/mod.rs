@@ -1,12 +1,10 @@
 //! The login flows and grants over the network, one file per operation
-//! family: password login, `parseHash` and `userInfo` (`authentication`),
+//! family: password login and `parseHash` (`authentication`), `userInfo`,
 //! the callback `/authorize` sends back, database signup and password
 //! change, passwordless, Organizations invitation links, the headless
 //! redirect walks, the device flow, MFA, pushed authorization requests,
 //! and the refresh/revoke grants.
 
-// Not yet held to `clippy::pedantic`: another branch is rewriting it.
-#[allow(clippy::pedantic)]
 pub(crate) mod authentication;
 pub(crate) mod callback;
 pub(crate) mod dbconnection;
@@ -17,3 +15,4 @@ pub(crate) mod organization;
 pub(crate) mod par;
 pub(crate) mod passwordless;
 pub(crate) mod token_grants;
+pub(crate) mod user_info;

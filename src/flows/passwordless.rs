@@ -7,6 +7,7 @@ use crate::flows::authentication::AuthResult;
 use crate::flows::headless::Walk;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_object, optional_str, require_str, Options};
+use crate::tokens::results::PasswordlessStartResult;
 use crate::transport::http::{error_from_response, Body};
 use crate::transport::query;
 use crate::webauth::{strip_undefined, WebAuth};
@@ -66,8 +67,9 @@ impl WebAuth {
     /// `connection` (`email` or `sms`), `send` (`code` or `link`), `email`
     /// or `phoneNumber`, and `authParams` for the link's `/authorize`
     /// parameters. A transaction (state, nonce) is recorded for the link,
-    /// as v8. Returns the tenant's answer camelCased (`{"Id", "email",
-    /// "emailVerified"}`).
+    /// as v8. Returns who the code or link went to (auth0.js's camelCased
+    /// answer, `{"Id", "email", "emailVerified"}`, read into a
+    /// [`PasswordlessStartResult`]).
     ///
     /// Options: [`PasswordlessStartOptions`](crate::PasswordlessStartOptions), or the same object as JSON.
     ///
@@ -78,12 +80,19 @@ impl WebAuth {
     /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer of another
+    /// shape (the code may have been sent all the same).
     pub fn passwordless_start(
         &self,
         options: &impl IntoOptions<ops::PasswordlessStart>,
-    ) -> Result<Value> {
-        let options: &Value = &options.to_options();
+    ) -> Result<PasswordlessStartResult> {
+        PasswordlessStartResult::try_from(&self.passwordless_start_json(&options.to_options())?)
+    }
+
+    /// [`WebAuth::passwordless_start`]'s answer as auth0.js gives it (the
+    /// JSON face).
+    pub(crate) fn passwordless_start_json(&self, options: &Value) -> Result<Value> {
         let o = as_object(options, "options parameter is not valid")?;
         let empty = Options::new();
         let auth_params_in =

@@ -90,3 +90,12 @@ impl DevicePollOptions {
 }
 
 typed_options!(DevicePollOptions => DevicePoll);
+
+// The code `device_start` answered polls as its `poll_options()`.
+impl super::sealed::Sealed<DevicePoll> for crate::DeviceCode {}
+
+impl super::IntoOptions<DevicePoll> for crate::DeviceCode {
+    fn to_options(&self) -> std::borrow::Cow<'_, Value> {
+        std::borrow::Cow::Owned(self.poll_options().json())
+    }
+}

@@ -1,10 +1,11 @@
-//! Typed views of the JSON results: the `id_token`'s claims, the
-//! `/userinfo` profile and the device flow's start answer.
+//! Typed results: the `id_token`'s claims, the `/userinfo` profile, the
+//! device flow's start answer, and the signup and passwordless start
+//! answers.
 //!
-//! The operations keep answering auth0.js's JSON shapes (which the C and
-//! Python faces pass on); these types read them for a Rust caller:
-//! [`AuthResult::claims`], `UserProfile::try_from(&profile)`,
-//! `DeviceCode::try_from(&started)`.
+//! The operations return them ([`AuthResult::claims`], `user_info`,
+//! `device_start`, `signup`, `passwordless_start`); each also reads the
+//! JSON shape auth0.js answers, which the C and Python faces pass on
+//! (`UserProfile::try_from(&profile)`, `DeviceCode::try_from(&started)`, …).
 
 use crate::error::{Error, Result};
 use crate::flows::authentication::AuthResult;
@@ -210,7 +211,7 @@ impl std::fmt::Debug for DeviceCode {
 
 impl DeviceCode {
     /// The options of `device_poll` for this code (add a `timeout` if
-    /// you want one).
+    /// you want one). `device_poll(&code, …)` polls with these.
     #[must_use]
     pub fn poll_options(&self) -> DevicePollOptions {
         DevicePollOptions {
@@ -254,5 +255,112 @@ impl TryFrom<&Value> for DeviceCode {
             qr_text: qr("text"),
             qr_svg: qr("svg"),
         })
+    }
+}
+
+/// The error of a 2xx answer that does not have the shape its typed result
+/// needs: a [`Server`](crate::ErrorKind::Server) error with code
+/// `invalid_response` saying which answer and what was wrong (serde's
+/// message names the field or the type, never a string it did not expect
+/// to be there).
+pub(crate) fn invalid_answer(what: &str, problem: impl std::fmt::Display) -> Error {
+    Error::new(
+        crate::ErrorKind::Server,
+        format!("the {what} answer is not valid: {problem}"),
+    )
+    .with_code("invalid_response")
+}
+
+/// Reads a typed result out of the JSON `answer` of `what` (an endpoint),
+/// or the [`invalid_answer`] error.
+pub(crate) fn read_answer<T: serde::de::DeserializeOwned>(answer: &Value, what: &str) -> Result<T> {
+    T::deserialize(answer).map_err(|e| invalid_answer(what, e))
+}
+
+/// What [`WebAuth::signup`](crate::WebAuth::signup) answered: the new
+/// database user, with auth0.js's camelCased keys (`Id` is the server's
+/// `_id`).
+///
+/// ```
+/// use auth0_native::SignupResult;
+///
+/// let answer = serde_json::json!({"Id": "5c1f…", "emailVerified": false, "email": "ann@example.com"});
+/// let user = SignupResult::try_from(&answer)?;
+/// assert_eq!(user.email, "ann@example.com");
+/// assert_eq!(user.email_verified, Some(false));
+/// # Ok::<(), auth0_native::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupResult {
+    /// The new user's id within the connection (the user id without its
+    /// `auth0|` prefix). `Id`.
+    #[serde(rename = "Id")]
+    pub id: String,
+    /// The e-mail address signed up. `email`.
+    pub email: String,
+    /// Whether the address is verified (`false` until the user follows the
+    /// verification e-mail). `emailVerified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The username, when the connection uses them. `username`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Every other field of the answer (`givenName`, `userMetadata`, …),
+    /// camelCased as auth0.js does.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl TryFrom<&Value> for SignupResult {
+    type Error = Error;
+
+    /// Reads the camelCased `/dbconnections/signup` answer.
+    fn try_from(answer: &Value) -> Result<SignupResult> {
+        read_answer(answer, "/dbconnections/signup")
+    }
+}
+
+/// What [`WebAuth::passwordless_start`](crate::WebAuth::passwordless_start)
+/// answered: who the code or link was sent to, with auth0.js's camelCased
+/// keys (`Id` is the server's `_id`).
+///
+/// ```
+/// use auth0_native::PasswordlessStartResult;
+///
+/// let answer = serde_json::json!({"Id": "5c1f…", "email": "ann@example.com", "emailVerified": false});
+/// let sent = PasswordlessStartResult::try_from(&answer)?;
+/// assert_eq!(sent.email.as_deref(), Some("ann@example.com"));
+/// assert_eq!(sent.phone_number, None);
+/// # Ok::<(), auth0_native::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordlessStartResult {
+    /// The id of the passwordless user (the user id without its `email|`
+    /// or `sms|` prefix). `Id`.
+    #[serde(rename = "Id")]
+    pub id: String,
+    /// The recipient of an `email` connection. `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Whether that address is verified. `emailVerified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The recipient of an `sms` connection. `phoneNumber`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Every other field of the answer (`phoneVerified`,
+    /// `requestLanguage`, …), camelCased as auth0.js does.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl TryFrom<&Value> for PasswordlessStartResult {
+    type Error = Error;
+
+    /// Reads the camelCased `/passwordless/start` answer.
+    fn try_from(answer: &Value) -> Result<PasswordlessStartResult> {
+        read_answer(answer, "/passwordless/start")
     }
 }

@@ -11,6 +11,7 @@
 
 use super::interactive::{auth0_device_code_fn, auth0_open_url_fn};
 use super::json_out::{UrlAnswer, WriteJson};
+use auth0_native::json_face;
 use auth0_native::mfa::{Authenticator, MfaAssociation, MfaChallenge, MfaVerifyResult};
 use auth0_native::mfa::{
     MfaAssociateOptions, MfaAuthenticatorsOptions, MfaChallengeOptions, MfaVerifyOptions,
@@ -167,7 +168,7 @@ pub(crate) fn login(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, E
 pub(crate) fn user_info(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
     let map = as_object(o, "options parameter is not valid")?;
     let token = require_str(map, "accessToken", "accessToken parameter is not valid")?;
-    w.client().user_info_with(token, o)
+    json_face::user_info(w, token, o)
 }
 
 pub(crate) fn parse_hash(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
@@ -182,15 +183,15 @@ pub(crate) fn validate_id_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl 
 }
 
 pub(crate) fn signup(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
-    w.signup(o)
+    json_face::signup(w, o)
 }
 
 pub(crate) fn change_password(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
-    w.change_password(o)
+    json_face::change_password(w, o)
 }
 
 pub(crate) fn passwordless_start(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
-    w.passwordless_start(o)
+    json_face::passwordless_start(w, o)
 }
 
 pub(crate) fn passwordless_verify(
@@ -242,7 +243,7 @@ pub(crate) fn popup_authorize(w: &WebAuth, o: &Value, ctx: &Ctx) -> Result<impl 
 }
 
 pub(crate) fn device_start(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {
-    w.device_start(o)
+    json_face::device_start(w, o)
 }
 
 pub(crate) fn device_poll(w: &WebAuth, o: &Value, ctx: &Ctx) -> Result<impl WriteJson, Error> {
@@ -252,7 +253,7 @@ pub(crate) fn device_poll(w: &WebAuth, o: &Value, ctx: &Ctx) -> Result<impl Writ
 /// `ctx.on_code` is called with the code, on the thread running the
 /// operation.
 pub(crate) fn device_login(w: &WebAuth, o: &Value, ctx: &Ctx) -> Result<impl WriteJson, Error> {
-    w.device_login(o, &ctx.cancel, |code| {
+    json_face::device_login(w, o, &ctx.cancel, |code| {
         if let (Some(f), Ok(text)) = (ctx.on_code, CString::new(code.to_string())) {
             // SAFETY: a C function pointer the caller supplied with the
             // call; `text` outlives the call.
@@ -272,7 +273,7 @@ fn user_id(o: &Options) -> Result<&str, Error> {
 }
 
 pub(crate) fn get_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, Error> {
-    m.get_user(user_id(object(o)?)?)
+    json_face::get_user(m, user_id(object(o)?)?)
 }
 
 pub(crate) fn patch_user_metadata(m: &Management, o: &Value, _: &Ctx) -> Result<Value, Error> {
@@ -280,7 +281,7 @@ pub(crate) fn patch_user_metadata(m: &Management, o: &Value, _: &Ctx) -> Result<
     let metadata = o
         .get("userMetadata")
         .ok_or_else(|| Error::invalid_argument("userMetadata parameter is not valid"))?;
-    m.patch_user_metadata(user_id(o)?, metadata)
+    json_face::patch_user_metadata(m, user_id(o)?, metadata)
 }
 
 pub(crate) fn link_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, Error> {
@@ -290,14 +291,14 @@ pub(crate) fn link_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, Err
         "secondaryUserToken",
         "secondaryUserToken parameter is not valid",
     )?;
-    m.link_user(user_id(o)?, token)
+    json_face::link_user(m, user_id(o)?, token)
 }
 
 pub(crate) fn unlink_user(m: &Management, o: &Value, _: &Ctx) -> Result<Value, Error> {
     let o = object(o)?;
     let provider = require_str(o, "provider", "provider parameter is not valid")?;
     let identity = require_str(o, "identityUserId", "identityUserId parameter is not valid")?;
-    m.unlink_user(user_id(o)?, provider, identity)
+    json_face::unlink_user(m, user_id(o)?, provider, identity)
 }
 
 pub(crate) fn refresh_token(w: &WebAuth, o: &Value, _: &Ctx) -> Result<impl WriteJson, Error> {

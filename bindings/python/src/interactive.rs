@@ -15,7 +15,7 @@ use crate::convert::{
 use crate::errors::to_py_err;
 use crate::gil::{call, interruptible};
 use crate::keywords;
-use auth0_native::{CancelToken, Error, Interaction, Opener, WebAuth};
+use auth0_native::{json_face, CancelToken, Error, Interaction, Opener, WebAuth};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -254,7 +254,7 @@ impl PyDevice {
             py,
             &keywords::DEVICE_START,
             options,
-            |o| web.device_start(&o),
+            |o| json_face::device_start(web, &o),
             json_to_py,
         )
     }
@@ -306,7 +306,7 @@ impl PyDevice {
         let web = Arc::clone(&self.web);
         let result = interruptible(py, watched(cancel), move |token| {
             let stop = token.clone();
-            web.device_login(&options, &token, move |code| {
+            json_face::device_login(&web, &options, &token, move |code| {
                 Python::attach(|py| {
                     let called = json_to_py(py, code).and_then(|c| on_code.call1(py, (c,)));
                     if let Err(error) = called {

@@ -26,7 +26,7 @@ mod management;
 mod mfa;
 
 use auth0_native::secret::AccessToken;
-use auth0_native::{Binding, Error, ParseHashOptions, ValidateIdTokenOptions, WebAuth};
+use auth0_native::{json_face, Binding, Error, ParseHashOptions, ValidateIdTokenOptions, WebAuth};
 use convert::{
     argument_to_json, auth_result_to_py, json_to_py, keywords_to_options, keywords_to_slots,
     optional_auth_result_to_py, result_to_py, str_argument, text_to_py, Slot,
@@ -253,7 +253,7 @@ impl PyWebAuth {
             py,
             &keywords::SIGNUP,
             options,
-            |o| web.signup(&o),
+            |o| json_face::signup(web, &o),
             result_to_py,
         )
     }
@@ -267,7 +267,7 @@ impl PyWebAuth {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        let change = |o: Value| web.change_password(&o);
+        let change = |o: Value| json_face::change_password(web, &o);
         call(py, &keywords::CHANGE_PASSWORD, options, change, json_to_py)
     }
 
@@ -281,7 +281,7 @@ impl PyWebAuth {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let web = &self.web;
-        let start = |o: Value| web.passwordless_start(&o);
+        let start = |o: Value| json_face::passwordless_start(web, &o);
         call(
             py,
             &keywords::PASSWORDLESS_START,
@@ -422,7 +422,7 @@ impl PyClient {
             None => serde_json::json!({}),
         };
         let web = &self.web;
-        let profile = detached(py, || web.client().user_info_with(&access_token, &checks))?;
+        let profile = detached(py, || json_face::user_info(web, &access_token, &checks))?;
         json_to_py(py, &profile)
     }
 

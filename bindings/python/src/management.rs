@@ -7,7 +7,7 @@
 use crate::convert::{argument_to_json, json_to_py, keywords_to_options, str_argument};
 use crate::gil::detached;
 use crate::keywords;
-use auth0_native::{Binding, Management};
+use auth0_native::{json_face, Binding, Management};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
@@ -50,7 +50,7 @@ impl PyManagement {
     ) -> PyResult<Bound<'py, PyAny>> {
         let user_id = str_argument(user_id, "user_id")?;
         let m = &self.management;
-        let user = detached(py, || m.get_user(&user_id))?;
+        let user = detached(py, || json_face::get_user(m, &user_id))?;
         json_to_py(py, &user)
     }
 
@@ -66,7 +66,9 @@ impl PyManagement {
         let user_id = str_argument(user_id, "user_id")?;
         let metadata = argument_to_json(user_metadata, "user_metadata")?;
         let m = &self.management;
-        let user = detached(py, || m.patch_user_metadata(&user_id, &metadata))?;
+        let user = detached(py, || {
+            json_face::patch_user_metadata(m, &user_id, &metadata)
+        })?;
         json_to_py(py, &user)
     }
 
@@ -81,7 +83,9 @@ impl PyManagement {
         let user_id = str_argument(user_id, "user_id")?;
         let secondary_user_token = str_argument(secondary_user_token, "secondary_user_token")?;
         let m = &self.management;
-        let identities = detached(py, || m.link_user(&user_id, &secondary_user_token))?;
+        let identities = detached(py, || {
+            json_face::link_user(m, &user_id, &secondary_user_token)
+        })?;
         json_to_py(py, &identities)
     }
 
@@ -98,7 +102,9 @@ impl PyManagement {
         let provider = str_argument(provider, "provider")?;
         let identity_user_id = str_argument(identity_user_id, "identity_user_id")?;
         let m = &self.management;
-        let identities = detached(py, || m.unlink_user(&user_id, &provider, &identity_user_id))?;
+        let identities = detached(py, || {
+            json_face::unlink_user(m, &user_id, &provider, &identity_user_id)
+        })?;
         json_to_py(py, &identities)
     }
 

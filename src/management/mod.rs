@@ -1,15 +1,22 @@
 //! `auth0.Management({domain, token})`: the user's own profile through the
 //! Management API v2 — `getUser`, `patchUserMetadata`, `linkUser`, and
-//! `unlinkUser` (wire spec §11, Part A).
+//! `unlinkUser` (wire spec §11, Part A) — and the typed user and
+//! identities they answer (`users`).
+
+mod users;
+
+pub use users::{Identity, User};
 
 use crate::error::{Error, Result};
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, require_nonempty_str};
 use crate::telemetry::{self, Binding};
+use crate::tokens::results::read_answer;
 use crate::transport::domain::Domain;
 use crate::transport::http::{Http, TransportConfig};
 use crate::transport::query::encode_component;
 use reqwest::Method;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// A Management API client acting with one user's token.
@@ -25,7 +32,9 @@ use serde_json::{json, Value};
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
 ///
-/// Results are the API's JSON, untouched, as v8. The handle's `retry`
+/// Results are the API's answers read into a [`User`] or its
+/// [`Identity`] list (the JSON faces pass the API's JSON on untouched, as
+/// v8). The handle's `retry`
 /// policy (on by default; `false`, `true` or `{maxAttempts, baseDelayMs,
 /// maxDelayMs, totalMs}`) retries a 429 for every call and a 502/503/504
 /// for `getUser`, with backoff, within the call's `timeout`. A 429 that
@@ -147,7 +156,17 @@ impl Management {
         self.http.api(method, url, Some(&self.token), body)
     }
 
-    /// `getUser(userId)`: `GET /api/v2/users/{userId}`.
+    /// `getUser(userId)`: `GET /api/v2/users/{userId}`; the user.
+    ///
+    /// ```no_run
+    /// use auth0_native::{Management, ManagementOptions};
+    /// # let m = Management::new(&ManagementOptions { domain: "me.auth0.com".into(), token: "t".into(), ..Default::default() })?;
+    /// let user = m.get_user("auth0|123")?;
+    /// for identity in &user.identities {
+    ///     println!("{} {}", identity.provider, identity.user_id);
+    /// }
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -155,30 +174,68 @@ impl Management {
     /// empty or over-long `user_id`; [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
-    pub fn get_user(&self, user_id: &str) -> Result<Value> {
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer that is not
+    /// a user.
+    pub fn get_user(&self, user_id: &str) -> Result<User> {
+        read_user(&self.get_user_json(user_id)?)
+    }
+
+    /// [`Management::get_user`]'s answer as the API sent it (the JSON face).
+    pub(crate) fn get_user_json(&self, user_id: &str) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "");
         self.call(Method::GET, &url, None)
     }
 
     /// `patchUserMetadata(userId, userMetadata)`: `PATCH` with
-    /// `{"user_metadata": userMetadata}` (keys as given). Auth0 merges
-    /// top-level keys into the stored metadata; a `null` value removes a key.
+    /// `{"user_metadata": userMetadata}` (keys as given: any value that
+    /// serialises to a JSON object — a map, a struct, a
+    /// `serde_json::Value`). Auth0 merges top-level keys into the stored
+    /// metadata; a `null` value removes a key. Returns the updated user.
+    ///
+    /// ```no_run
+    /// use auth0_native::{Management, ManagementOptions};
+    /// use std::collections::BTreeMap;
+    /// # let m = Management::new(&ManagementOptions { domain: "me.auth0.com".into(), token: "t".into(), ..Default::default() })?;
+    /// let user = m.patch_user_metadata("auth0|123", &BTreeMap::from([("theme", "dark")]))?;
+    /// assert_eq!(user.user_metadata.unwrap()["theme"], "dark");
+    /// # Ok::<(), auth0_native::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an
-    /// empty or over-long `user_id` or metadata that is not an object;
+    /// empty or over-long `user_id` or metadata that does not serialise to
+    /// an object;
     /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
-    pub fn patch_user_metadata(&self, user_id: &str, user_metadata: &Value) -> Result<Value> {
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer that is not
+    /// a user.
+    pub fn patch_user_metadata<M: Serialize + ?Sized>(
+        &self,
+        user_id: &str,
+        user_metadata: &M,
+    ) -> Result<User> {
+        user_id_arg(user_id)?;
+        // A value serde cannot write as JSON (a map with non-string keys)
+        // is refused as one that is not an object.
+        let metadata = serde_json::to_value(user_metadata)
+            .map_err(|_| Error::invalid_argument(METADATA_NOT_VALID))?;
+        read_user(&self.patch_user_metadata_json(user_id, &metadata)?)
+    }
+
+    /// [`Management::patch_user_metadata`]'s answer as the API sent it
+    /// (the JSON face).
+    pub(crate) fn patch_user_metadata_json(
+        &self,
+        user_id: &str,
+        user_metadata: &Value,
+    ) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "");
         if !user_metadata.is_object() {
-            return Err(Error::invalid_argument(
-                "userMetadata parameter is not valid",
-            ));
+            return Err(Error::invalid_argument(METADATA_NOT_VALID));
         }
         self.call(
             Method::PATCH,
@@ -189,7 +246,7 @@ impl Management {
 
     /// `linkUser(userId, secondaryUserToken)`: `POST
     /// /api/v2/users/{userId}/identities` with `{"link_with": token}`;
-    /// returns the identities array.
+    /// returns the user's identities, the linked one included.
     ///
     /// # Errors
     ///
@@ -198,8 +255,20 @@ impl Management {
     /// [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
-    pub fn link_user(&self, user_id: &str, secondary_user_token: &str) -> Result<Value> {
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer that is not
+    /// a list of identities.
+    pub fn link_user(&self, user_id: &str, secondary_user_token: &str) -> Result<Vec<Identity>> {
+        read_identities(&self.link_user_json(user_id, secondary_user_token)?)
+    }
+
+    /// [`Management::link_user`]'s answer as the API sent it (the JSON
+    /// face).
+    pub(crate) fn link_user_json(
+        &self,
+        user_id: &str,
+        secondary_user_token: &str,
+    ) -> Result<Value> {
         let url = self.user_url(user_id_arg(user_id)?, "/identities");
         if secondary_user_token.is_empty() {
             return Err(Error::invalid_argument(
@@ -228,8 +297,21 @@ impl Management {
     /// empty argument; [`ErrorKind::Network`](crate::ErrorKind::Network) or
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the tenant cannot
     /// be reached in time; [`ErrorKind::Server`](crate::ErrorKind::Server) with
-    /// the server's `code`, status and body (`original`) for an error answer.
+    /// the server's `code`, status and body (`original`) for an error
+    /// answer, or code `invalid_response` for a success answer that is not
+    /// a list of identities.
     pub fn unlink_user(
+        &self,
+        user_id: &str,
+        provider: &str,
+        identity_user_id: &str,
+    ) -> Result<Vec<Identity>> {
+        read_identities(&self.unlink_user_json(user_id, provider, identity_user_id)?)
+    }
+
+    /// [`Management::unlink_user`]'s answer as the API sent it (the JSON
+    /// face).
+    pub(crate) fn unlink_user_json(
         &self,
         user_id: &str,
         provider: &str,
@@ -246,6 +328,16 @@ impl Management {
         let url = self.user_url(user_id, &rest);
         self.call(Method::DELETE, &url, None)
     }
+}
+
+const METADATA_NOT_VALID: &str = "userMetadata parameter is not valid";
+
+fn read_user(answer: &Value) -> Result<User> {
+    read_answer(answer, "/api/v2/users")
+}
+
+fn read_identities(answer: &Value) -> Result<Vec<Identity>> {
+    read_answer(answer, "/api/v2/users/{id}/identities")
 }
 
 const _: () = {
