@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::flows::callback::{
     bounded_text, check_binding, parse_callback, server_did_not_act, ARTIFACTS, MAX_CALLBACK_BYTES,
 };
+use crate::flows::grant_types;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
@@ -79,8 +80,6 @@ const TOKEN_BODY_KEYS: &[&str] = &[
     "client_assertion_type",
     "code_verifier",
 ];
-
-const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
 fn str_field(v: &Value, key: &str) -> Option<String> {
     match v.get(key) {
@@ -505,7 +504,7 @@ impl Client<'_> {
         merged.retain(|_, v| !v.is_null());
         merged.insert(
             "grantType".into(),
-            Value::String(PASSWORD_REALM_GRANT.into()),
+            Value::String(grant_types::PASSWORD_REALM.into()),
         );
         let body = pick(&to_snake_case(&merged, &[]), TOKEN_BODY_KEYS);
         web.token_request(&Value::Object(body), None, None)

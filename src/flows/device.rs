@@ -17,8 +17,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
-/// The `device_code` grant type.
-pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub use crate::flows::grant_types::DEVICE_CODE_GRANT;
 /// RFC 8628 §3.2: the interval when the server gives none.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// RFC 8628 §3.5: `slow_down` adds five seconds to the interval.

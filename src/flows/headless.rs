@@ -11,13 +11,14 @@
 use crate::casing::to_snake_case;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flows::authentication::AuthResult;
+use crate::flows::grant_types;
 use crate::logging::{self, HEADLESS};
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::RefreshToken;
 use crate::transport::html_form::first_form;
 use crate::transport::http::{error_from_response, Body, Response};
-use crate::webauth::{strip_undefined, WebAuth};
+use crate::webauth::{base_keys, strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -26,34 +27,6 @@ use std::time::{Duration, Instant};
 const MAX_HOPS: usize = 20;
 /// renewAuth's default bound (v8: 60 000 ms).
 const DEFAULT_RENEW_TIMEOUT: Duration = Duration::from_secs(60);
-
-const CREDENTIALS_BASE_KEYS: &[&str] = &[
-    "clientID",
-    "redirectUri",
-    "tenant",
-    "responseType",
-    "responseMode",
-    "scope",
-    "audience",
-    "_csrf",
-    "state",
-    "_intstate",
-    "nonce",
-    "organization",
-];
-const RENEW_BASE_KEYS: &[&str] = &[
-    "clientID",
-    "redirectUri",
-    "responseType",
-    "scope",
-    "audience",
-    "_csrf",
-    "state",
-    "_intstate",
-    "nonce",
-    "organization",
-];
-const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
 /// Where a walk must stop, and by when.
 pub(crate) struct Walk<'a> {
@@ -322,7 +295,7 @@ impl WebAuth {
         let o = as_object(options, "options parameter is not valid")?;
         let mut base = self.base_options().clone();
         base.insert("tenant".into(), Value::String(self.tenant().to_owned()));
-        let mut params = merge(&base, CREDENTIALS_BASE_KEYS, o);
+        let mut params = merge(&base, base_keys::LOGIN_WITH_CREDENTIALS, o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let redirect_uri =
@@ -458,7 +431,7 @@ impl WebAuth {
             Some(realm) => {
                 body.insert("realm".into(), realm);
                 let credential_type =
-                    pick("credentialType").unwrap_or_else(|| json!(PASSWORD_REALM_GRANT));
+                    pick("credentialType").unwrap_or_else(|| json!(grant_types::PASSWORD_REALM));
                 body.insert("credential_type".into(), credential_type);
             }
             None => {
@@ -568,7 +541,7 @@ impl WebAuth {
         if self.response_type_is_default() {
             base.shift_remove("responseType");
         }
-        let mut params = merge(&base, RENEW_BASE_KEYS, o);
+        let mut params = merge(&base, base_keys::RENEW_AUTH, o);
         strip_undefined(&mut params);
         if !params
             .get("responseType")

@@ -9,6 +9,7 @@ pub(crate) mod authentication;
 pub(crate) mod callback;
 pub(crate) mod dbconnection;
 pub(crate) mod device;
+pub(crate) mod grant_types;
 pub(crate) mod headless;
 pub mod mfa;
 pub(crate) mod organization;

@@ -4,43 +4,17 @@
 use crate::casing::{to_camel_case, to_snake_case};
 use crate::error::{Error, ErrorKind, Result};
 use crate::flows::authentication::AuthResult;
+use crate::flows::grant_types;
 use crate::flows::headless::Walk;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_object, optional_str, require_str, Options};
 use crate::tokens::results::PasswordlessStartResult;
 use crate::transport::http::{error_from_response, Body};
 use crate::transport::query;
-use crate::webauth::{strip_undefined, WebAuth};
+use crate::webauth::{base_keys, strip_undefined, WebAuth};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Instant;
-
-const AUTH_PARAMS_BASE_KEYS: &[&str] = &[
-    "responseType",
-    "responseMode",
-    "redirectUri",
-    "scope",
-    "audience",
-    "_csrf",
-    "state",
-    "_intstate",
-    "nonce",
-    "organization",
-];
-const VERIFY_BASE_KEYS: &[&str] = &[
-    "clientID",
-    "responseType",
-    "responseMode",
-    "redirectUri",
-    "scope",
-    "audience",
-    "_csrf",
-    "state",
-    "_intstate",
-    "nonce",
-    "organization",
-];
-const OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/passwordless/otp";
 
 /// Who a passwordless call is for: `("email", address)` or
 /// `("phone_number", number)`. The `email` connection needs `email`, the
@@ -97,7 +71,11 @@ impl WebAuth {
         let empty = Options::new();
         let auth_params_in =
             optional_object(o, "authParams", "authParams option is required")?.unwrap_or(&empty);
-        let mut auth_params = merge(self.base_options(), AUTH_PARAMS_BASE_KEYS, auth_params_in);
+        let mut auth_params = merge(
+            self.base_options(),
+            base_keys::PASSWORDLESS_AUTH_PARAMS,
+            auth_params_in,
+        );
         strip_undefined(&mut auth_params);
         require_str(&auth_params, "responseType", "responseType is required")?;
         let connection = require_str(o, "connection", "connection option is required")?;
@@ -169,7 +147,7 @@ impl WebAuth {
     ) -> Result<AuthResult> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
-        let mut params = merge(self.base_options(), VERIFY_BASE_KEYS, o);
+        let mut params = merge(self.base_options(), base_keys::AUTHORIZE, o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let redirect_uri =
@@ -253,7 +231,7 @@ impl crate::webauth::Client<'_> {
         let audience = optional_str(o, "audience", "audience option is required")?
             .or_else(|| web.base_options().get("audience").and_then(Value::as_str));
         let mut body = json!({
-            "grant_type": OTP_GRANT,
+            "grant_type": grant_types::PASSWORDLESS_OTP,
             "client_id": web.client_id(),
             "realm": connection,
             "username": username,

@@ -9,7 +9,7 @@ use crate::interactive::loopback::{Bound, Pages};
 use crate::interactive::opener::Opener;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, timeout_option, Options};
-use crate::webauth::{strip_undefined, Flow, WebAuth, AUTHORIZE_BASE_KEYS};
+use crate::webauth::{base_keys, strip_undefined, Flow, WebAuth};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -189,7 +189,7 @@ impl WebAuth {
         if self.response_type_is_default() {
             base.insert("responseType".into(), json!("code"));
         }
-        let mut params = merge(&base, AUTHORIZE_BASE_KEYS, &o);
+        let mut params = merge(&base, base_keys::AUTHORIZE, &o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let pending = self.process_for(&mut params, &o, Flow::Interactive)?;

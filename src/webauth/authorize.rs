@@ -1,37 +1,12 @@
 //! `authorize` and `client.buildAuthorizeUrl`: the `/authorize` URL, and
 //! the transaction recorded for it (taken back by `parseHash`).
 
+use super::base_keys;
 use super::{
     as_object, has_word, logging, merge, ops, optional_bool, optional_str, query, random,
     require_str, strip_undefined, to_snake_case, typed_str, Client, Error, IntoOptions, Options,
     Result, Serialize, Transaction, Value, WebAuth,
 };
-
-/// Keys `buildAuthorizeUrl` takes from the base options (wire spec §2).
-const AUTHORIZE_URL_BASE_KEYS: &[&str] = &[
-    "clientID",
-    "responseType",
-    "responseMode",
-    "redirectUri",
-    "scope",
-    "audience",
-    "organization",
-];
-
-/// Keys `authorize` takes from the base options (wire spec §4.1).
-pub(crate) const AUTHORIZE_BASE_KEYS: &[&str] = &[
-    "clientID",
-    "responseType",
-    "responseMode",
-    "redirectUri",
-    "scope",
-    "audience",
-    "_csrf",
-    "state",
-    "_intstate",
-    "nonce",
-    "organization",
-];
 
 /// Parameters `/authorize` knows (wire spec §2.6). Others are still sent, as
 /// v8 sends them; the list documents what Auth0 reads.
@@ -142,7 +117,7 @@ impl WebAuth {
     pub fn authorize(&self, options: &impl IntoOptions<ops::Authorize>) -> Result<AuthorizeUrl> {
         let options: &Value = &options.to_options();
         let o = as_object(options, "options parameter is not valid")?;
-        let mut params = merge(&self.base, AUTHORIZE_BASE_KEYS, o);
+        let mut params = merge(&self.base, base_keys::AUTHORIZE, o);
         strip_undefined(&mut params);
         require_str(&params, "responseType", "responseType option is required")?;
         let pending = self.process_for(&mut params, o, Flow::Interactive)?;
@@ -256,7 +231,7 @@ impl WebAuth {
     }
 
     pub(crate) fn build_authorize_url(&self, options: &Options) -> Result<String> {
-        let mut params = merge(&self.base, AUTHORIZE_URL_BASE_KEYS, options);
+        let mut params = merge(&self.base, base_keys::AUTHORIZE_URL, options);
         strip_undefined(&mut params);
         for k in NATIVE_ONLY_OPTIONS {
             params.shift_remove(*k);

@@ -6,12 +6,13 @@
 //! internally, so one handle may be shared by any number of threads.
 
 mod authorize;
+pub(crate) mod base_keys;
 mod construct;
 mod logout;
 
-pub use authorize::{AuthorizeUrl, AUTHORIZE_WHITELIST};
 #[cfg(feature = "interactive")]
-pub(crate) use authorize::{Flow, AUTHORIZE_BASE_KEYS};
+pub(crate) use authorize::Flow;
+pub use authorize::{AuthorizeUrl, AUTHORIZE_WHITELIST};
 
 use crate::casing::to_snake_case;
 use crate::error::{Error, Result};

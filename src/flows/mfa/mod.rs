@@ -41,12 +41,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
-/// The grant type of an OTP answer.
-pub const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
-/// The grant type of an out-of-band answer.
-pub const MFA_OOB_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-oob";
-/// The grant type of a recovery-code answer.
-pub const MFA_RECOVERY_CODE_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+pub use crate::flows::grant_types::{MFA_OOB_GRANT, MFA_OTP_GRANT, MFA_RECOVERY_CODE_GRANT};
 
 /// How often an out-of-band challenge is polled unless the caller says:
 /// Auth0 asks for no more than one poll every five seconds.
