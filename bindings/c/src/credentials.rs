@@ -501,7 +501,7 @@ pub unsafe extern "C" fn auth0_credentials_user(
 ) -> auth0_status {
     run_json(out_json, || {
         let c = arg_handle(credentials, "credentials")?;
-        Ok(c.inner.user()?.map(Value::Object))
+        c.inner.user()
     })
 }
 
