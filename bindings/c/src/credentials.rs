@@ -7,7 +7,6 @@ use super::handles::{self, Handle};
 use super::webauth::auth0_webauth;
 use auth0_native::credentials::{HostBackend, HostError, HostStore, LockScope, SecretBytes};
 use auth0_native::{ClearOptions, CredentialsManager, CredentialsOptions, Error, StorageOptions};
-use serde_json::Value;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! refresh-token grant and revocation of `WebAuth.client`.
 
 use crate::convert::{
-    argument_to_json, auth_result_to_py, claims_to_py, json_to_py, result_to_py, str_argument,
+    argument_to_json, auth_result_to_py, claims_to_py, result_to_py, str_argument,
 };
 use crate::errors::to_py_err;
 use crate::gil::detached;
