@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         audience: Some(format!("{domain}/api/v2/")),
         scope: Some("openid read:current_user update:current_user_identities".into()),
     })?;
-    let primary_id = primary.claims().ok_or("no id_token")?.sub;
+    let primary_id = primary.claims().ok_or("no id_token")?.subject().to_owned();
     // The secondary identity proves itself with its id_token.
     let secondary = web.client().login(&LoginOptions {
         username: SECOND_USER_EMAIL.into(),
@@ -50,7 +50,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scope: Some("openid".into()),
         ..Default::default()
     })?;
-    let secondary_id = secondary.claims().ok_or("no id_token")?.sub;
+    let secondary_id = secondary
+        .claims()
+        .ok_or("no id_token")?
+        .subject()
+        .to_owned();
     println!("primary:   {primary_id}");
     println!("secondary: {secondary_id}");
 

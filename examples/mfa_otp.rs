@@ -135,7 +135,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         redacted(r.id_token.as_ref().map(|t| t.secret()))
     );
     if let Some(p) = &r.id_token_payload {
-        println!("  verified id_token: sub={} email={}", p["sub"], p["email"]);
+        let email = p.additional_claims().get("email").and_then(|e| e.as_str());
+        println!(
+            "  verified id_token: sub={} email={}",
+            p.subject(),
+            email.unwrap_or("-")
+        );
     }
     println!("mfa login: ok");
     Ok(())

@@ -198,9 +198,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     if let Some(user) = manager.user()? {
+        let email = user.additional_claims().get("email");
         println!(
             "  verified id_token: sub={} email={}",
-            user["sub"], user["email"]
+            user.subject(),
+            email.and_then(|e| e.as_str()).unwrap_or("-")
         );
     }
 

@@ -44,7 +44,7 @@
 //!     ..Default::default()
 //! })?;
 //! if let Some(claims) = result.claims() {
-//!     println!("logged in as {}", claims.sub);
+//!     println!("logged in as {}", claims.subject());
 //! }
 //! # Ok::<(), auth0_native::Error>(())
 //! ```
@@ -138,6 +138,7 @@ pub use ops::{
     ValidateIdTokenOptions, WebAuthOptions,
 };
 pub use options::Options;
+pub use tokens::claims::ClaimValue;
 pub use tokens::id_token::Expectations;
 pub use tokens::results::{
     DeviceCode, IdTokenClaims, PasswordlessStartResult, SignupResult, UserProfile,

@@ -4,7 +4,7 @@
 mod common;
 
 use auth0_devtenant::{TEST_USER_EMAIL, TEST_USER_PASSWORD};
-use auth0_native::ErrorKind;
+use auth0_native::{ClaimValue, ErrorKind};
 use common::{Tenant, CONNECTION};
 use serde_json::{json, Value};
 
@@ -28,9 +28,9 @@ fn login_returns_tokens_and_a_verified_id_token_payload() {
     assert_eq!(r.token_type.as_deref(), Some("Bearer"));
     assert!(r.expires_in.unwrap() > 0);
     let payload = r.id_token_payload.expect("payload");
-    assert_eq!(payload["email"], TEST_USER_EMAIL);
-    assert_eq!(payload["iss"], format!("{}/", t.domain()));
-    assert_eq!(payload["aud"], t.client_id());
+    assert_eq!(payload.additional_claims()["email"], TEST_USER_EMAIL);
+    assert_eq!(payload.issuer(), format!("{}/", t.domain()));
+    assert_eq!(payload.get("aud"), Some(ClaimValue::String(&t.client_id())));
 }
 
 #[test]
@@ -174,10 +174,7 @@ fn parse_hash_of_an_implicit_answer_returns_the_nine_keys() {
     );
     assert_eq!(r.state.as_deref(), Some(req.state.as_str()));
     assert_eq!(r.app_state, Some(json!({"to": "/home"})));
-    assert_eq!(
-        r.id_token_payload.unwrap()["nonce"],
-        json!(req.nonce.unwrap())
-    );
+    assert_eq!(r.id_token_payload.unwrap().nonce(), req.nonce.as_deref());
 }
 
 #[test]
@@ -192,7 +189,10 @@ fn parse_hash_exchanges_a_code_with_the_pkce_verifier() {
         .unwrap()
         .expect("tokens");
     assert!(r.access_token.is_some() && r.refresh_token.is_some());
-    assert_eq!(r.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        r.id_token_payload.unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn validate_id_token_accepts_a_good_token_and_returns_its_payload() {
         .web(json!({}))
         .validate_id_token(&token, &json!({"nonce": "n1"}))
         .unwrap();
-    assert_eq!(p["email"], "x@y.z");
+    assert_eq!(p.additional_claims()["email"], "x@y.z");
 }
 
 #[test]
@@ -591,7 +591,7 @@ fn a_code_flow_with_openid_sends_a_nonce_and_checks_it_after_the_exchange() {
         .parse_hash(&json!({"hash": t.callback_for(&req.url)}))
         .unwrap()
         .unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["nonce"], json!(nonce));
+    assert_eq!(r.id_token_payload.unwrap().nonce(), Some(nonce.as_str()));
 }
 
 #[test]
@@ -713,10 +713,7 @@ fn user_info_can_check_the_sub_of_the_id_token() {
     let web = t.web(json!({}));
     let r = web.client().login(&login_options()).unwrap();
     let at = r.access_token.unwrap().into_secret();
-    let sub = r.id_token_payload.unwrap()["sub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sub = r.id_token_payload.unwrap().subject().to_owned();
     let p = web
         .client()
         .user_info_with(&at, &json!({"sub": sub}))

@@ -115,7 +115,7 @@ fn chromium_logs_in_on_the_hosted_page_and_the_listener_receives_the_code() {
         fill_login(&browser, TEST_USER_EMAIL, TEST_USER_PASSWORD);
     })
     .unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
     assert!(r.access_token.is_some());
     expect_success_page(&browser);
     assert!(browser.current_url().starts_with("http://127.0.0.1:"));
@@ -136,7 +136,7 @@ fn a_wrong_password_then_the_right_one_logs_in() {
         fill_login(&browser, TEST_USER_EMAIL, TEST_USER_PASSWORD);
     })
     .unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
     expect_success_page(&browser);
 }
 
@@ -207,8 +207,8 @@ fn two_concurrent_logins_on_two_handles_in_two_browsers() {
         fill_login(&browser_b, SECOND_USER_EMAIL, SECOND_USER_PASSWORD);
         fill_login(&browser_a, TEST_USER_EMAIL, TEST_USER_PASSWORD);
         let (a, b) = (a.join().unwrap().unwrap(), b.join().unwrap().unwrap());
-        assert_eq!(a.id_token_payload.unwrap()["sub"], TEST_USER_ID);
-        assert_eq!(b.id_token_payload.unwrap()["sub"], SECOND_USER_ID);
+        assert_eq!(a.id_token_payload.unwrap().subject(), TEST_USER_ID);
+        assert_eq!(b.id_token_payload.unwrap().subject(), SECOND_USER_ID);
     });
     expect_success_page(&browser_a);
     expect_success_page(&browser_b);
@@ -249,7 +249,7 @@ fn implicit_tokens_in_the_fragment_are_posted_back_by_the_page_script() {
     })
     .unwrap();
     assert!(r.access_token.is_some());
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
     expect_success_page(&browser);
     assert!(
         !browser.current_url().contains("access_token"),
@@ -286,7 +286,7 @@ fn the_device_activation_page_completed_in_chromium_ends_the_poll() {
         browser.wait_text("#message", "connected", WAIT);
         poll.join().unwrap()
     });
-    assert_eq!(r.unwrap().id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.unwrap().id_token_payload.unwrap().subject(), TEST_USER_ID);
 }
 
 #[test]

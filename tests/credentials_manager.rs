@@ -84,7 +84,7 @@ fn saved_credentials_are_served_from_the_store_without_the_network() {
     assert!(c.expires_in(auth0_native_now()) > 60);
     assert!(m.has_valid_credentials(60).unwrap());
     let user = m.user().unwrap().expect("claims");
-    assert_eq!(user["email"], TEST_USER_EMAIL);
+    assert_eq!(user.additional_claims()["email"], TEST_USER_EMAIL);
     assert_eq!(t.dev_get("requests").as_array().unwrap().len(), before);
     let j = c.to_json();
     assert_eq!(j["tokenType"], "Bearer");
@@ -141,7 +141,10 @@ fn save_verifies_an_id_token_that_comes_without_its_payload() {
     let mut r = login(&web);
     r.id_token_payload = None;
     m.save(&r).unwrap();
-    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        m.user().unwrap().unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
     // A forged id_token (signed by another key) is refused, not stored.
     let forged = t.sign(json!({}), json!({"kid": "not-the-tenants"}));
     r.id_token = Some(forged.into());
@@ -165,7 +168,7 @@ fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
     assert_ne!(c.refresh_token, r.refresh_token, "rotated");
     assert!(c.expires_in(auth0_native_now()) > 3000);
     assert_eq!(
-        c.id_token_payload.as_ref().unwrap()["email"],
+        c.id_token_payload.as_ref().unwrap().additional_claims()["email"],
         TEST_USER_EMAIL
     );
     assert_eq!(stat(&t, "refresh_rotations"), 1);
@@ -284,7 +287,10 @@ fn a_refused_renewal_is_renew_failed_with_the_servers_answer() {
         (json!("invalid_grant"), json!(false))
     );
     // The store keeps what it had.
-    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        m.user().unwrap().unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
 }
 
 #[test]
@@ -325,7 +331,10 @@ fn a_refresh_answer_without_a_refresh_token_keeps_the_old_one() {
     assert_eq!(c.access_token.secret(), "at-no-rotation");
     assert_eq!(c.refresh_token, r.refresh_token);
     assert_eq!(c.id_token, r.id_token, "the old id_token is kept");
-    assert_eq!(m.user().unwrap().unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        m.user().unwrap().unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
 }
 
 #[test]
@@ -380,7 +389,10 @@ fn refresh_token_and_revoke_token_are_plain_operations() {
         )
         .unwrap();
     assert!(renewed.access_token.is_some());
-    assert_eq!(renewed.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        renewed.id_token_payload.unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
     let rotated = renewed.refresh_token.unwrap();
     let body = last_token_body(&t);
     assert_eq!(body["client_id"], t.client_id());

@@ -93,7 +93,7 @@ fn poll_waits_while_pending_and_returns_tokens_once_approved() {
     let r = web.device_poll(&d, &CancelToken::new()).unwrap();
     approver.join().unwrap();
     assert!(r.access_token.is_some());
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
     let polls = token_polls(&t);
     assert!(
         (2..=4).contains(&polls),
@@ -251,7 +251,7 @@ fn device_login_shows_the_code_then_polls() {
         )
         .unwrap();
     approver.unwrap().join().unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
 }
 
 #[test]

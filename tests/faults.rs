@@ -397,10 +397,7 @@ fn login_as(t: &DevTenant, email: &str, extra: Value) -> Result<AuthResult, Erro
 /// A secondary user to link: its id_token and user id.
 fn secondary(t: &DevTenant) -> (String, String) {
     let r = login_as(t, &new_user(t, "linked-"), json!({"scope": "openid"})).unwrap();
-    let sub = r.id_token_payload.as_ref().unwrap()["sub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sub = r.id_token_payload.as_ref().unwrap().subject().to_owned();
     (r.id_token.unwrap().into_secret(), sub)
 }
 

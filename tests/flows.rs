@@ -190,7 +190,10 @@ fn passwordless_verify_follows_the_redirect_into_an_auth_result() {
         )
         .unwrap();
     assert!(r.access_token.is_some());
-    assert_eq!(r.id_token_payload.unwrap()["email"], "otp@example.com");
+    assert_eq!(
+        r.id_token_payload.unwrap().additional_claims()["email"],
+        "otp@example.com"
+    );
     let body = last_body(&t, "/passwordless/verify");
     assert_eq!(keys(&body), ["connection", "verification_code", "email"]);
 }
@@ -226,7 +229,10 @@ fn the_otp_grant_logs_in_directly_and_a_code_is_single_use() {
     let opts =
         json!({"connection": "email", "email": "direct@example.com", "verificationCode": code});
     let r = web.client().passwordless_login(&opts).unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["email"], "direct@example.com");
+    assert_eq!(
+        r.id_token_payload.unwrap().additional_claims()["email"],
+        "direct@example.com"
+    );
     let e = web.client().passwordless_login(&opts).unwrap_err();
     assert_eq!((e.code(), e.status_code()), ("invalid_grant", Some(403)));
 }
@@ -237,7 +243,10 @@ fn login_with_credentials_walks_the_form_and_returns_a_validated_result() {
     let web = t.web(json!({"responseType": "token id_token", "scope": "openid profile email"}));
     let r = web.login_with_credentials(&credentials()).unwrap();
     assert!(r.access_token.is_some());
-    assert_eq!(r.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        r.id_token_payload.unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
     let body = last_body(&t, "/usernamepassword/login");
     assert_eq!(
         keys(&body),

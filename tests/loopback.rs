@@ -114,7 +114,7 @@ fn forty_silent_and_dripping_sockets_do_not_keep_the_browser_out() {
         a.join().unwrap();
     }
     let r = r.expect("the login completes");
-    assert_eq!(r.id_token_payload.as_ref().unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.as_ref().unwrap().subject(), TEST_USER_ID);
     assert_eq!(page(&pages).status, 200);
 }
 

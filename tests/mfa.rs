@@ -97,7 +97,10 @@ fn an_otp_completes_the_login_with_a_verified_id_token() {
     )
     .unwrap();
     assert!(r.auth_result.access_token.is_some());
-    assert_eq!(r.auth_result.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(
+        r.auth_result.id_token_payload.unwrap().subject(),
+        TEST_USER_ID
+    );
     assert!(r.recovery_code.is_none());
 }
 
@@ -237,7 +240,10 @@ fn a_push_is_polled_while_pending_and_logs_in_once_approved() {
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     t.dev_post("mfa/approve", json!({"oob_code": oob.secret()}));
     let r = verify(&web, options).unwrap();
-    assert_eq!(r.auth_result.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(
+        r.auth_result.id_token_payload.unwrap().subject(),
+        TEST_USER_ID
+    );
 }
 
 #[test]

@@ -39,8 +39,8 @@ fn an_organization_id_goes_to_authorize_and_is_checked_after_the_code_exchange()
     let callback = t.callback_for(&r.url);
     let result = web.parse_hash(&json!({"hash": callback})).unwrap().unwrap();
     let payload = result.id_token_payload.unwrap();
-    assert_eq!(payload["org_id"], DEFAULT_ORG_ID);
-    assert_eq!(payload["org_name"], DEFAULT_ORG_NAME);
+    assert_eq!(payload.org_id(), Some(DEFAULT_ORG_ID));
+    assert_eq!(payload.org_name(), Some(DEFAULT_ORG_NAME));
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn a_name_compares_ignoring_case_and_the_handle_option_applies_to_every_authoriz
         .parse_hash(&json!({"hash": t.callback_for(&r.url)}))
         .unwrap()
         .unwrap();
-    assert_eq!(result.id_token_payload.unwrap()["org_name"], "acme");
+    assert_eq!(result.id_token_payload.unwrap().org_name().unwrap(), "acme");
     let url = web
         .client()
         .build_authorize_url(&json!({"state": "s", "nonce": "n"}))
@@ -135,7 +135,10 @@ fn an_invitation_link_is_parsed_and_accepted_through_authorize() {
         .parse_hash(&json!({"hash": t.callback_for(&r.url)}))
         .unwrap()
         .unwrap();
-    assert_eq!(result.id_token_payload.unwrap()["org_id"], DEFAULT_ORG_ID);
+    assert_eq!(
+        result.id_token_payload.unwrap().org_id().unwrap(),
+        DEFAULT_ORG_ID
+    );
     let invitations = t.dev_get("organizations/acme/invitations");
     assert_eq!(invitations[0]["accepted"], true);
 }
@@ -180,7 +183,10 @@ fn popup_authorize_sends_the_organization_and_checks_the_answer() {
             &browser(|u| u.to_owned()),
         )
         .unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["org_id"], DEFAULT_ORG_ID);
+    assert_eq!(
+        r.id_token_payload.unwrap().org_id().unwrap(),
+        DEFAULT_ORG_ID
+    );
 }
 
 #[test]

@@ -93,7 +93,7 @@ fn authorize_with_par_opens_a_short_url_and_logs_in_through_parse_hash() {
         .parse_hash(&json!({ "hash": callback }))
         .unwrap()
         .unwrap();
-    assert_eq!(result.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(result.id_token_payload.unwrap().subject(), TEST_USER_ID);
     assert_eq!(result.app_state, Some(json!({"page": 3})));
 
     // The request_uri is single use.
@@ -121,7 +121,7 @@ fn popup_authorize_with_par_per_call_completes_the_login() {
             &interaction,
         )
         .unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["sub"], TEST_USER_ID);
+    assert_eq!(r.id_token_payload.unwrap().subject(), TEST_USER_ID);
     assert_eq!(
         query_keys(&opened.lock().unwrap()),
         ["client_id", "request_uri"]

@@ -278,7 +278,10 @@ fn ca_pem_adds_a_trusted_root_for_a_tls_tenant() {
     let web = tls_web(&t, port, json!({"caPem": pem})).unwrap();
     // Token, then JWKS (for the id_token check) both go over TLS.
     let r = login(&web).unwrap();
-    assert_eq!(r.id_token_payload.unwrap()["email"], TEST_USER_EMAIL);
+    assert_eq!(
+        r.id_token_payload.unwrap().additional_claims()["email"],
+        TEST_USER_EMAIL
+    );
 }
 
 #[test]

@@ -10,7 +10,8 @@ use crate::secret::AccessToken;
 use crate::tokens::id_token::Expectations;
 use crate::transaction::now_secs;
 use crate::webauth::WebAuth;
-use serde_json::{Map, Value};
+use crate::IdTokenClaims;
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
 pub(super) const LOG_TARGET: &str = crate::logging::CREDENTIALS;
@@ -117,8 +118,7 @@ impl CredentialsManager {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when
-    /// `result` has no access token or `expiresIn`, or an ill-typed
-    /// `idTokenPayload`;
+    /// `result` has no access token or `expiresIn`;
     /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
     /// be written.
     pub fn save(&self, result: &AuthResult) -> Result<()> {
@@ -179,7 +179,7 @@ impl CredentialsManager {
     ///
     /// [`ErrorKind::Storage`](crate::ErrorKind::Storage) when the store cannot
     /// be read.
-    pub fn user(&self) -> Result<Option<Map<String, Value>>> {
+    pub fn user(&self) -> Result<Option<IdTokenClaims>> {
         Ok(self.load()?.and_then(|s| s.credentials.id_token_payload))
     }
 
@@ -267,8 +267,7 @@ impl CredentialsManager {
             .ok_or_else(|| Error::invalid_argument("expiresIn is required"))?;
         let now = now_secs();
         let id_token_payload = match (&result.id_token, &result.id_token_payload) {
-            (_, Some(Value::Object(p))) => Some(p.clone()),
-            (_, Some(_)) => return Err(Error::invalid_argument("idTokenPayload is not valid")),
+            (_, Some(p)) => Some(p.clone()),
             (Some(id), None) => Some(self.verify_id_token(id.secret(), &access_token, now)?),
             (None, None) => None,
         };
@@ -319,7 +318,7 @@ impl CredentialsManager {
         id_token: &str,
         access_token: &AccessToken,
         now: u64,
-    ) -> Result<Map<String, Value>> {
+    ) -> Result<IdTokenClaims> {
         let expect = Expectations {
             nonce: None,
             max_age: None,
@@ -329,12 +328,7 @@ impl CredentialsManager {
             // refresh keeps the session's organization.
             organization: None,
         };
-        match self.web.verifier().verify(id_token, &expect, now)? {
-            Value::Object(p) => Ok(p),
-            _ => Err(Error::invalid_token(
-                "the id_token payload is not an object",
-            )),
-        }
+        self.web.verifier().verify(id_token, &expect, now)
     }
 }
 

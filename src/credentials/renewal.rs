@@ -58,10 +58,7 @@ impl CredentialsManager {
         let now = now_secs();
         let old = current.credentials;
         let (id_token, id_token_payload) = match result.id_token {
-            Some(id) => (
-                Some(id),
-                result.id_token_payload.and_then(|p| p.as_object().cloned()),
-            ),
+            Some(id) => (Some(id), result.id_token_payload),
             None => (old.id_token, old.id_token_payload),
         };
         let renewed = Stored {

@@ -11,7 +11,8 @@
 use super::{SecretBytes, STORAGE_ERROR};
 use crate::error::{Error, Result};
 use crate::secret::{AccessToken, DpopPrivateKey, IdToken, RefreshToken};
-use serde::{Deserialize, Serialize};
+use crate::IdTokenClaims;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// The version of the stored JSON this library writes and reads.
@@ -38,7 +39,7 @@ pub struct Credentials {
     /// The scopes granted (space-separated).
     pub scope: Option<String>,
     /// The verified claims of `id_token`.
-    pub id_token_payload: Option<Map<String, Value>>,
+    pub id_token_payload: Option<IdTokenClaims>,
 }
 
 impl Credentials {
@@ -78,8 +79,9 @@ impl Credentials {
         m.insert(
             "idTokenPayload".into(),
             self.id_token_payload
-                .clone()
-                .map_or(Value::Null, Value::Object),
+                .as_ref()
+                .and_then(|c| serde_json::to_value(c).ok())
+                .unwrap_or(Value::Null),
         );
         Value::Object(m)
     }
@@ -126,10 +128,25 @@ struct Wire {
     scope: Option<String>,
     #[serde(default)]
     audience: Option<String>,
-    #[serde(default)]
-    id_token_payload: Option<Map<String, Value>>,
+    #[serde(default, deserialize_with = "stored_claims")]
+    id_token_payload: Option<IdTokenClaims>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dpop_key: Option<DpopPrivateKey>,
+}
+
+/// The stored claims. Files written before the claims were typed hold
+/// whatever object the login's `idTokenPayload` was; one that is not a
+/// payload [`IdTokenClaims`] reads is dropped (the tokens stay usable)
+/// rather than making the whole store unreadable.
+fn stored_claims<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IdTokenClaims>, D::Error> {
+    let Some(value) = Option::<Value>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let claims = IdTokenClaims::try_from(&value).ok();
+    if claims.is_none() {
+        log::warn!(target: super::manager::LOG_TARGET, "the stored id_token claims are not readable; dropped");
+    }
+    Ok(claims)
 }
 
 #[derive(Deserialize)]
@@ -222,6 +239,34 @@ mod tests {
         };
         let blob = bound.to_blob().unwrap();
         assert_eq!(Stored::from_blob(blob.expose()).unwrap(), bound);
+    }
+
+    #[test]
+    fn the_claims_round_trip_as_the_token_had_them() {
+        let payload = r#"{"sub":"auth0|1","iss":"https://t/","aud":["abc","api"],"exp":1900000000.5,"iat":1800000000,"nbf":null,"email":"ann@example.com"}"#;
+        let mut s = sample();
+        s.credentials.id_token_payload = Some(serde_json::from_str(payload).unwrap());
+        let blob = s.to_blob().unwrap();
+        let text = std::str::from_utf8(blob.expose()).unwrap();
+        assert!(
+            text.contains(&format!(r#""idTokenPayload":{payload}"#)),
+            "{text}"
+        );
+        assert_eq!(Stored::from_blob(blob.expose()).unwrap(), s);
+        assert_eq!(
+            s.credentials.to_json()["idTokenPayload"].to_string(),
+            payload
+        );
+    }
+
+    #[test]
+    fn a_stored_payload_that_is_not_claims_is_dropped_not_fatal() {
+        // What a file written before the claims were typed can hold: any
+        // object the login's idTokenPayload was.
+        let blob = br#"{"version":1,"accessToken":"at","tokenType":"Bearer","expiresAt":1900000000,"idTokenPayload":{"sub":"x"}}"#;
+        let s = Stored::from_blob(blob).unwrap();
+        assert_eq!(s.credentials.id_token_payload, None);
+        assert_eq!(s.credentials.access_token.secret(), "at");
     }
 
     #[test]

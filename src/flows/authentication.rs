@@ -11,6 +11,7 @@ use crate::flows::grant_types;
 use crate::ops::{self, IntoOptions};
 use crate::options::{as_object, merge, optional_str, require_str, Options};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
+use crate::tokens::claims::IdTokenClaims;
 use crate::tokens::id_token::Expectations;
 use crate::transaction::{now_secs, Transaction};
 use crate::webauth::{has_word, Client, WebAuth};
@@ -29,9 +30,10 @@ pub struct AuthResult {
     pub access_token: Option<AccessToken>,
     /// The `id_token` as received (a JWS). A secret: `Debug` redacts it.
     pub id_token: Option<IdToken>,
-    /// The `id_token`'s payload, present only after it was verified
-    /// (signature, issuer, audience, expiry, nonce, …).
-    pub id_token_payload: Option<Value>,
+    /// The `id_token`'s claims, present only after it was verified
+    /// (signature, issuer, audience, expiry, nonce, …), as the token
+    /// carried them.
+    pub id_token_payload: Option<IdTokenClaims>,
     /// The `appState` given to `authorize`, from the transaction.
     pub app_state: Option<Value>,
     /// The refresh token (`offline_access`). A secret: `Debug` redacts it.
@@ -454,7 +456,7 @@ impl WebAuth {
         &self,
         id_token: &str,
         options: &impl IntoOptions<ops::ValidateIdToken>,
-    ) -> Result<Value> {
+    ) -> Result<IdTokenClaims> {
         let options = options.to_typed()?;
         let expect = Expectations {
             nonce: given(options.nonce.as_deref()),

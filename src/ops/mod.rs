@@ -78,8 +78,6 @@ mod login;
 mod logout;
 mod loose;
 mod management;
-// Not yet held to `clippy::pedantic`: another branch is rewriting it.
-#[allow(clippy::pedantic)]
 mod parse_hash;
 mod passwordless;
 mod webauth;

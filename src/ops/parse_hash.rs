@@ -18,7 +18,7 @@ use std::time::Duration;
 /// # let callback_url = String::new();
 /// // `callback_url`: what the browser was sent back to.
 /// if let Some(result) = web.parse_hash(&ParseHashOptions { hash: callback_url, ..Default::default() })? {
-///     println!("logged in as {:?}", result.claims().map(|c| c.sub));
+///     println!("logged in as {:?}", result.claims().map(|c| c.subject()));
 /// }
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
@@ -31,7 +31,7 @@ pub struct ParseHashOptions {
     pub state: Option<String>,
     /// The nonce to expect (default: the recorded transaction's). `nonce`.
     pub nonce: Option<String>,
-    /// The organization the id_token must name in `org_id` / `org_name`
+    /// The organization the `id_token` must name in `org_id` / `org_name`
     /// (default: the recorded transaction's). `organization`.
     pub organization: Option<String>,
 }
@@ -199,8 +199,10 @@ impl ValidateIdTokenJson {
             .optional()
             .ok_or("maxAge option is not valid")?
         {
-            // Whole seconds, as v8 (1.5 is 1).
-            Some(m) if m >= 0.0 => Some(Duration::from_secs(m as u64)),
+            // Whole seconds, as v8 (1.5 is 1); past u64 seconds, the most.
+            Some(m) if m >= 0.0 => Some(
+                Duration::try_from_secs_f64(m.trunc()).unwrap_or(Duration::from_secs(u64::MAX)),
+            ),
             Some(_) => return Err("maxAge option is not valid"),
             None => None,
         };
@@ -248,15 +250,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn parse_error(v: Value) -> String {
-        <ParseHash as TypedOp>::from_json(&v)
+    fn parse_error(v: &Value) -> String {
+        <ParseHash as TypedOp>::from_json(v)
             .unwrap_err()
             .description()
             .to_owned()
     }
 
-    fn validate_error(v: Value) -> String {
-        <ValidateIdToken as TypedOp>::from_json(&v)
+    fn validate_error(v: &Value) -> String {
+        <ValidateIdToken as TypedOp>::from_json(v)
             .unwrap_err()
             .description()
             .to_owned()
@@ -264,24 +266,24 @@ mod tests {
 
     #[test]
     fn json_parse_hash_options_name_the_option_in_their_errors() {
-        assert_eq!(parse_error(json!([])), "options parameter is not valid");
-        assert_eq!(parse_error(json!({})), "hash option is required");
-        assert_eq!(parse_error(json!({"hash": 1})), "hash option is required");
+        assert_eq!(parse_error(&json!([])), "options parameter is not valid");
+        assert_eq!(parse_error(&json!({})), "hash option is required");
+        assert_eq!(parse_error(&json!({"hash": 1})), "hash option is required");
         assert_eq!(
-            parse_error(json!({"hash": "", "state": 1})),
+            parse_error(&json!({"hash": "", "state": 1})),
             "state option is not valid"
         );
         assert_eq!(
-            parse_error(json!({"hash": "", "nonce": ["n"]})),
+            parse_error(&json!({"hash": "", "nonce": ["n"]})),
             "nonce option is not valid"
         );
         assert_eq!(
-            parse_error(json!({"organization": true, "hash": ""})),
+            parse_error(&json!({"organization": true, "hash": ""})),
             "organization option is not valid"
         );
         // auth0.js's order, whatever the keys' order: `hash` first.
         assert_eq!(
-            parse_error(json!({"state": 1, "hash": null})),
+            parse_error(&json!({"state": 1, "hash": null})),
             "hash option is required"
         );
     }
@@ -303,25 +305,28 @@ mod tests {
 
     #[test]
     fn json_validate_options_name_the_option_in_their_errors() {
-        assert_eq!(validate_error(json!("x")), "options parameter is not valid");
         assert_eq!(
-            validate_error(json!({"nonce": 5})),
+            validate_error(&json!("x")),
+            "options parameter is not valid"
+        );
+        assert_eq!(
+            validate_error(&json!({"nonce": 5})),
             "nonce option is not valid"
         );
         assert_eq!(
-            validate_error(json!({"maxAge": "60"})),
+            validate_error(&json!({"maxAge": "60"})),
             "maxAge option is not valid"
         );
         assert_eq!(
-            validate_error(json!({"maxAge": -1})),
+            validate_error(&json!({"maxAge": -1})),
             "maxAge option is not valid"
         );
         assert_eq!(
-            validate_error(json!({"accessToken": {}})),
+            validate_error(&json!({"accessToken": {}})),
             "accessToken option is not valid"
         );
         assert_eq!(
-            validate_error(json!({"organization": 1, "nonce": 2})),
+            validate_error(&json!({"organization": 1, "nonce": 2})),
             "nonce option is not valid"
         );
     }

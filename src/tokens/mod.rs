@@ -2,9 +2,8 @@
 //! DPoP key pairs and proofs, and the typed views of results (`id_token`
 //! claims, profile, device code).
 
+pub(crate) mod claims;
 pub mod dpop;
-// Not yet held to `clippy::pedantic` (14 findings left: casts, doc names).
-#[allow(clippy::pedantic)]
 pub(crate) mod id_token;
 pub(crate) mod jwks;
 pub(crate) mod results;

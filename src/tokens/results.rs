@@ -1,6 +1,6 @@
-//! Typed results: the `id_token`'s claims, the `/userinfo` profile, the
-//! device flow's start answer, and the signup and passwordless start
-//! answers.
+//! Typed results: the `id_token`'s claims (typed in the result itself, see
+//! [`IdTokenClaims`]), the `/userinfo` profile, the device flow's start
+//! answer, and the signup and passwordless start answers.
 //!
 //! The operations return them ([`AuthResult::claims`], `user_info`,
 //! `device_start`, `signup`, `passwordless_start`); each also reads the
@@ -10,91 +10,17 @@
 use crate::error::{Error, Result};
 use crate::flows::authentication::AuthResult;
 use crate::ops::DevicePollOptions;
-use serde::{Deserialize, Deserializer, Serialize};
+pub use crate::tokens::claims::IdTokenClaims;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-/// A verified `id_token`'s payload: the registered claims typed, every other
-/// claim in [`other`](IdTokenClaims::other) in the token's order.
-///
-/// ```
-/// use auth0_native::IdTokenClaims;
-///
-/// let payload = serde_json::json!({
-///     "iss": "https://me.auth0.com/", "sub": "auth0|123", "aud": "abc",
-///     "exp": 1_900_000_000, "iat": 1_800_000_000, "name": "Ann",
-/// });
-/// let claims = IdTokenClaims::try_from(&payload)?;
-/// assert_eq!(claims.sub, "auth0|123");
-/// assert_eq!(claims.aud, ["abc"]);
-/// assert_eq!(claims.other["name"], "Ann");
-/// # Ok::<(), auth0_native::Error>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct IdTokenClaims {
-    /// The issuer (the tenant's `https://domain/`).
-    pub iss: String,
-    /// The user's id (`auth0|123`).
-    pub sub: String,
-    /// The audiences (the client id first).
-    #[serde(deserialize_with = "one_or_many")]
-    pub aud: Vec<String>,
-    /// Expiry, in seconds since the epoch.
-    pub exp: u64,
-    /// Issue time, in seconds since the epoch.
-    pub iat: u64,
-    /// The nonce of the request, when it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    /// The authorized party, when the token has several audiences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azp: Option<String>,
-    /// When the user authenticated, in seconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_time: Option<u64>,
-    /// The organization logged in to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
-    /// The organization's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_name: Option<String>,
-    /// Every other claim (`name`, `email`, namespaced custom claims, …).
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Aud {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match Aud::deserialize(d)? {
-        Aud::One(a) => vec![a],
-        Aud::Many(a) => a,
-    })
-}
-
-impl TryFrom<&Value> for IdTokenClaims {
-    type Error = Error;
-
-    /// Reads a payload (`idTokenPayload`, or what `validate_id_token`
-    /// answered).
-    fn try_from(payload: &Value) -> Result<IdTokenClaims> {
-        IdTokenClaims::deserialize(payload)
-            .map_err(|e| Error::invalid_token(format!("the id_token payload is not valid: {e}")))
-    }
-}
-
 impl AuthResult {
-    /// The verified `id_token`'s claims, typed; `None` when the result
-    /// carries no `id_token`.
+    /// The verified `id_token`'s claims; `None` when the result carries no
+    /// `id_token`.
     #[must_use]
-    pub fn claims(&self) -> Option<IdTokenClaims> {
-        self.id_token_payload
-            .as_ref()
-            .and_then(|p| IdTokenClaims::try_from(p).ok())
+    pub fn claims(&self) -> Option<&IdTokenClaims> {
+        self.id_token_payload.as_ref()
     }
 }
 

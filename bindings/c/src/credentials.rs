@@ -7,7 +7,6 @@ use super::handles::{self, Handle};
 use super::webauth::auth0_webauth;
 use auth0_native::credentials::{HostBackend, HostError, HostStore, LockScope, SecretBytes};
 use auth0_native::{ClearOptions, CredentialsManager, CredentialsOptions, Error, StorageOptions};
-use serde_json::Value;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -501,7 +500,7 @@ pub unsafe extern "C" fn auth0_credentials_user(
 ) -> auth0_status {
     run_json(out_json, || {
         let c = arg_handle(credentials, "credentials")?;
-        Ok(c.inner.user()?.map(Value::Object))
+        c.inner.user()
     })
 }
 

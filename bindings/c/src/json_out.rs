@@ -10,7 +10,7 @@
 //! serde_json, and the output is byte for byte serde_json's (tests below).
 
 use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
-use auth0_native::{AuthResult, AuthorizeUrl};
+use auth0_native::{AuthResult, AuthorizeUrl, ClaimValue, IdTokenClaims};
 use serde_json::Value;
 
 /// A result the C API returns as JSON.
@@ -62,6 +62,39 @@ impl WriteJson for Value {
             }
             scalar => serde_json::to_writer(out, scalar),
         }
+    }
+}
+
+/// The claims as the token carried them, member for member, written from
+/// their typed form.
+impl WriteJson for IdTokenClaims {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.push(b'{');
+        for (i, (name, value)) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, name)?;
+            out.push(b':');
+            match value {
+                ClaimValue::Null => out.extend_from_slice(b"null"),
+                ClaimValue::String(s) => write_str(out, s)?,
+                ClaimValue::Number(n) => serde_json::to_writer(&mut *out, n)?,
+                ClaimValue::Strings(items) => {
+                    out.push(b'[');
+                    for (j, item) in items.iter().enumerate() {
+                        if j > 0 {
+                            out.push(b',');
+                        }
+                        write_str(out, item)?;
+                    }
+                    out.push(b']');
+                }
+                ClaimValue::Json(v) => v.write_json(out)?,
+            }
+        }
+        out.push(b'}');
+        Ok(())
     }
 }
 
@@ -193,7 +226,7 @@ mod tests {
             let full = AuthResult {
                 access_token: Some((*s).into()),
                 id_token: Some(format!("{s}.x").into()),
-                id_token_payload: Some(json!({"sub": s, "n": 1.5, "a": [true, null]})),
+                id_token_payload: Some(claims(s)),
                 app_state: Some(json!(s)),
                 refresh_token: Some((*s).into()),
                 state: Some((*s).into()),
@@ -212,6 +245,28 @@ mod tests {
             );
         }
         assert_eq!(written(&None::<AuthResult>), "null");
+    }
+
+    /// Claims of every form, with `s` in a name and in the values.
+    fn claims(s: &str) -> IdTokenClaims {
+        IdTokenClaims::try_from(&json!({
+            "sub": s, "n": 1.5, "a": [true, null], "iss": "https://t/", "aud": [s, "b"],
+            "exp": 1.9e9, "iat": 1_800_000_000u64, "nbf": null, "org_id": 7, s: {"k": s},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn claims_are_written_as_serde_writes_them() {
+        for s in AWKWARD {
+            let c = claims(s);
+            assert_eq!(written(&c), serde_json::to_string(&c).unwrap(), "{s:?}");
+            let one = IdTokenClaims::try_from(&json!({
+                "iss": s, "sub": s, "aud": s, "exp": -1, "iat": 0.25,
+            }))
+            .unwrap();
+            assert_eq!(written(&one), serde_json::to_string(&one).unwrap(), "{s:?}");
+        }
     }
 
     #[test]

@@ -402,7 +402,7 @@ pub(crate) fn credentials_user(
     _: &Value,
     _: &Ctx,
 ) -> Result<impl WriteJson, Error> {
-    Ok(m.user()?.map_or(Value::Null, Value::Object))
+    m.user()
 }
 
 pub(crate) fn credentials_clear(

@@ -10,7 +10,7 @@ use crate::errors::to_py_err;
 use crate::keywords::{Keywords, Seconds, RETRY_COUNTS, SECONDS};
 use auth0_native::casing::{camel_to_snake, keyword_to_option_name};
 use auth0_native::secret::{AccessToken, IdToken, RefreshToken};
-use auth0_native::{AuthResult, Error, Options};
+use auth0_native::{AuthResult, ClaimValue, Error, IdTokenClaims, Options};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -435,11 +435,7 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
     Ok(match value {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
-        },
+        Value::Number(n) => number_to_py(py, n)?,
         Value::String(s) => PyString::new(py, s).into_any(),
         Value::Array(items) => {
             let list = PyList::empty(py);
@@ -456,6 +452,37 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
             dict.into_any()
         }
     })
+}
+
+/// A JSON number as an `int` when it is a whole one JSON wrote so, else
+/// a `float`.
+fn number_to_py<'py>(py: Python<'py>, n: &Number) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i.into_pyobject(py)?.into_any(),
+        (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+        _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+    })
+}
+
+/// Verified id_token claims as the dict of the token's object: its keys
+/// in its order, each value as written (`json_to_py` of the payload as
+/// JSON, without building that JSON).
+pub(crate) fn claims_to_py<'py>(
+    py: Python<'py>,
+    claims: &IdTokenClaims,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dict = PyDict::new(py);
+    for (name, value) in claims.iter() {
+        let value = match value {
+            ClaimValue::Null => py.None().into_bound(py),
+            ClaimValue::String(s) => PyString::new(py, s).into_any(),
+            ClaimValue::Number(n) => number_to_py(py, n)?,
+            ClaimValue::Strings(items) => PyList::new(py, items)?.into_any(),
+            ClaimValue::Json(v) => json_to_py(py, v)?,
+        };
+        dict.set_item(PyString::new(py, name), value)?;
+    }
+    Ok(dict.into_any())
 }
 
 /// A core result as Python: auth0.js's camelCase keys become snake_case
@@ -516,7 +543,11 @@ pub(crate) fn auth_result_to_py<'py>(
         intern!(py, "id_token"),
         text(id_token.as_ref().map(IdToken::secret)),
     )?;
-    dict.set_item(intern!(py, "id_token_payload"), json(id_token_payload)?)?;
+    let claims = match id_token_payload {
+        Some(c) => claims_to_py(py, c)?,
+        None => py.None().into_bound(py),
+    };
+    dict.set_item(intern!(py, "id_token_payload"), claims)?;
     dict.set_item(intern!(py, "app_state"), json(app_state)?)?;
     dict.set_item(
         intern!(py, "refresh_token"),

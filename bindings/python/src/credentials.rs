@@ -2,7 +2,9 @@
 //! [`CredentialsManager`], with the host store as a Python object; and the
 //! refresh-token grant and revocation of `WebAuth.client`.
 
-use crate::convert::{argument_to_json, auth_result_to_py, json_to_py, result_to_py, str_argument};
+use crate::convert::{
+    argument_to_json, auth_result_to_py, claims_to_py, result_to_py, str_argument,
+};
 use crate::errors::to_py_err;
 use crate::gil::detached;
 use crate::PyWebAuth;
@@ -113,7 +115,7 @@ impl PyCredentialsManager {
         let inner = &self.inner;
         let user = detached(py, || inner.user())?;
         match user {
-            Some(claims) => json_to_py(py, &Value::Object(claims)),
+            Some(claims) => claims_to_py(py, &claims),
             None => Ok(py.None().into_bound(py)),
         }
     }

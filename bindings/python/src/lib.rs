@@ -28,8 +28,8 @@ mod mfa;
 use auth0_native::secret::AccessToken;
 use auth0_native::{json_face, Binding, Error, ParseHashOptions, ValidateIdTokenOptions, WebAuth};
 use convert::{
-    argument_to_json, auth_result_to_py, json_to_py, keywords_to_options, keywords_to_slots,
-    optional_auth_result_to_py, result_to_py, str_argument, text_to_py, Slot,
+    argument_to_json, auth_result_to_py, claims_to_py, json_to_py, keywords_to_options,
+    keywords_to_slots, optional_auth_result_to_py, result_to_py, str_argument, text_to_py, Slot,
 };
 use gil::{call, detached};
 use interactive::{PyCancelToken, PyDevice, PyPopup, PyRedirect};
@@ -209,7 +209,7 @@ impl PyWebAuth {
         let web = &self.web;
         if let Some(typed) = typed_validate_options(options) {
             let claims = detached(py, || web.validate_id_token(&id_token, &typed))?;
-            return json_to_py(py, &claims);
+            return claims_to_py(py, &claims);
         }
         let validate = move |o: Value| web.validate_id_token(&id_token, &o);
         call(
@@ -217,7 +217,7 @@ impl PyWebAuth {
             &keywords::VALIDATE_ID_TOKEN,
             options,
             validate,
-            json_to_py,
+            claims_to_py,
         )
     }
 

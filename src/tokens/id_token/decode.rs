@@ -1,7 +1,7 @@
 //! Step 1 of Part A: the size cap, the three segments, JSON objects
 //! without duplicate members; the payload read once into its typed form.
 
-use super::claims::Payload;
+use super::payload::Payload;
 use super::{shown, MAX_ID_TOKEN_BYTES};
 use crate::error::{Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

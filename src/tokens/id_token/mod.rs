@@ -1,11 +1,11 @@
-//! id_token validation: Part A of the wire spec, in its order and with its
+//! `id_token` validation: Part A of the wire spec, in its order and with its
 //! messages, plus OpenID Connect Core §3.1.3.7 and RFC 8725.
 //!
 //! Three stages over one read of the token. **Decode** ([`decode`], ours):
 //! a size cap before anything is decoded, three unpadded base64url
 //! segments, JSON objects without duplicate members, the payload read once
-//! into a typed [`Payload`] (registered claims typed, every other claim
-//! kept as it is). **Signature** ([`signature`], jsonwebtoken): the `alg`
+//! into a typed [`Payload`] ([`payload`]: registered claims typed, every
+//! other claim kept as it is, in order). **Signature** ([`signature`], jsonwebtoken): the `alg`
 //! allow-list, checked before any key is fetched, no `crit` extension
 //! understood, the key only from the configured domain's JWKS, RS256
 //! verified by jsonwebtoken's aws-lc verifier with the key aws-lc parsed
@@ -20,18 +20,20 @@
 
 mod claims;
 mod decode;
+mod payload;
 mod signature;
 
 use crate::error::Result;
+use crate::tokens::claims::IdTokenClaims;
 use crate::tokens::jwks::Jwks;
 use crate::transport::http::Http;
 use aws_lc_rs::digest::{digest, SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-pub(crate) use claims::Payload;
+pub(crate) use payload::{Claim, Payload};
 use serde_json::Value;
 
-/// The largest id_token accepted, checked before anything is decoded.
+/// The largest `id_token` accepted, checked before anything is decoded.
 /// Auth0's tokens are a few kilobytes, even with rich profiles.
 pub const MAX_ID_TOKEN_BYTES: usize = 32 * 1024;
 /// The most characters of token-controlled text put into a message.
@@ -64,25 +66,18 @@ pub(crate) struct Verifier<'a> {
 }
 
 impl Verifier<'_> {
-    /// Validates `token` and returns its payload (raw claim names, in the
-    /// token's order).
-    pub fn verify(&self, token: &str, expect: &Expectations<'_>, now: u64) -> Result<Value> {
-        self.verify_claims(token, expect, now)
-            .map(Payload::into_value)
-    }
-
-    /// Validates `token` and returns its typed payload: decode, then the
+    /// Validates `token` and returns its claims: decode, then the
     /// signature, then the claims.
-    pub(crate) fn verify_claims(
+    pub fn verify(
         &self,
         token: &str,
         expect: &Expectations<'_>,
         now: u64,
-    ) -> Result<Payload> {
+    ) -> Result<IdTokenClaims> {
         let decoded = decode::decode(token)?;
         signature::check(self, &decoded)?;
         claims::check(self, &decoded.payload, expect, now)?;
-        Ok(decoded.payload)
+        IdTokenClaims::verified(decoded.payload)
     }
 }
 
@@ -107,11 +102,7 @@ fn display(v: Option<&Value>) -> String {
         Some(Value::String(s)) => return shown(s),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| x.to_string())
-            })
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
             .collect::<Vec<_>>()
             .join(","),
         Some(other) => other.to_string(),

@@ -95,9 +95,13 @@ mod provider {
     }
 
     fn address(key: &DecodingKey) -> usize {
-        key as *const DecodingKey as usize
+        std::ptr::from_ref(key) as usize
     }
 
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "the shape of jsonwebtoken's `CryptoProvider::verifier_factory`"
+    )]
     fn verifier_factory(
         alg: &Algorithm,
         key: &DecodingKey,
@@ -139,13 +143,13 @@ mod provider {
         signed: &[u8],
         signature: &str,
     ) -> Result<bool, ()> {
-        install();
         struct Reset;
         impl Drop for Reset {
             fn drop(&mut self) {
                 PARSED.with_borrow_mut(|p| *p = None);
             }
         }
+        install();
         PARSED.with_borrow_mut(|p| *p = Some((address(&key.decoding), key.parsed.clone())));
         let _reset = Reset;
         match jsonwebtoken::crypto::verify(signature, signed, &key.decoding, Algorithm::RS256) {
