@@ -103,7 +103,7 @@ const MANAGEMENT_OPS: [MOp; 4] = [
     auth0_management_unlink_user,
 ];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: auth0_native_fuzz::prepare(), |data: &[u8]| {
     let [op, flags, rest @ ..] = data else { return };
     let h = handles();
     // The input up to its first NUL, as a C caller would pass it.

@@ -7,7 +7,7 @@ use auth0_native_fuzz::{check_error, jwks_web};
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 
-fuzz_target!(|input: &str| {
+fuzz_target!(init: auth0_native_fuzz::prepare(), |input: &str| {
     auth0_native::fuzzing::callback(input);
     auth0_native::fuzzing::domain(input);
     match jwks_web().parse_hash(&json!({"hash": input})) {

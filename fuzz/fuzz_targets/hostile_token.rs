@@ -150,7 +150,7 @@ fn push_time(m: &mut Vec<(String, Value)>, name: &str, t: &Time) {
     }
 }
 
-fuzz_target!(|t: Token| {
+fuzz_target!(init: auth0_native_fuzz::prepare(), |t: Token| {
     let web = jwks_web();
     let mut h = Vec::new();
     push(&mut h, "alg", &t.alg, json!("RS256"));
