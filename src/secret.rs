@@ -118,6 +118,11 @@ new_secret_type!(
     OtpSecret
 );
 new_secret_type!(
+    /// The `device_code` of the device flow (RFC 8628): the device's
+    /// credential until its login ends.
+    DeviceCodeSecret
+);
+new_secret_type!(
     /// A client secret (confidential clients only; a native app has none).
     ClientSecret
 );

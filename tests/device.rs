@@ -66,7 +66,7 @@ fn token_polls(t: &DevTenant) -> usize {
 fn device_start_answers_the_rfc8628_fields_and_a_qr_code() {
     let t = tenant(Config::default());
     let d = start(&web(&t));
-    assert!(!d.device_code.is_empty(), "{d:?}");
+    assert!(!d.device_code.secret().is_empty(), "{d:?}");
     assert!(!d.user_code.is_empty(), "{d:?}");
     assert!(d.verification_uri.ends_with("/activate"), "{d:?}");
     let complete = d.verification_uri_complete.as_deref().unwrap();

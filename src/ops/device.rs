@@ -1,6 +1,7 @@
 //! The device authorization flow (RFC 8628).
 
 use super::{typed_options, DeviceLogin, DevicePoll, DeviceStart, Json};
+use crate::secret::DeviceCodeSecret;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -45,20 +46,20 @@ typed_options!(DeviceStartOptions => DeviceStart, DeviceLogin);
 /// use auth0_native::{CancelToken, DevicePollOptions, WebAuth, WebAuthOptions};
 /// use std::time::Duration;
 /// # let web = WebAuth::new(&WebAuthOptions { domain: "me.auth0.com".into(), client_id: "abc".into(), ..Default::default() })?;
-/// # let device_code = String::new();
+/// # let device_code = auth0_native::secret::DeviceCodeSecret::default();
 /// let result = web.device_poll(&DevicePollOptions {
-///     device_code: device_code.into(),
+///     device_code,
 ///     interval: Some(Duration::from_secs(5)),
 ///     timeout: Some(Duration::from_secs(300)),
 ///     ..Default::default()
 /// }, &CancelToken::new())?;
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DevicePollOptions {
-    /// The device's credential until the login ends. `Debug` redacts it.
-    /// Required. `device_code`.
-    pub device_code: String,
+    /// The device's credential until the login ends. Required.
+    /// `device_code`.
+    pub device_code: DeviceCodeSecret,
     /// The polling interval (whole seconds; default 5). `interval`.
     pub interval: Option<Duration>,
     /// The code's lifetime (whole seconds). `expires_in`.
@@ -67,21 +68,10 @@ pub struct DevicePollOptions {
     pub timeout: Option<Duration>,
 }
 
-impl std::fmt::Debug for DevicePollOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DevicePollOptions")
-            .field("device_code", &"[redacted]")
-            .field("interval", &self.interval)
-            .field("expires_in", &self.expires_in)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
 impl DevicePollOptions {
     fn json(&self) -> Value {
         Json::new()
-            .str("device_code", Some(&self.device_code))
+            .str("device_code", Some(self.device_code.secret()))
             .secs("interval", self.interval)
             .secs("expires_in", self.expires_in)
             .millis("timeout", self.timeout)

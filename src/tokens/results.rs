@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::flows::authentication::AuthResult;
 use crate::ops::DevicePollOptions;
+use crate::secret::DeviceCodeSecret;
 pub use crate::tokens::claims::IdTokenClaims;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -87,53 +88,61 @@ impl TryFrom<&Value> for UserProfile {
 /// What [`WebAuth::device_start`](crate::WebAuth::device_start) answered:
 /// the codes to show and the device's credential.
 ///
+/// It serialises to the object `device_start`'s JSON face answers (the
+/// server's fields, then `qr: {text, svg}`), which
+/// [`DeviceCode::try_from`] reads back: a program that shows the codes in
+/// another process or stores them across a restart keeps one shape.
+///
 /// ```
 /// use auth0_native::DeviceCode;
 ///
 /// let started = serde_json::json!({
 ///     "device_code": "Ag_EE...", "user_code": "BCDF-GHJK",
 ///     "verification_uri": "https://me.auth0.com/activate",
-///     "expires_in": 900, "interval": 5,
+///     "expires_in": 900, "interval": 5, "vendor_hint": "tv",
 /// });
 /// let code = DeviceCode::try_from(&started)?;
 /// assert_eq!(code.user_code, "BCDF-GHJK");
+/// assert_eq!(code.device_code.secret(), "Ag_EE...");
 /// assert!(!format!("{code:?}").contains("Ag_EE"));
+/// assert_eq!(code.other["vendor_hint"], "tv");
 /// let poll = code.poll_options();
 /// assert_eq!(poll.interval, Some(std::time::Duration::from_secs(5)));
+/// assert_eq!(serde_json::to_value(&code).unwrap(), started);
 /// # Ok::<(), auth0_native::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceCode {
-    /// The device's credential until the login ends; `Debug` redacts it.
-    pub device_code: String,
+    /// The device's credential until the login ends.
+    pub device_code: DeviceCodeSecret,
     /// The code the user types on the activation page.
     pub user_code: String,
     /// The activation page.
     pub verification_uri: String,
     /// The activation page with the code filled in, when the tenant sent one.
     pub verification_uri_complete: Option<String>,
-    /// How long the codes are valid.
+    /// How long the codes are valid (whole seconds on the wire).
     pub expires_in: Option<Duration>,
-    /// How often to poll.
+    /// How often to poll (whole seconds on the wire).
     pub interval: Option<Duration>,
     /// A QR code of the activation URL for terminals (Unicode half blocks).
     pub qr_text: Option<String>,
     /// The same QR code as an SVG document.
     pub qr_svg: Option<String>,
+    /// Every other field the tenant sent, as it sent it.
+    pub other: Map<String, Value>,
 }
 
-impl std::fmt::Debug for DeviceCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceCode")
-            .field("device_code", &"[redacted]")
-            .field("user_code", &self.user_code)
-            .field("verification_uri", &self.verification_uri)
-            .field("verification_uri_complete", &self.verification_uri_complete)
-            .field("expires_in", &self.expires_in)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
-}
+/// The fields [`DeviceCode`] reads itself; the rest go to `other`.
+const DEVICE_CODE_FIELDS: [&str; 7] = [
+    "device_code",
+    "user_code",
+    "verification_uri",
+    "verification_uri_complete",
+    "expires_in",
+    "interval",
+    "qr",
+];
 
 impl DeviceCode {
     /// The options of `device_poll` for this code (add a `timeout` if
@@ -149,10 +158,51 @@ impl DeviceCode {
     }
 }
 
+impl Serialize for DeviceCode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(Serialize)]
+        struct Qr<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            text: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            svg: Option<&'a str>,
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("device_code", &self.device_code)?;
+        map.serialize_entry("user_code", &self.user_code)?;
+        map.serialize_entry("verification_uri", &self.verification_uri)?;
+        if let Some(complete) = &self.verification_uri_complete {
+            map.serialize_entry("verification_uri_complete", complete)?;
+        }
+        if let Some(expires_in) = self.expires_in {
+            map.serialize_entry("expires_in", &expires_in.as_secs())?;
+        }
+        if let Some(interval) = self.interval {
+            map.serialize_entry("interval", &interval.as_secs())?;
+        }
+        for (key, value) in &self.other {
+            map.serialize_entry(key, value)?;
+        }
+        if self.qr_text.is_some() || self.qr_svg.is_some() {
+            let qr = Qr {
+                text: self.qr_text.as_deref(),
+                svg: self.qr_svg.as_deref(),
+            };
+            map.serialize_entry("qr", &qr)?;
+        }
+        map.end()
+    }
+}
+
 impl TryFrom<&Value> for DeviceCode {
     type Error = Error;
 
-    /// Reads what `device_start` answered.
+    /// Reads what `device_start` answered (or what a `DeviceCode`
+    /// serialised to).
     fn try_from(v: &Value) -> Result<DeviceCode> {
         let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
         let required = |k: &str| {
@@ -171,8 +221,18 @@ impl TryFrom<&Value> for DeviceCode {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         };
+        let other = v
+            .as_object()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .filter(|(k, _)| !DEVICE_CODE_FIELDS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(DeviceCode {
-            device_code: required("device_code")?,
+            device_code: DeviceCodeSecret::new(required("device_code")?),
             user_code: required("user_code")?,
             verification_uri: required("verification_uri")?,
             verification_uri_complete: text("verification_uri_complete"),
@@ -180,6 +240,7 @@ impl TryFrom<&Value> for DeviceCode {
             interval: secs("interval"),
             qr_text: qr("text"),
             qr_svg: qr("svg"),
+            other,
         })
     }
 }
@@ -288,5 +349,46 @@ impl TryFrom<&Value> for PasswordlessStartResult {
     /// Reads the camelCased `/passwordless/start` answer.
     fn try_from(answer: &Value) -> Result<PasswordlessStartResult> {
         read_answer(answer, "/passwordless/start")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_device_code_serialises_to_the_json_face_s_object_and_reads_back() {
+        let started = json!({
+            "device_code": "dc-secret", "user_code": "BCDF-GHJK",
+            "verification_uri": "https://me.auth0.com/activate",
+            "verification_uri_complete": "https://me.auth0.com/activate?user_code=BCDF-GHJK",
+            "expires_in": 900, "interval": 5, "vendor": {"hint": [1, 2]},
+            "qr": {"text": "▀▄", "svg": "<svg/>"},
+        });
+        let code = DeviceCode::try_from(&started).unwrap();
+        assert_eq!(code.qr_text.as_deref(), Some("▀▄"));
+        assert_eq!(
+            code.other.len(),
+            1,
+            "only the unknown field: {:?}",
+            code.other
+        );
+        let written = serde_json::to_value(&code).unwrap();
+        assert_eq!(written, started);
+        assert_eq!(DeviceCode::try_from(&written).unwrap(), code);
+        // The JSON face's order: the server's fields, then qr.
+        let keys: Vec<&String> = written.as_object().unwrap().keys().collect();
+        assert_eq!(keys.first().map(|k| k.as_str()), Some("device_code"));
+        assert_eq!(keys.last().map(|k| k.as_str()), Some("qr"));
+    }
+
+    #[test]
+    fn a_device_code_without_optional_fields_writes_none_of_them() {
+        let started =
+            json!({"device_code": "d", "user_code": "u", "verification_uri": "https://x/a"});
+        let code = DeviceCode::try_from(&started).unwrap();
+        assert_eq!(serde_json::to_value(&code).unwrap(), started);
+        assert!(!format!("{code:?}").contains("\"d\""), "{code:?}");
     }
 }
