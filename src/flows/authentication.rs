@@ -109,6 +109,25 @@ impl Params<'_> {
     }
 }
 
+/// The first key of `pairs` that an earlier pair already has.
+fn first_repeated<'p>(pairs: &'p [(Cow<'_, str>, Cow<'_, str>)]) -> Option<&'p str> {
+    // A callback has about eight parameters: comparing each with the ones
+    // before it is cheaper than hashing them all. A long one (an
+    // attacker's) takes the set, so the check stays linear.
+    const FEW: usize = 16;
+    if pairs.len() <= FEW {
+        (1..pairs.len())
+            .find(|&i| pairs[..i].iter().any(|(k, _)| *k == pairs[i].0))
+            .map(|i| pairs[i].0.as_ref())
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(pairs.len());
+        pairs
+            .iter()
+            .map(|(k, _)| k.as_ref())
+            .find(|k| !seen.insert(*k))
+    }
+}
+
 /// The [`ErrorKind::Authorization`] error of an `error=` callback, its
 /// texts stripped of control characters and bounded.
 fn authorization_error(error: &str, description: Option<&str>, state: Option<&str>) -> Error {
@@ -351,14 +370,11 @@ impl WebAuth {
             )));
         }
         let params = Params(parse_callback(hash));
-        let mut seen = std::collections::HashSet::with_capacity(params.0.len());
-        for (k, _) in &params.0 {
-            if !seen.insert(k.as_ref()) {
-                return Err(Error::invalid_token(format!(
-                    "The callback repeats the `{}` parameter.",
-                    bounded_text(k, 32)
-                )));
-            }
+        if let Some(k) = first_repeated(&params.0) {
+            return Err(Error::invalid_token(format!(
+                "The callback repeats the `{}` parameter.",
+                bounded_text(k, 32)
+            )));
         }
         if let Some(iss) = params.get("iss") {
             if iss != self.token_issuer() {
@@ -523,6 +539,24 @@ fn pick(o: &Options, keys: &[&str]) -> Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_repeated_key_is_found_in_short_and_long_callbacks() {
+        let pairs = |keys: &[String]| -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+            keys.iter()
+                .map(|k| (Cow::Owned(k.clone()), Cow::Borrowed("v")))
+                .collect()
+        };
+        for n in [2_usize, 8, 16, 17, 300] {
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
+            assert_eq!(first_repeated(&pairs(&keys)), None, "{n} distinct keys");
+            // Two repeats: the one whose second occurrence comes first wins.
+            keys.push("k1".into());
+            keys.push("k0".into());
+            assert_eq!(first_repeated(&pairs(&keys)), Some("k1"), "{n} keys");
+        }
+        assert_eq!(first_repeated(&[]), None);
+    }
 
     #[test]
     fn debug_of_an_auth_result_hides_tokens() {

@@ -114,38 +114,132 @@ pub(crate) fn bounded_text(s: &str, max: usize) -> String {
 /// query), or a fragment or query string with or without its leading
 /// `#`, `?` or `/` (v8's `^#?\/?`). `+` is a space, as `qs.parse` has it.
 pub(crate) fn parse_callback(input: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    // The delimiters are ASCII, so every index `memchr` finds is a char
+    // boundary. `memchr` rather than `str`'s searchers: the callback is
+    // 1-2 kB of tokens scanned several times, and its SIMD scans are a
+    // few percent of parseHash's non-RSA work (BENCHMARKS.md).
     let input = input.trim();
-    let raw = if input.contains("://") {
-        match input.split_once('#') {
-            Some((_, frag)) if !frag.is_empty() => frag,
-            _ => input.split_once('?').map_or("", |(_, q)| q),
+    let before =
+        |s: &'_ str, delimiter: u8| -> Option<usize> { memchr::memchr(delimiter, s.as_bytes()) };
+    let raw = if memchr::memmem::find(input.as_bytes(), b"://").is_some() {
+        match before(input, b'#') {
+            Some(i) if i + 1 < input.len() => &input[i + 1..],
+            _ => before(input, b'?').map_or("", |i| &input[i + 1..]),
         }
     } else {
         let s = input.strip_prefix('#').unwrap_or(input);
         let s = s.strip_prefix('?').unwrap_or(s);
         s.strip_prefix('/').unwrap_or(s)
     };
-    let raw = raw.split('#').next().unwrap_or(raw);
-    raw.split('&')
-        .filter(|pair| !pair.is_empty())
-        .filter_map(|pair| {
-            // Tokens are base64url: nothing to decode, so borrow them as
-            // they are. `form_urlencoded` on such a pair gives the same
-            // strings but copies and re-validates each byte (a third of
-            // parseHash's non-RSA work in the issue 7 profile).
-            if memchr::memchr2(b'%', b'+', pair.as_bytes()).is_some() {
-                url::form_urlencoded::parse(pair.as_bytes()).next()
-            } else {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                Some((Cow::Borrowed(k), Cow::Borrowed(v)))
-            }
-        })
-        .collect()
+    let raw = before(raw, b'#').map_or(raw, |i| &raw[..i]);
+    let mut pairs = Vec::new();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'&', raw.as_bytes()).chain(std::iter::once(raw.len()));
+    for end in ends {
+        let pair = &raw[start..end];
+        start = end + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        // Tokens are base64url: nothing to decode, so borrow them as
+        // they are. `form_urlencoded` on such a pair gives the same
+        // strings but copies and re-validates each byte (a third of
+        // parseHash's non-RSA work in the issue 7 profile).
+        if memchr::memchr2(b'%', b'+', pair.as_bytes()).is_some() {
+            pairs.extend(url::form_urlencoded::parse(pair.as_bytes()).next());
+        } else {
+            let (k, v) = before(pair, b'=').map_or((pair, ""), |i| (&pair[..i], &pair[i + 1..]));
+            pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+        }
+    }
+    pairs
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `str`-searcher version `parse_callback` replaced: the memchr
+    /// scans must split every input the same way.
+    fn reference(input: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+        let input = input.trim();
+        let raw = if input.contains("://") {
+            match input.split_once('#') {
+                Some((_, frag)) if !frag.is_empty() => frag,
+                _ => input.split_once('?').map_or("", |(_, q)| q),
+            }
+        } else {
+            let s = input.strip_prefix('#').unwrap_or(input);
+            let s = s.strip_prefix('?').unwrap_or(s);
+            s.strip_prefix('/').unwrap_or(s)
+        };
+        let raw = raw.split('#').next().unwrap_or(raw);
+        raw.split('&')
+            .filter(|pair| !pair.is_empty())
+            .filter_map(|pair| {
+                if pair.contains(['%', '+']) {
+                    url::form_urlencoded::parse(pair.as_bytes()).next()
+                } else {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    Some((Cow::Borrowed(k), Cow::Borrowed(v)))
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_every_input_as_the_str_searcher_version_did() {
+        let fixed = [
+            "",
+            "#",
+            "?",
+            "/",
+            "#/",
+            "#?a=1",
+            "a",
+            "a=",
+            "=a",
+            "&",
+            "&&a=1&&",
+            "a=1&a=2",
+            "http://x/cb#",
+            "http://x/cb#?q",
+            "http://x/cb?q=1#",
+            "http://x/cb?q=1#f=2",
+            "http://x/cb#a=1#b=2",
+            "x://",
+            "://#a",
+            " #a=b c ",
+            "a=%41&b=+",
+            "é=ü&ü",
+            "http://x/cb?",
+            "a==b",
+            "#a=1&b",
+            "http://x/cb#&&",
+        ];
+        for input in fixed {
+            assert_eq!(parse_callback(input), reference(input), "{input:?}");
+        }
+        // Random strings over the characters the parser looks at.
+        let alphabet = [
+            'a', '=', '&', '#', '?', '/', ':', '%', '+', ' ', 'é', '4', '1',
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..20_000 {
+            let mut input = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = usize::try_from(seed % 24).unwrap();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.push(alphabet[usize::try_from(seed % 13).unwrap()]);
+            }
+            assert_eq!(parse_callback(&input), reference(&input), "{input:?}");
+        }
+    }
 
     fn owned(params: Vec<(Cow<'_, str>, Cow<'_, str>)>) -> Vec<(String, String)> {
         params

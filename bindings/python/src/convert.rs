@@ -480,7 +480,7 @@ pub(crate) fn claims_to_py<'py>(
             ClaimValue::Strings(items) => PyList::new(py, items)?.into_any(),
             ClaimValue::Json(v) => json_to_py(py, v)?,
         };
-        dict.set_item(PyString::new(py, name), value)?;
+        dict.set_item(crate::claim_names::claim_name(py, name), value)?;
     }
     Ok(dict.into_any())
 }

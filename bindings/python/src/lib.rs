@@ -15,6 +15,7 @@
 //! hand-written `_native.pyi` describes them and is checked against this
 //! module by mypy's stubtest.
 
+mod claim_names;
 mod convert;
 mod credentials;
 mod errors;

@@ -18,7 +18,7 @@
 //! is delivered at the end of the next call.
 //!
 //! The level is the effective level of the `auth0_native` logger, read
-//! before each call (a few cached `isEnabledFor` look-ups) and made the
+//! before each call (two to four cached `isEnabledFor` look-ups) and made the
 //! core's `log::max_level`, so with logging off (Python's default,
 //! `WARNING`, lets the few warnings through) the core formats nothing it
 //! would drop. Child loggers can filter further, not widen it.
@@ -115,23 +115,28 @@ pub(crate) fn refresh_level(py: Python<'_>) {
     let Ok(logger) = root_logger(py) else {
         return;
     };
-    let mut filter = LevelFilter::Off;
-    for level in [
-        Level::Trace,
-        Level::Debug,
-        Level::Info,
-        Level::Warn,
-        Level::Error,
-    ] {
-        let enabled = logger
+    let enabled = |level: Level| {
+        logger
             .call_method1(pyo3::intern!(py, "isEnabledFor"), (py_level(level),))
             .and_then(|v| v.is_truthy())
-            .unwrap_or(false);
-        if enabled {
-            filter = level.to_level_filter();
-            break;
-        }
-    }
+            .unwrap_or(false)
+    };
+    // The lowest enabled level, asked from `WARNING` (Python's default,
+    // so the usual answer takes two look-ups, under the GIL of every
+    // call) outwards: a logger enabled for a level is enabled for every
+    // higher one.
+    let filter = if enabled(Level::Warn) {
+        [Level::Info, Level::Debug, Level::Trace]
+            .into_iter()
+            .take_while(|&level| enabled(level))
+            .last()
+            .unwrap_or(Level::Warn)
+            .to_level_filter()
+    } else if enabled(Level::Error) {
+        LevelFilter::Error
+    } else {
+        LevelFilter::Off
+    };
     logging::set_sink_level(filter);
 }
 

@@ -251,6 +251,34 @@ def test_the_level_follows_the_python_logger_before_each_call(
     assert not [r for r in caplog.records if r.levelno < logging.DEBUG]
 
 
+@pytest.mark.parametrize("level", [TRACE, logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR])
+def test_no_record_below_the_logger_s_level_and_the_debug_ones_at_debug_and_below(
+    tenant: DevTenant, web_of: WebFor, caplog: pytest.LogCaptureFixture, level: int
+) -> None:
+    web = web_of()
+    caplog.set_level(level, logger="auth0_native")
+    web.client.login(username=tenant.username, password=tenant.password, realm=tenant.connection)
+    ours = [r for r in caplog.records if r.name.startswith("auth0_native")]
+    assert all(r.levelno >= level for r in ours), [(r.levelno, r.getMessage()) for r in ours]
+    if level <= logging.DEBUG:
+        expect(caplog, "auth0_native.http", logging.DEBUG, "/oauth/token -> 200")
+
+
+def test_logging_disable_silences_the_library(
+    tenant: DevTenant, web_of: WebFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    web = web_of()
+    caplog.set_level(TRACE, logger="auth0_native")
+    logging.disable(logging.CRITICAL)
+    try:
+        web.client.login(username=tenant.username, password=tenant.password, realm=tenant.connection)
+    finally:
+        logging.disable(logging.NOTSET)
+    assert not [r for r in caplog.records if r.name.startswith("auth0_native")]
+    web.client.login(username=tenant.username, password=tenant.password, realm=tenant.connection)
+    expect(caplog, "auth0_native.http", logging.DEBUG, "/oauth/token -> 200")
+
+
 def test_a_handler_calling_the_library_and_threads_logging_at_once_do_not_deadlock(
     tenant: DevTenant, web_of: WebFor, verbose: pytest.LogCaptureFixture
 ) -> None:

@@ -1,5 +1,7 @@
 """parse_hash and validate_id_token against the dev tenant."""
 
+import base64
+import json
 import time
 
 import pytest
@@ -79,6 +81,20 @@ def test_validate_id_token_returns_the_claims(tenant: DevTenant, web_of: WebFor)
     assert r["id_token"] is not None
     claims = web.validate_id_token(r["id_token"], access_token=r["access_token"])
     assert claims == r["id_token_payload"]
+
+
+def test_the_claims_dict_is_the_token_s_payload_key_for_key_in_its_order(
+    tenant: DevTenant, web_of: WebFor
+) -> None:
+    extra = {"name": "Ann", "custom": 1, "email_verified": False, "sid": "s", "amr": ["pwd"]}
+    token = tenant.sign(extra)
+    claims = web_of().validate_id_token(token)
+    part = token.split(".")[1]
+    payload = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    assert list(claims) == list(payload)
+    assert claims == payload
+    # Twice: the second dict is built with the same (cached) key strings.
+    assert list(web_of().validate_id_token(token)) == list(payload)
 
 
 def test_validate_id_token_keeps_custom_claim_names(tenant: DevTenant, web_of: WebFor) -> None:
