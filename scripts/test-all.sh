@@ -150,7 +150,7 @@ end_phase
 
 begin rust "rust: cargo test (core, header, dev tenant)"
 # Most integration tests wait on a dev tenant (deadlines, fault tables):
-# four test threads per binary keep both cores busy (tests/faults.rs alone
+# four test threads per binary keep both cores busy (tests/faults_*.rs, then one file,
 # goes from ~200 s to ~85 s); they ran two at a time before (the default).
 RUST_TEST_THREADS=${RUST_TEST_THREADS:-4} \
   cargo test --no-fail-fast --workspace --exclude auth0-native-python 2>&1 | tee "$logdir/rust.log" | grep -E '^(test result|failures:|---- )|panicked' 

@@ -32,8 +32,8 @@
 //! the caller's, unknown ones included). A C or Python caller's JSON must
 //! give the same bytes as the same object in auth0.js, which a struct
 //! cannot remember; so for those the JSON object is the operation's input,
-//! and the typed struct is the compile-checked way to write it (`tests/typed_api.rs`
-//! checks both send the same bytes).
+//! and the typed struct is the compile-checked way to write it (`tests/typed_api_*.rs`
+//! check both send the same bytes).
 //!
 //! ```
 //! use auth0_native::{AuthorizeOptions, WebAuth, WebAuthOptions};
