@@ -89,7 +89,7 @@ export TMPDIR="$OUT/tmp" # where the tests make their scratch directories
 . "$ROOT/tests/lib/devtenant.sh"
 phase "start the dev tenant"
 start_devtenant "$DEVTENANT" "$OUT"
-export AUTH0_TEST_DEVTENANT_BIN="$DEVTENANT" # test_net_faults.c runs its own
+export AUTH0_TEST_DEVTENANT_BIN="$DEVTENANT" # test_net_faults*.c run their own
 
 # ---- 2. the fixture as a C table --------------------------------------------
 python3 tests/c/gen_cases.py tests/fixtures/authorize_urls.json >"$OUT/cases.h" ||
@@ -357,12 +357,12 @@ if [ -f "$SYSTEM_ROOTS" ]; then
     fi
 fi
 VG_BINS=()
-# test_net_faults is left out here: each of its cases is a timing bound (a
-# 300 ms deadline against a 2.8 s latency, a drip, a hang), which valgrind's
-# ~100x slowdown turns into timeouts of the setup calls themselves; it runs
-# shared and static above.
+# test_net_faults and test_net_faults_answers are left out here: each of
+# their cases is a timing bound (a 300 ms deadline against a 2.8 s latency,
+# a drip, a hang), which valgrind's ~100x slowdown turns into timeouts of
+# the setup calls themselves; they run shared and static above.
 for name in "${TESTS[@]}"; do
-    [ "$name" = test_net_faults ] && continue
+    case "$name" in test_net_faults | test_net_faults_answers) continue ;; esac
     VG_BINS+=("$OUT/$name-shared")
 done
 VG_BINS+=("${EXAMPLE_BINS[@]}")
