@@ -271,6 +271,25 @@ def main():
     s = two_vs_one(op, 200)
     figure("python_threads_2_vs_1", f"{statistics.median(s):.2f}",
            f"min {min(s):.2f} max {max(s):.2f}; path {how_login.split(' (')[0]}")
+    # What two cores allow at most for this op: the dev tenant answers
+    # userInfo on the same two cores, so 2 threads can go no faster than
+    # 2 cores / (CPU of one op, ours + the tenant's), over one thread's
+    # rate. Needs the tenant's pid (bench/run.sh passes it).
+    tenant_pid = os.environ.get("AUTH0_BENCH_TENANT_PID")
+    if tenant_pid:
+        def tenant_cpu():
+            with open(f"/proc/{tenant_pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        ceilings = []
+        for _ in range(5):
+            c0, t0 = time.process_time(), tenant_cpu()
+            one = run(op, 1, 400)
+            cpu_per_op = (time.process_time() - c0 + tenant_cpu() - t0) / 400
+            ceilings.append(min(2.0, 2 / cpu_per_op / one))
+        figure("python_threads_2_vs_1_cpu_ceiling", f"{statistics.median(ceilings):.2f}",
+               f"min {min(ceilings):.2f} max {max(ceilings):.2f}; 2 cores / CPU per op (client + tenant)")
     # The same with the CPU-only half (validate): no dev tenant competing
     # for the two cores, so this one shows what releasing the GIL gives.
     # 10 000 calls (~0.3 s a run): runs of 1000 (~30 ms) were at the scale

@@ -112,7 +112,7 @@ for _ in 1 2 3 4 5; do "$out/coldstart" "$lib" x; done | sort -t' ' -k4 -n | sed
 
 echo "== Python figures"
 AUTH0_BENCH_DOMAIN=$domain AUTH0_BENCH_CLIENT_ID=$client_id AUTH0_NATIVE_LIB=$lib \
-  "$py" bench/python_bench.py | tee -a "$figs"
+  AUTH0_BENCH_TENANT_PID=$tenant_pid "$py" bench/python_bench.py | tee -a "$figs"
 
 echo "== instructions per call (callgrind)"
 bash bench/profile.sh | tee -a "$figs"
