@@ -39,13 +39,5 @@ int main(int argc, char **argv) {
         TEST_ENTRY(one_byte_a_second),         TEST_ENTRY(reset_mid_body),
         TEST_ENTRY(reset_before_answering),    TEST_ENTRY(oversize),
     };
-    int rc;
-    start_own_tenant();
-    /* Auth0's reuse interval: a refresh token rotated by a renewal whose
-     * answer was lost is accepted again for a while. */
-    if (getenv("AUTH0_TEST_DOMAIN"))
-        free(dt_post("/__dev/settings", "{\"refresh_reuse_interval_secs\":60}"));
-    rc = h_run_all(argc, argv, tests, sizeof tests / sizeof tests[0]);
-    stop_own_tenant();
-    return rc;
+    return run_fault_suite(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }
