@@ -10,22 +10,29 @@
 //! private key are never printed; the thumbprint is public.
 
 use auth0_devtenant::{DevTenant, TEST_USER_EMAIL, TEST_USER_PASSWORD};
-use auth0_native::{DpopKey, WebAuth};
-use serde_json::json;
+use auth0_native::{DpopKey, LoginOptions, WebAuth, WebAuthOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dev = DevTenant::start()?;
-    let options = json!({"domain": dev.domain(), "clientID": dev.client_id(), "dpop": true});
-    // `dpop: true`: a new P-256 key pair; every token request and userInfo
+    let options = WebAuthOptions {
+        domain: dev.domain(),
+        client_id: dev.client_id().into(),
+        dpop: Some(true),
+        ..Default::default()
+    };
+    // `dpop`: a new P-256 key pair; every token request and userInfo
     // now carry a DPoP proof signed with it.
     let web = WebAuth::new(&options)?;
     let key = web.dpop_key().ok_or("no DPoP key")?;
     println!("DPoP key thumbprint: {}", key.thumbprint());
 
-    let result = web.client().login(&json!({
-        "username": TEST_USER_EMAIL, "password": TEST_USER_PASSWORD,
-        "realm": "Username-Password-Authentication", "scope": "openid email",
-    }))?;
+    let result = web.client().login(&LoginOptions {
+        username: TEST_USER_EMAIL.into(),
+        password: TEST_USER_PASSWORD.into(),
+        realm: "Username-Password-Authentication".into(),
+        scope: Some("openid email".into()),
+        ..Default::default()
+    })?;
     println!(
         "token_type: {}",
         result.token_type.as_deref().unwrap_or("?")
@@ -39,7 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // A thief with the token but not the key: a bare Bearer use is refused.
-    let thief = WebAuth::new(&json!({"domain": dev.domain(), "clientID": dev.client_id()}))?;
+    let thief = WebAuth::new(&WebAuthOptions {
+        domain: dev.domain(),
+        client_id: dev.client_id().into(),
+        ..Default::default()
+    })?;
     match thief.client().user_info(access_token.secret()) {
         Ok(_) => return Err("a bound token was accepted without its key".into()),
         Err(e) => println!(

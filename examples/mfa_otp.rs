@@ -19,8 +19,7 @@
 
 use auth0_native::mfa::{MfaChallengeOptions, MfaVerifyOptions};
 use auth0_native::secret::Otp;
-use auth0_native::{CancelToken, WebAuth};
-use serde_json::json;
+use auth0_native::{CancelToken, LoginOptions, WebAuth, WebAuthOptions};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// The dev tenant's OTP secret of its test user (RFC 4648 base32).
@@ -84,17 +83,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let connection =
         env("AUTH0_CONNECTION").unwrap_or_else(|| "Username-Password-Authentication".into());
-    let web = WebAuth::new(&json!({
-        "domain": domain,
-        "clientID": client_id,
-        "scope": "openid profile email",
-    }))?;
+    let web = WebAuth::new(&WebAuthOptions {
+        domain,
+        client_id,
+        scope: Some("openid profile email".into()),
+        ..Default::default()
+    })?;
 
     // 1. The first factor. An enrolled user gets `mfa_required` instead of
     //    tokens; the error carries the mfa_token (redacted in Debug).
-    let first = web.client().login(&json!({
-        "username": username, "password": password, "realm": connection,
-    }));
+    let first = web.client().login(&LoginOptions {
+        username,
+        password: password.into(),
+        realm: connection,
+        ..Default::default()
+    });
     let mfa_token = match first {
         Ok(_) => {
             println!("The user needs no second factor: logged in.");

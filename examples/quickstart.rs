@@ -21,8 +21,10 @@
 //! under the system temp dir). Tokens are never printed, only their length.
 
 use auth0_native::credentials::EncryptedFileStore;
-use auth0_native::{ClearOptions, CredentialsManager, CredentialsOptions, WebAuth};
-use serde_json::json;
+use auth0_native::{
+    ClearOptions, CredentialsManager, CredentialsOptions, LoginOptions, LogoutOptions, WebAuth,
+    WebAuthOptions,
+};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -120,12 +122,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connection =
         env("AUTH0_CONNECTION").unwrap_or_else(|| "Username-Password-Authentication".into());
 
-    let web = Arc::new(WebAuth::new(&json!({
-        "domain": domain,
-        "clientID": client_id,
-        "redirectUri": "http://127.0.0.1:8080/callback",
-        "scope": "openid profile email offline_access",
-    }))?);
+    let web = Arc::new(WebAuth::new(&WebAuthOptions {
+        domain: domain.clone(),
+        client_id: client_id.clone(),
+        redirect_uri: Some("http://127.0.0.1:8080/callback".into()),
+        scope: Some("openid profile email offline_access".into()),
+        ..Default::default()
+    })?);
     // One credentials file per tenant and application.
     let digest = aws_lc_rs::digest::digest(
         &aws_lc_rs::digest::SHA256,
@@ -182,9 +185,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             c
         }
         None => {
-            let result = web.client().login(&json!({
-                "username": username, "password": password, "realm": connection,
-            }))?;
+            let result = web.client().login(&LoginOptions {
+                username,
+                password: password.into(),
+                realm: connection,
+                ..Default::default()
+            })?;
             manager.save(&result)?;
             let c = manager.credentials(&minute)?;
             show(
@@ -230,7 +236,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 4. logout: the URL that ends the tenant's browser session. The stored
     //    credentials stay, so the next run is still logged in; `--logout`
     //    revokes and removes them.
-    let url = web.logout(&json!({"returnTo": "http://127.0.0.1:8080/"}))?;
+    let url = web.logout(&LogoutOptions {
+        return_to: Some("http://127.0.0.1:8080/".into()),
+        ..Default::default()
+    })?;
     println!("logout URL: {url}");
     println!("run it again: the stored credentials are used (or pass --logout)");
     println!("login end to end: ok");
