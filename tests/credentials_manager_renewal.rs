@@ -19,7 +19,6 @@ use auth0_native::credentials::{EncryptedFileStore, MemoryStore};
 use auth0_native::{
     CredentialsManager, CredentialsOptions, ErrorKind, RefreshTokenOptions, RevokeTokenOptions,
 };
-use base64::Engine;
 use common::Tenant;
 use manager::*;
 use serde_json::{json, Value};
@@ -257,16 +256,6 @@ fn refresh_token_and_revoke_token_are_plain_operations() {
     assert_eq!((e.kind(), e.code()), (ErrorKind::Server, "invalid_grant"));
 }
 
-/// `iat` and `exp` of a JWT access token (read, not verified).
-fn times(jwt: &str) -> (u64, u64) {
-    let payload = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    let v: Value = serde_json::from_slice(&bytes).unwrap();
-    (v["iat"].as_u64().unwrap(), v["exp"].as_u64().unwrap())
-}
-
 /// 16 threads calling for 2.5 s while the access token expires every
 /// second: one refresh per expiry, and the tenant never sees a rotated
 /// token again.
@@ -296,7 +285,7 @@ fn sixteen_threads_renew_once_per_expiry_without_reuse() {
                 while start.elapsed() < std::time::Duration::from_millis(2500) {
                     let c = m.credentials(&any()).unwrap();
                     let at = c.access_token.secret().to_owned();
-                    let times = times(&at);
+                    let times = common::token_times(&at);
                     seen.lock().unwrap().insert(at, times);
                     std::thread::sleep(std::time::Duration::from_millis(8));
                 }

@@ -11,9 +11,8 @@ mod common;
 use auth0_devtenant::{TEST_USER_EMAIL, TEST_USER_PASSWORD};
 use auth0_native::credentials::EncryptedFileStore;
 use auth0_native::{CredentialsManager, CredentialsOptions, WebAuth};
-use base64::Engine;
 use common::{Tenant, CONNECTION};
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -91,7 +90,7 @@ fn child_renewal_loop() {
         let c = m.credentials(&CredentialsOptions::default()).unwrap();
         let digest = hex(&Sha256::digest(c.access_token.secret().as_bytes())[..12]);
         if digest != last {
-            let (iat, exp) = times(c.access_token.secret());
+            let (iat, exp) = common::token_times(c.access_token.secret());
             println!("TOKEN {digest} {iat} {exp}");
             last = digest;
         }
@@ -102,15 +101,6 @@ fn child_renewal_loop() {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn times(jwt: &str) -> (u64, u64) {
-    let payload = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    let v: Value = serde_json::from_slice(&bytes).unwrap();
-    (v["iat"].as_u64().unwrap(), v["exp"].as_u64().unwrap())
 }
 
 #[test]

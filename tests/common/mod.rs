@@ -109,3 +109,14 @@ impl Tenant {
         r.headers()["location"].to_str().unwrap().to_owned()
     }
 }
+
+/// `iat` and `exp` of a JWT access token (read, not verified).
+pub fn token_times(jwt: &str) -> (u64, u64) {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    (v["iat"].as_u64().unwrap(), v["exp"].as_u64().unwrap())
+}
