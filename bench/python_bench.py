@@ -15,7 +15,9 @@ import ctypes
 import hashlib
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -223,6 +225,27 @@ def main():
     figure("python_parse_vs_pyjwt", f"{m:.2f}", f"p10 {lo:.2f} p90 {hi:.2f}")
     m, lo, hi = ratio(t, "native_validate", "pyjwt_validate")
     figure("python_validate_vs_pyjwt", f"{m:.2f}", f"p10 {lo:.2f} p90 {hi:.2f}")
+
+    # parseHash against `openssl speed` in alternating rounds: on a shared
+    # VM the rate of the same code moves by a quarter from one second to
+    # the next, so an openssl run before and one after do not describe the
+    # rounds between them; the ratio of each (openssl, Python) pair does.
+    if shutil.which("openssl"):
+        pairs = []
+        per_call(parse, 2000)
+        for _ in range(max(5, ROUNDS // 2)):
+            out = subprocess.run(["openssl", "speed", "-elapsed", "-seconds", "1", "rsa2048"],
+                                 capture_output=True, text=True).stdout
+            line = next((x for x in out.splitlines() if x.startswith("rsa ") and "2048" in x), None)
+            if line is None:
+                break
+            ossl = float(line.split()[-1])
+            pairs.append((1 / per_call(parse, 20000)) / ossl)
+        if pairs:
+            pairs.sort()
+            figure("python_parse_vs_openssl_interleaved", f"{statistics.median(pairs):.3f}",
+                   f"p10 {pairs[len(pairs) // 10]:.3f} p90 {pairs[-1 - len(pairs) // 10]:.3f}; "
+                   f"{len(pairs)} pairs of openssl speed -elapsed -seconds 1 and 20000 calls")
 
     t = side_by_side({"native": login, "auth0_python": auth0_python_login_user_info,
                       "requests_session": session_login_user_info}, 10, rounds=max(5, ROUNDS // 2))

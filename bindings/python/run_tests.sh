@@ -5,7 +5,7 @@
 #    `ziglang` package) and auditwheel;
 # 2. the sdist (`maturin sdist`), unpacked, and the wheel built once FROM it
 #    (so the sdist is proven to build) for manylinux_2_17 with zig as the
-#    C compiler and linker, abi3 (CPython >= 3.9);
+#    C compiler and linker, abi3 (CPython >= 3.10);
 # 3. `auditwheel show` must find the wheel consistent with manylinux_2_17;
 # 4. a FRESH venv (target/py-test-venv, removed first) gets the wheel, pytest
 #    and mypy, and pytest runs from a directory outside the source tree

@@ -16,6 +16,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Number, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -101,7 +102,13 @@ pub(crate) fn keywords_to_slots<'py, const N: usize>(
     for (key, value) in keywords.iter() {
         let key = key.cast::<PyString>().ok()?;
         let key = key.to_cow().ok()?;
-        let name = keyword_to_option_name(&key);
+        // A keyword without `_` is its own option name (`state`, `nonce`):
+        // no renamed copy of it per call.
+        let name = if key.contains('_') {
+            Cow::Owned(keyword_to_option_name(&key))
+        } else {
+            key
+        };
         let i = names.iter().position(|n| *n == name)?;
         if slots[i].is_some() {
             return None;

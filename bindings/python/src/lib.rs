@@ -26,6 +26,11 @@ mod logging;
 mod management;
 mod mfa;
 
+/// mimalloc for the module's (and so the core's) allocations: see the
+/// dependency's comment in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use auth0_native::secret::AccessToken;
 use auth0_native::{json_face, Binding, Error, ParseHashOptions, ValidateIdTokenOptions, WebAuth};
 use convert::{

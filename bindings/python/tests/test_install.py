@@ -39,12 +39,12 @@ def test_the_wheel_carries_the_stubs_py_typed_and_the_license() -> None:
 def test_the_metadata_names_the_license_and_python_versions() -> None:
     meta = DIST.metadata
     assert meta["License-Expression"] == "MIT"
-    assert meta["Requires-Python"] == ">=3.9"
+    assert meta["Requires-Python"] == ">=3.10"
 
 
 def test_the_wheel_is_abi3_for_cpython_3_9_and_later() -> None:
     tags = DIST.read_text("WHEEL") or ""
-    assert "Tag: cp39-abi3-" in tags, tags
+    assert "Tag: cp310-abi3-" in tags, tags
 
 
 def test_the_platform_tag_is_one_an_index_accepts() -> None:
