@@ -279,6 +279,39 @@ def test_logging_disable_silences_the_library(
     expect(caplog, "auth0_native.http", logging.DEBUG, "/oauth/token -> 200")
 
 
+def test_a_disabled_logger_and_an_inherited_level_are_followed_between_calls(
+    tenant: DevTenant, web_of: WebFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The level is read from `isEnabledFor`'s cache where it can be: every
+    # change between two calls must still be seen.
+    web = web_of()
+    login = dict(username=tenant.username, password=tenant.password, realm=tenant.connection)
+    logger = logging.getLogger("auth0_native")
+
+    def ours() -> List[logging.LogRecord]:
+        return [r for r in caplog.records if r.name.startswith("auth0_native")]
+
+    caplog.set_level(logging.DEBUG, logger="auth0_native")
+    web.client.login(**login)
+    assert ours()
+    caplog.clear()
+    # What `logging.config.dictConfig` does to the loggers it was not told of.
+    logger.disabled = True
+    try:
+        web.client.login(**login)
+    finally:
+        logger.disabled = False
+    assert not ours()
+    caplog.set_level(logging.WARNING, logger="auth0_native")
+    web.client.login(**login)
+    assert not ours()
+    # The level inherited from the root logger.
+    logger.setLevel(logging.NOTSET)
+    caplog.set_level(logging.DEBUG)
+    web.client.login(**login)
+    expect(caplog, "auth0_native.http", logging.DEBUG, "/oauth/token -> 200")
+
+
 def test_a_handler_calling_the_library_and_threads_logging_at_once_do_not_deadlock(
     tenant: DevTenant, web_of: WebFor, verbose: pytest.LogCaptureFixture
 ) -> None:
