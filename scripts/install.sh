@@ -18,7 +18,8 @@
 #   LIBDIR/libauth0_native.so.ABI -> ...so.MAJOR.MINOR.PATCH
 #   LIBDIR/libauth0_native.so     -> ...so.ABI   (the link-time name)
 #   LIBDIR/libauth0_native.a
-#   INCLUDEDIR/auth0.h, INCLUDEDIR/auth0.hpp (C++17 header-only wrapper)
+#   INCLUDEDIR/auth0.h, INCLUDEDIR/auth0.hpp (C++17 header-only wrapper) and
+#     INCLUDEDIR/auth0_detail.hpp (its internals)
 #   LIBDIR/pkgconfig/auth0_native.pc
 #   LIBDIR/cmake/auth0_native/auth0_nativeConfig.cmake, ...ConfigVersion.cmake
 #     (targets auth0_native::auth0_native, auth0_native::auth0_native_static)
@@ -111,7 +112,8 @@ install -m 755 "$BUILT/libauth0_native.so" "$STAGE$LIBDIR/$REAL"
 ln -sfn "$REAL" "$STAGE$LIBDIR/libauth0_native.so.$ABI"
 ln -sfn "libauth0_native.so.$ABI" "$STAGE$LIBDIR/libauth0_native.so"
 install -m 644 "$BUILT/libauth0_native.a" "$STAGE$LIBDIR/libauth0_native.a"
-install -m 644 "$ROOT/include/auth0.h" "$ROOT/include/auth0.hpp" "$STAGE$INCLUDEDIR/"
+install -m 644 "$ROOT/include/auth0.h" "$ROOT/include/auth0.hpp" "$ROOT/include/auth0_detail.hpp" \
+    "$STAGE$INCLUDEDIR/"
 install -m 644 "$ROOT/LICENSE" "$STAGE$DOCDIR/LICENSE"
 
 # What the Rust standard library needs besides the archive on Linux
@@ -224,5 +226,5 @@ fi
 
 echo "install.sh: installed auth0_native $VERSION ($PROFILE) into $STAGE$PREFIX"
 echo "  $LIBDIR/$REAL (SONAME libauth0_native.so.$ABI), libauth0_native.a"
-echo "  $INCLUDEDIR/auth0.h, auth0.hpp; $PCDIR/auth0_native.pc; $CMAKEDIR/"
+echo "  $INCLUDEDIR/auth0.h, auth0.hpp, auth0_detail.hpp; $PCDIR/auth0_native.pc; $CMAKEDIR/"
 [ -z "$LOADER_NOTE" ] || echo "note: $LOADER_NOTE"

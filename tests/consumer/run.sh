@@ -69,7 +69,7 @@ soname_of() { readelf -d "$1" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'; }
 layout() {
     local f
     for f in "$LIB/libauth0_native.so.$VERSION" "$LIB/libauth0_native.a" "$PREFIX/include/auth0.h" \
-        "$PREFIX/include/auth0.hpp" "$LIB/pkgconfig/auth0_native.pc" \
+        "$PREFIX/include/auth0.hpp" "$PREFIX/include/auth0_detail.hpp" "$LIB/pkgconfig/auth0_native.pc" \
         "$LIB/cmake/auth0_native/auth0_nativeConfig.cmake" \
         "$LIB/cmake/auth0_native/auth0_nativeConfigVersion.cmake" "$PREFIX/share/doc/auth0_native/LICENSE"; do
         [ -f "$f" ] && [ ! -L "$f" ] || { echo "missing: $f"; return 1; }
@@ -77,7 +77,7 @@ layout() {
     [ "$(readlink "$LIB/libauth0_native.so.$ABI")" = "libauth0_native.so.$VERSION" ] || { echo "bad link .so.$ABI"; return 1; }
     [ "$(readlink "$LIB/libauth0_native.so")" = "libauth0_native.so.$ABI" ] || { echo "bad link .so"; return 1; }
 }
-check "installed: lib/libauth0_native.so.$VERSION, .so.$ABI and .so links, .a, auth0.h, auth0.hpp, .pc, CMake package, LICENSE" layout
+check "installed: lib/libauth0_native.so.$VERSION, .so.$ABI and .so links, .a, auth0.h, auth0.hpp, auth0_detail.hpp, .pc, CMake package, LICENSE" layout
 check "install.sh says how programs find a library outside the loader's path (-Wl,-rpath)" \
     grep -qF -- "-Wl,-rpath,$LIB" "$OUT/install.log"
 check "the installed .so's SONAME is libauth0_native.so.$ABI" \
