@@ -18,6 +18,7 @@
 
 mod answer;
 mod config;
+mod driver;
 #[cfg(test)]
 mod tests;
 
@@ -28,8 +29,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::transport::retry::RetryPolicy;
 use serde_json::Value;
 use std::cell::Cell;
-use std::io::Read;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Does once, now, the process-wide work of the first HTTPS request, which
@@ -40,7 +39,7 @@ use std::time::{Duration, Instant};
 /// starts).
 pub fn warm_up() {
     let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
-    let _ = reqwest::blocking::Client::builder().build();
+    let _ = reqwest::Client::builder().build();
 }
 
 thread_local! {
@@ -149,12 +148,13 @@ impl Response {
     }
 }
 
-/// The HTTP client of one handle. Built on first use, so creating a handle
-/// for URL building alone costs no thread and no TLS setup.
+/// The HTTP client of one handle. Its drivers (see `driver`) are built on
+/// first use, so creating a handle for URL building alone costs no TLS
+/// setup.
 pub(crate) struct Http {
     config: TransportConfig,
     jar: std::sync::Arc<SessionJar>,
-    client: OnceLock<std::result::Result<reqwest::blocking::Client, Error>>,
+    drivers: driver::Drivers,
     /// DPoP (off until a key is set): proofs and nonces of every request.
     pub(crate) dpop: crate::dpop::Dpop,
 }
@@ -164,7 +164,7 @@ impl Http {
         Http {
             config,
             jar: std::sync::Arc::default(),
-            client: OnceLock::new(),
+            drivers: driver::Drivers::default(),
             dpop: crate::dpop::Dpop::default(),
         }
     }
@@ -184,7 +184,7 @@ impl Http {
     /// otherwise happens at the first request; a failure is left for that
     /// request to report.
     pub fn warm_up(&self) {
-        let _ = self.client();
+        let _ = self.drivers.checkout(|| self.build_client());
     }
 
     /// Forgets every cookie (the tenant's SSO session) of this handle.
@@ -192,33 +192,29 @@ impl Http {
         self.jar.clear();
     }
 
-    fn client(&self) -> Result<&reqwest::blocking::Client> {
-        self.client
-            .get_or_init(|| {
-                let mut b = reqwest::blocking::Client::builder()
-                    .connect_timeout(self.config.connect_timeout)
-                    .timeout(self.config.timeout)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .cookie_provider(self.jar.clone())
-                    .user_agent(concat!("auth0-native/", env!("CARGO_PKG_VERSION")));
-                if !self.config.ca.is_empty() {
-                    b = b.tls_certs_merge(self.config.ca.iter().cloned());
-                }
-                if let Some(p) = &self.config.proxy {
-                    b = b.proxy(p.clone());
-                }
-                b.build().map_err(|e| {
-                    // Typically a machine without usable root certificates:
-                    // an environment problem, not a bug, so not Internal.
-                    Error::new(
-                        ErrorKind::Network,
-                        format!("the HTTP client could not be set up: {}", source_chain(&e)),
-                    )
-                    .with_code("http_client_setup_failed")
-                })
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+    /// A client with the handle's options, for a new driver.
+    fn build_client(&self) -> Result<reqwest::Client> {
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(self.config.connect_timeout)
+            .timeout(self.config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(self.jar.clone())
+            .user_agent(concat!("auth0-native/", env!("CARGO_PKG_VERSION")));
+        if !self.config.ca.is_empty() {
+            b = b.tls_certs_merge(self.config.ca.iter().cloned());
+        }
+        if let Some(p) = &self.config.proxy {
+            b = b.proxy(p.clone());
+        }
+        b.build().map_err(|e| {
+            // Typically a machine without usable root certificates: an
+            // environment problem, not a bug, so not Internal.
+            Error::new(
+                ErrorKind::Network,
+                format!("the HTTP client could not be set up: {}", source_chain(&e)),
+            )
+            .with_code("http_client_setup_failed")
+        })
     }
 
     /// Sends one request; `bearer` goes in `Authorization`; `timeout`
@@ -321,7 +317,8 @@ impl Http {
             .ok_or_else(timed_out)?;
         // A per-request timeout is reqwest's total bound: it covers the
         // body too, where the client-wide one is per read.
-        let mut req = self.client()?.request(method, url).timeout(left);
+        let driver = self.drivers.checkout(|| self.build_client())?;
+        let mut req = driver.client().request(method, url).timeout(left);
         if let Some(t) = &self.config.telemetry {
             req = req.header("Auth0-Client", t);
         }
@@ -352,40 +349,34 @@ impl Http {
                         .finish(),
                 ),
         };
-        let resp = req.send().map_err(transport_error)?;
-        let header = |name: reqwest::header::HeaderName| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
-        let location = header(reqwest::header::LOCATION);
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse().ok());
-        let rate_limit_reset = resp
-            .headers()
-            .get("x-ratelimit-reset")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
-        let status = resp.status().as_u16();
-        let nonce_answer = crate::dpop::NonceAnswer::of(resp.headers());
         let cap = self.config.max_response_bytes;
-        let mut body = Vec::new();
-        resp.take(cap as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| {
-                if is_timeout(&e) || Instant::now() >= deadline {
-                    Error::new(
-                        ErrorKind::Timeout,
-                        "the server's answer did not arrive in time",
-                    )
-                } else {
-                    Error::new(
-                        ErrorKind::Network,
-                        format!("the answer could not be read: {}", source_chain(&e)),
-                    )
-                }
-            })?;
+        let (resp, nonce_answer) = driver.run(async {
+            let resp = req.send().await.map_err(transport_error)?;
+            let headers = resp.headers();
+            let header = |name: reqwest::header::HeaderName| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let head = Response {
+                status: resp.status().as_u16(),
+                content_type: header(reqwest::header::CONTENT_TYPE).unwrap_or_default(),
+                location: header(reqwest::header::LOCATION),
+                retry_after: header(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.trim().parse().ok()),
+                rate_limit_reset: headers
+                    .get("x-ratelimit-reset")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse().ok()),
+                body: Vec::new(),
+            };
+            let nonce_answer = crate::dpop::NonceAnswer::of(headers);
+            let body = read_capped(resp, cap, deadline).await?;
+            Ok::<_, Error>((Response { body, ..head }, nonce_answer))
+        })?;
+        drop(driver);
+        let (status, body) = (resp.status, &resp.body);
         if body.len() > cap {
             return Err(Error::new(
                 ErrorKind::Server,
@@ -395,15 +386,7 @@ impl Http {
             .with_status_code(status));
         }
         let challenged =
-            proof.is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, &body));
-        let resp = Response {
-            status,
-            content_type,
-            location,
-            retry_after,
-            rate_limit_reset,
-            body,
-        };
+            proof.is_some_and(|p| self.dpop.answered(url, p, nonce_answer, status, body));
         Ok((resp, challenged))
     }
 
@@ -463,26 +446,33 @@ fn timed_out() -> Error {
     Error::new(ErrorKind::Timeout, "the request timed out")
 }
 
-/// Whether reading the body failed on reqwest's deadline.
-fn is_timeout(e: &std::io::Error) -> bool {
-    if e.kind() == std::io::ErrorKind::TimedOut {
-        return true;
-    }
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|r| r as _);
-    while let Some(c) = cur {
-        if c.downcast_ref::<reqwest::Error>()
-            .is_some_and(reqwest::Error::is_timeout)
-        {
-            return true;
+/// The body of `resp`, read until it ends or holds more than `cap` bytes
+/// (the caller tells which).
+async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while body.len() <= cap {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) if e.is_timeout() || Instant::now() >= deadline => {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    "the server's answer did not arrive in time",
+                ))
+            }
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::Network,
+                    format!("the answer could not be read: {}", source_chain(&e)),
+                ))
+            }
         }
-        if c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        {
-            return true;
-        }
-        cur = c.source();
     }
-    false
+    Ok(body)
 }
 
 fn transport_error(e: reqwest::Error) -> Error {

@@ -208,3 +208,151 @@ fn transport_options_are_checked_at_construction() {
         .description()
         .starts_with("maxResponseBytes option is not valid"));
 }
+
+/// The parts of a loopback HTTP/1.1 server that answers `{}` and keeps
+/// its connections open.
+mod raw_server {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+
+    pub fn listener() -> (TcpListener, String) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", l.local_addr().unwrap());
+        (l, url)
+    }
+
+    /// Reads one request (head and `Content-Length` body).
+    pub fn read_request(r: &mut BufReader<TcpStream>) {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            assert!(r.read_line(&mut line).unwrap() > 0, "connection closed");
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+        r.read_exact(&mut vec![0; len]).unwrap();
+    }
+
+    pub fn answer(s: &mut TcpStream) {
+        s.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+        )
+        .unwrap();
+    }
+}
+
+fn http() -> Http {
+    let o = serde_json::json!({"timeout": 10_000});
+    Http::new(TransportConfig::from_options(o.as_object().unwrap(), None).unwrap())
+}
+
+#[test]
+fn an_idle_connection_the_server_closed_is_not_used_for_the_next_request() {
+    // A POST is not retried, so a request written to the closed
+    // connection would fail.
+    let (listener, url) = raw_server::listener();
+    let (closed_tx, closed_rx) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || {
+        for i in 0..2 {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+            raw_server::read_request(&mut r);
+            raw_server::answer(&mut s);
+            if i == 0 {
+                // Keep-alive answered, then closed: an idle timeout.
+                s.shutdown(std::net::Shutdown::Both).unwrap();
+                closed_tx.send(()).unwrap();
+            }
+        }
+    });
+    let http = http();
+    let post = || {
+        http.api(
+            reqwest::Method::POST,
+            &url,
+            None,
+            Some(&serde_json::json!({})),
+        )
+    };
+    assert!(post().is_ok());
+    closed_rx.recv().unwrap();
+    // The FIN is on its way over loopback; give it a moment to land.
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(post().unwrap(), serde_json::json!({}));
+    server.join().unwrap();
+}
+
+#[test]
+fn calls_on_one_handle_run_at_once_and_their_connections_serve_later_threads() {
+    // The server answers neither of the first two requests until both have
+    // arrived: calls that waited on each other would time out instead.
+    let (listener, url) = raw_server::listener();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = accepted.clone();
+    std::thread::spawn(move || {
+        let both = std::sync::Arc::new(std::sync::Barrier::new(2));
+        for (i, s) in listener.incoming().enumerate() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (mut s, both) = (s.unwrap(), both.clone());
+            std::thread::spawn(move || {
+                let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+                raw_server::read_request(&mut r);
+                if i < 2 {
+                    both.wait();
+                }
+                raw_server::answer(&mut s);
+                loop {
+                    raw_server::read_request(&mut r);
+                    raw_server::answer(&mut s);
+                }
+            });
+        }
+    });
+    let o = serde_json::json!({"timeout": 5_000});
+    let http = Http::new(TransportConfig::from_options(o.as_object().unwrap(), None).unwrap());
+    let get = || http.api(reqwest::Method::GET, &url, None, None);
+    std::thread::scope(|s| {
+        let a = s.spawn(get);
+        let b = s.spawn(get);
+        assert_eq!(a.join().unwrap().unwrap(), serde_json::json!({}));
+        assert_eq!(b.join().unwrap().unwrap(), serde_json::json!({}));
+    });
+    assert_eq!(http.drivers.idle_count(), 2, "one driver per call at once");
+    for _ in 0..3 {
+        std::thread::scope(|s| assert!(s.spawn(get).join().unwrap().is_ok()));
+    }
+    assert_eq!(http.drivers.idle_count(), 2, "kept, not rebuilt");
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "later threads reuse the open connections"
+    );
+}
+
+#[test]
+fn a_call_from_inside_an_async_runtime_works_and_so_does_dropping_the_handle() {
+    let (listener, url) = raw_server::listener();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+        loop {
+            raw_server::read_request(&mut r);
+            raw_server::answer(&mut s);
+        }
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = http();
+        let get = || http.api(reqwest::Method::GET, &url, None, None);
+        assert_eq!(get().unwrap(), serde_json::json!({}));
+        assert_eq!(get().unwrap(), serde_json::json!({}));
+        drop(http);
+    });
+}
