@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 type Waker = Box<dyn Fn() + Send>;
 
 #[derive(Default)]
-#[cfg_attr(not(feature = "interactive"), allow(dead_code))]
 struct State {
     cancelled: bool,
     next_id: u64,
@@ -108,18 +107,19 @@ impl CancelToken {
     }
 
     /// Runs `f` with this token as the current token of this thread: every
-    /// HTTP request `f` makes on this thread fails with a `Cancelled` error,
-    /// instead of being sent, once the token is cancelled (so a cancelled
-    /// headless walk or device poll stops at its next request). Nests; the
-    /// previous token is restored when `f` returns.
+    /// HTTP request `f` makes on this thread fails with a `Cancelled` error
+    /// once the token is cancelled, instead of being sent or, when it is
+    /// waiting for its answer, at once (its connection is dropped). So a
+    /// cancelled headless walk, device poll or login stops where it is.
+    /// Nests; the previous token is restored when `f` returns.
     pub fn run_as_current<T>(&self, f: impl FnOnce() -> T) -> T {
         with_current(self, f)
     }
 
     /// Runs `waker` once when the token is cancelled (at once when it
     /// already is), unless the returned guard is dropped first.
-    // The loopback listener is the one waiter that needs waking.
-    #[cfg_attr(not(feature = "interactive"), allow(dead_code))]
+    // The waiters that need waking: the loopback listener, a request in
+    // flight.
     pub(crate) fn on_cancel(&self, waker: impl Fn() + Send + 'static) -> CancelGuard {
         let mut s = self.lock();
         if s.cancelled {
@@ -141,7 +141,6 @@ impl CancelToken {
 }
 
 /// Unregisters a waker of [`CancelToken::on_cancel`] when dropped.
-#[cfg_attr(not(feature = "interactive"), allow(dead_code))]
 pub(crate) struct CancelGuard {
     token: CancelToken,
     id: Option<u64>,
@@ -167,10 +166,10 @@ thread_local! {
 
 /// Runs `f` with `token` as this thread's current token: every HTTP
 /// request `f` makes on this thread (the headless walks' redirects, the
-/// token exchange, the device flow's polls) fails with a `Cancelled` error,
-/// instead of being sent, once `token` is cancelled. The worker pool of the
-/// C tasks runs each task so; a request already in flight is not
-/// interrupted (the task completes as cancelled without waiting for it).
+/// token exchange, the device flow's polls) fails with a `Cancelled` error
+/// once `token` is cancelled: before it is sent, or while it waits for its
+/// answer (the connection is dropped). The worker pool of the C tasks runs
+/// each task so.
 pub(crate) fn with_current<T>(token: &CancelToken, f: impl FnOnce() -> T) -> T {
     struct Restore(Option<CancelToken>);
     impl Drop for Restore {
@@ -181,6 +180,39 @@ pub(crate) fn with_current<T>(token: &CancelToken, f: impl FnOnce() -> T) -> T {
     let previous = CURRENT.with(|c| c.borrow_mut().replace(token.clone()));
     let _restore = Restore(previous);
     f()
+}
+
+/// The current token of this thread (see [`with_current`]).
+pub(crate) fn current() -> Option<CancelToken> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Runs `call` until it ends or `token` is cancelled, whichever comes
+/// first (then `call` is dropped, and with it a request in flight).
+pub(crate) async fn or_cancelled<F: std::future::Future>(
+    token: &CancelToken,
+    call: F,
+) -> Result<F::Output, crate::error::Error> {
+    let waker = Arc::new(Mutex::new(None::<std::task::Waker>));
+    let _guard = token.on_cancel({
+        let waker = waker.clone();
+        move || {
+            if let Some(w) = waker.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                w.wake();
+            }
+        }
+    });
+    let mut call = std::pin::pin!(call);
+    std::future::poll_fn(|cx| {
+        *waker.lock().unwrap_or_else(|p| p.into_inner()) = Some(cx.waker().clone());
+        // Checked after the waker is in place, so a cancel between the two
+        // is not missed.
+        if token.is_cancelled() {
+            return std::task::Poll::Ready(Err(cancelled()));
+        }
+        call.as_mut().poll(cx).map(Ok)
+    })
+    .await
 }
 
 /// Whether the current token of this thread (see [`with_current`]) is

@@ -271,6 +271,36 @@ TEST(a_cancelled_device_poll_gives_its_worker_back) {
     auth0_webauth_free(web);
 }
 
+TEST(a_cancelled_request_in_flight_gives_its_worker_back) {
+    int port = 0, fd = hung_server(&port);
+    auth0_webauth *web = dt_webauth(NULL), *hung = NULL;
+    char options[256], *out = NULL;
+    auth0_task *login, *quick;
+    /* Left alone, the request would hold its worker for ten minutes. */
+    snprintf(options, sizeof options,
+             "{\"domain\":\"http://127.0.0.1:%d\",\"clientID\":\"c\",\"timeout\":600000,"
+             "\"_sendTelemetry\":false}",
+             port);
+    CHECK_STATUS(auth0_webauth_new(options, &hung, NULL), AUTH0_OK);
+    CHECK_STATUS(auth0_task_pool_start(1), AUTH0_OK);
+    login = start(hung, "client.login", "{\"username\":\"u\",\"password\":\"p\",\"realm\":\"r\"}",
+                  NULL);
+    sleep_ms(100); /* the request is sent and unanswered */
+    auth0_task_cancel(login);
+    CHECK_STATUS(auth0_task_poll(login, NULL), AUTH0_ERROR_CANCELLED);
+    /* With one worker, this runs only once the login has let go of it. */
+    quick = start(web, "client.buildAuthorizeUrl", "{\"state\":\"s\"}", NULL);
+    CHECK_STATUS(auth0_task_wait(quick, 30000, &out), AUTH0_OK);
+    CHECK_CONTAINS(out, "/authorize?");
+    auth0_string_free(out);
+    CHECK_STATUS(auth0_task_pool_start(4), AUTH0_OK);
+    auth0_task_free(quick);
+    auth0_task_free(login);
+    auth0_webauth_free(hung);
+    auth0_webauth_free(web);
+    close(fd);
+}
+
 static unsigned next_random(unsigned *state) {
     *state = *state * 1103515245u + 12345u;
     return (*state >> 16) & 0x7fff;
@@ -539,6 +569,7 @@ int main(int argc, char **argv) {
         TEST_ENTRY(a_task_whose_handle_is_freed_while_it_runs_finishes),
         TEST_ENTRY(a_cancel_completes_a_task_with_a_request_in_flight_at_once),
         TEST_ENTRY(a_cancelled_device_poll_gives_its_worker_back),
+        TEST_ENTRY(a_cancelled_request_in_flight_gives_its_worker_back),
         TEST_ENTRY(a_hundred_tasks_cancelled_at_random_and_freed_in_random_order),
         TEST_ENTRY(polling_from_one_thread_while_another_cancels),
         TEST_ENTRY(dispatch_runs_the_callbacks_on_the_calling_thread_only),

@@ -350,30 +350,15 @@ impl Http {
                 ),
         };
         let cap = self.config.max_response_bytes;
+        // Cancelling the thread's current token (a C task's) drops the
+        // request where it is, so a task's worker is free at once.
+        let token = crate::interactive::cancel::current();
         let (resp, nonce_answer) = driver.run(async {
-            let resp = req.send().await.map_err(transport_error)?;
-            let headers = resp.headers();
-            let header = |name: reqwest::header::HeaderName| {
-                headers
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let head = Response {
-                status: resp.status().as_u16(),
-                content_type: header(reqwest::header::CONTENT_TYPE).unwrap_or_default(),
-                location: header(reqwest::header::LOCATION),
-                retry_after: header(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.trim().parse().ok()),
-                rate_limit_reset: headers
-                    .get("x-ratelimit-reset")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse().ok()),
-                body: Vec::new(),
-            };
-            let nonce_answer = crate::dpop::NonceAnswer::of(headers);
-            let body = read_capped(resp, cap, deadline).await?;
-            Ok::<_, Error>((Response { body, ..head }, nonce_answer))
+            let call = exchange(req, cap, deadline);
+            match &token {
+                Some(t) => crate::interactive::cancel::or_cancelled(t, call).await?,
+                None => call.await,
+            }
         })?;
         drop(driver);
         let (status, body) = (resp.status, &resp.body);
@@ -444,6 +429,37 @@ impl Http {
 /// The error of a request whose deadline has passed.
 fn timed_out() -> Error {
     Error::new(ErrorKind::Timeout, "the request timed out")
+}
+
+/// Sends `req` and reads its answer, the body up to `cap` bytes and one
+/// read more (the caller tells an oversized one).
+async fn exchange(
+    req: reqwest::RequestBuilder,
+    cap: usize,
+    deadline: Instant,
+) -> Result<(Response, crate::dpop::NonceAnswer)> {
+    let resp = req.send().await.map_err(transport_error)?;
+    let headers = resp.headers();
+    let header = |name: reqwest::header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let head = Response {
+        status: resp.status().as_u16(),
+        content_type: header(reqwest::header::CONTENT_TYPE).unwrap_or_default(),
+        location: header(reqwest::header::LOCATION),
+        retry_after: header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse().ok()),
+        rate_limit_reset: headers
+            .get("x-ratelimit-reset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok()),
+        body: Vec::new(),
+    };
+    let nonce_answer = crate::dpop::NonceAnswer::of(headers);
+    let body = read_capped(resp, cap, deadline).await?;
+    Ok((Response { body, ..head }, nonce_answer))
 }
 
 /// The body of `resp`, read until it ends or holds more than `cap` bytes

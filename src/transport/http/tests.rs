@@ -356,3 +356,40 @@ fn a_call_from_inside_an_async_runtime_works_and_so_does_dropping_the_handle() {
         drop(http);
     });
 }
+
+#[test]
+fn a_request_in_flight_ends_when_the_current_token_is_cancelled() {
+    // The first connection is never answered; the second is. Left alone,
+    // the first call would end in a timeout.
+    let (listener, url) = raw_server::listener();
+    let (read_tx, read_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (hung, _) = listener.accept().unwrap();
+        let mut r = std::io::BufReader::new(hung.try_clone().unwrap());
+        raw_server::read_request(&mut r);
+        read_tx.send(()).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+        raw_server::read_request(&mut r);
+        raw_server::answer(&mut s);
+        drop(hung);
+    });
+    let http = http();
+    let post = || {
+        http.api(
+            reqwest::Method::POST,
+            &url,
+            None,
+            Some(&serde_json::json!({})),
+        )
+    };
+    let token = crate::CancelToken::new();
+    let canceller = token.clone();
+    std::thread::spawn(move || {
+        read_rx.recv().unwrap();
+        canceller.cancel();
+    });
+    let e = token.run_as_current(post).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e:?}");
+    assert_eq!(post().unwrap(), serde_json::json!({}), "the handle goes on");
+}

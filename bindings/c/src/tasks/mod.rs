@@ -4,9 +4,9 @@
 //!
 //! A cancelled task completes at once, whatever its worker is doing: the
 //! cancel token reaches the core waits (device polling, the loopback
-//! listener) and every request not yet sent (`CancelToken::run_as_current`),
-//! but a blocking request in flight cannot be interrupted, so the worker's
-//! late result is dropped when it comes. The worker owns its own references
+//! listener) and every request, before it is sent or while it waits for its
+//! answer (`CancelToken::run_as_current`), so the worker soon lets go too;
+//! a result it still makes is dropped. The worker owns its own references
 //! to the task's state and to the WebAuth / Management object, so freeing
 //! either while it runs is safe.
 
