@@ -243,10 +243,22 @@ TEST(a_cancel_completes_a_task_with_a_request_in_flight_at_once) {
     close(fd);
 }
 
+/* With the pool at one worker: a task on `web` runs, so that worker is free
+ * (a task still holding it would keep this one waiting). Then four again. */
+static void check_the_one_worker_is_free(auth0_webauth *web) {
+    char *out = NULL;
+    auth0_task *quick = start(web, "client.buildAuthorizeUrl", "{\"state\":\"s\"}", NULL);
+    CHECK_STATUS(auth0_task_wait(quick, 30000, &out), AUTH0_OK);
+    CHECK_CONTAINS(out, "/authorize?");
+    auth0_string_free(out);
+    auth0_task_free(quick);
+    CHECK_STATUS(auth0_task_pool_start(4), AUTH0_OK);
+}
+
 TEST(a_cancelled_device_poll_gives_its_worker_back) {
     auth0_webauth *web = dt_webauth(NULL);
-    char *code = NULL, *out = NULL, *device_code, options[1024];
-    auth0_task *poll, *quick;
+    char *code = NULL, *device_code, options[1024];
+    auth0_task *poll;
     CHECK_STATUS(auth0_webauth_device_start(web, "{\"scope\":\"openid\"}", &code), AUTH0_OK);
     device_code = json_get_string(code, "device_code");
     snprintf(options, sizeof options,
@@ -257,14 +269,8 @@ TEST(a_cancelled_device_poll_gives_its_worker_back) {
     sleep_ms(100);
     auth0_task_cancel(poll);
     CHECK_STATUS(auth0_task_poll(poll, NULL), AUTH0_ERROR_CANCELLED);
-    /* With one worker, this runs only once the poll has let go of it. */
-    quick = start(web, "client.buildAuthorizeUrl", "{\"state\":\"s\"}", NULL);
-    CHECK_STATUS(auth0_task_wait(quick, 30000, &out), AUTH0_OK);
-    CHECK_CONTAINS(out, "/authorize?");
-    auth0_string_free(out);
-    CHECK_STATUS(auth0_task_pool_start(4), AUTH0_OK);
+    check_the_one_worker_is_free(web);
     CHECK_STATUS(auth0_task_pool_start(0), AUTH0_ERROR_INVALID_ARGUMENT);
-    auth0_task_free(quick);
     auth0_task_free(poll);
     free(device_code);
     auth0_string_free(code);
@@ -274,8 +280,8 @@ TEST(a_cancelled_device_poll_gives_its_worker_back) {
 TEST(a_cancelled_request_in_flight_gives_its_worker_back) {
     int port = 0, fd = hung_server(&port);
     auth0_webauth *web = dt_webauth(NULL), *hung = NULL;
-    char options[256], *out = NULL;
-    auth0_task *login, *quick;
+    char options[256];
+    auth0_task *login;
     /* Left alone, the request would hold its worker for ten minutes. */
     snprintf(options, sizeof options,
              "{\"domain\":\"http://127.0.0.1:%d\",\"clientID\":\"c\",\"timeout\":600000,"
@@ -288,13 +294,7 @@ TEST(a_cancelled_request_in_flight_gives_its_worker_back) {
     sleep_ms(100); /* the request is sent and unanswered */
     auth0_task_cancel(login);
     CHECK_STATUS(auth0_task_poll(login, NULL), AUTH0_ERROR_CANCELLED);
-    /* With one worker, this runs only once the login has let go of it. */
-    quick = start(web, "client.buildAuthorizeUrl", "{\"state\":\"s\"}", NULL);
-    CHECK_STATUS(auth0_task_wait(quick, 30000, &out), AUTH0_OK);
-    CHECK_CONTAINS(out, "/authorize?");
-    auth0_string_free(out);
-    CHECK_STATUS(auth0_task_pool_start(4), AUTH0_OK);
-    auth0_task_free(quick);
+    check_the_one_worker_is_free(web);
     auth0_task_free(login);
     auth0_webauth_free(hung);
     auth0_webauth_free(web);

@@ -245,6 +245,16 @@ mod raw_server {
     }
 }
 
+/// A POST (which no retry repeats) of `{}`.
+fn post_empty(http: &Http, url: &str) -> Result<Value> {
+    http.api(
+        reqwest::Method::POST,
+        url,
+        None,
+        Some(&serde_json::json!({})),
+    )
+}
+
 fn http() -> Http {
     let o = serde_json::json!({"timeout": 10_000});
     Http::new(TransportConfig::from_options(o.as_object().unwrap(), None).unwrap())
@@ -270,14 +280,7 @@ fn an_idle_connection_the_server_closed_is_not_used_for_the_next_request() {
         }
     });
     let http = http();
-    let post = || {
-        http.api(
-            reqwest::Method::POST,
-            &url,
-            None,
-            Some(&serde_json::json!({})),
-        )
-    };
+    let post = || post_empty(&http, &url);
     assert!(post().is_ok());
     closed_rx.recv().unwrap();
     // The FIN is on its way over loopback; give it a moment to land.
@@ -375,14 +378,7 @@ fn a_request_in_flight_ends_when_the_current_token_is_cancelled() {
         drop(hung);
     });
     let http = http();
-    let post = || {
-        http.api(
-            reqwest::Method::POST,
-            &url,
-            None,
-            Some(&serde_json::json!({})),
-        )
-    };
+    let post = || post_empty(&http, &url);
     let token = crate::CancelToken::new();
     let canceller = token.clone();
     std::thread::spawn(move || {
