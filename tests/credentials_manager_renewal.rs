@@ -436,3 +436,35 @@ fn dpop_bound_credentials_keep_their_key_across_a_restart() {
     let pkcs8 = web.dpop_key().unwrap().to_pkcs8().unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains(pkcs8.secret()));
 }
+
+#[test]
+fn a_renewal_cancelled_while_its_answer_arrives_still_saves_the_rotated_token() {
+    // The tenant has rotated the refresh token when its answer starts; an
+    // answer dropped unread would leave the store with the spent one.
+    let t = Tenant::start();
+    settings(&t, json!({"access_token_lifetime_secs": 0}));
+    let web = offline(&t);
+    let store = Arc::new(MemoryStore::new());
+    let m = CredentialsManager::new(web.clone(), store.clone());
+    let r = login(&web);
+    m.save(&r).unwrap();
+    settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    t.fault(json!({"path": "/oauth/token", "drip_ms": 1}));
+    let token = auth0_native::CancelToken::new();
+    let canceller = token.clone();
+    std::thread::spawn(move || {
+        // Once the answer has begun (the rotation is done), cancel.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        canceller.cancel();
+    });
+    let c = token.run_as_current(|| m.credentials(&any())).unwrap();
+    assert!(
+        token.is_cancelled(),
+        "the answer took longer than the cancel"
+    );
+    assert_ne!(c.refresh_token, r.refresh_token, "rotated");
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+    let other = CredentialsManager::new(web, store);
+    assert_eq!(other.credentials(&any()).unwrap(), c, "saved");
+    assert_eq!(stat(&t, "refresh_rotations"), 1);
+}

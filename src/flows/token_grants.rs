@@ -202,7 +202,10 @@ impl Client<'_> {
 
 impl WebAuth {
     /// The crate's one `refresh_token` grant (body keys in v8's token-body
-    /// order). Never retried: a rotated token is single use.
+    /// order). Never retried: a rotated token is single use. For the same
+    /// reason a cancel (a C task's, `run_as_current`) stops it before it is
+    /// sent, never during: the answer holds the rotated refresh token, and
+    /// dropped unread it would leave the store (or the held token) spent.
     pub(crate) fn refresh(
         &self,
         refresh_token: &RefreshToken,
@@ -219,7 +222,12 @@ impl WebAuth {
         }
         body.insert("grant_type".into(), "refresh_token".into());
         body.insert("refresh_token".into(), refresh_token.secret().into());
-        self.token_request(&Value::Object(body), None, None)
+        if crate::interactive::cancel::current_is_cancelled() {
+            return Err(crate::interactive::cancel::cancelled());
+        }
+        crate::interactive::cancel::uncancellable(|| {
+            self.token_request(&Value::Object(body), None, None)
+        })
     }
 
     /// `POST /oauth/revoke {client_id, token}`; any 2xx is success.

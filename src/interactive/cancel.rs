@@ -182,6 +182,20 @@ pub(crate) fn with_current<T>(token: &CancelToken, f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// Runs `f` with no current token on this thread: for work that must
+/// finish once begun (the refresh token grant, whose answer carries the
+/// rotated refresh token).
+pub(crate) fn uncancellable<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<CancelToken>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CURRENT.with(|c| *c.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(CURRENT.with(|c| c.borrow_mut().take()));
+    f()
+}
+
 /// The current token of this thread (see [`with_current`]).
 pub(crate) fn current() -> Option<CancelToken> {
     CURRENT.with(|c| c.borrow().clone())
