@@ -51,6 +51,21 @@ impl PyCancelToken {
         self.token.is_cancelled()
     }
 
+    /// Calls `f(*args, **kwargs)` with this token watching every request
+    /// the library makes for it on this thread: once `cancel()` is called,
+    /// a request not yet sent is not sent, and one waiting for its answer
+    /// ends at once; the call raises `CancelledError`.
+    #[pyo3(signature = (f, /, *args, **kwargs))]
+    fn run(
+        &self,
+        f: &Bound<'_, PyAny>,
+        args: &Bound<'_, pyo3::types::PyTuple>,
+        kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.token
+            .run_as_current(|| f.call(args, kwargs).map(Bound::unbind))
+    }
+
     fn __repr__(&self) -> String {
         let cancelled = if self.token.is_cancelled() {
             "True"

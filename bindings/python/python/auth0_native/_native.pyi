@@ -8,7 +8,9 @@
 # not take raises TypeError naming it; `/authorize` parameters without a
 # keyword go in `extra_params`. Times are seconds (float).
 
-from typing import Any, Callable, Dict, List, Mapping, final
+from typing import Any, Callable, Dict, List, Mapping, TypeVar, final
+
+_T = TypeVar("_T")
 
 from auth0_native._types import (
     AuthorizeRequest,
@@ -650,6 +652,12 @@ class CancelToken:
     @property
     def cancelled(self) -> bool:
         """Whether ``cancel()`` has been called."""
+    def run(self, f: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+        """Calls ``f(*args, **kwargs)`` with this token watching every
+        request the library makes for it on this thread: once ``cancel()``
+        is called (from another thread), a request not yet sent is not sent
+        and one waiting for its answer ends at once, with ``CancelledError``.
+        ``auth0_native.aio`` runs every call so."""
 
 @final
 class Management:

@@ -27,9 +27,11 @@ Cancelling the task that awaits a call:
   cancels: the core closes the loopback listener or stops polling, and
   the worker is freed within about 50 ms. (Do not pass ``cancel=``: cancel
   the task instead.)
-* every other call raises :class:`asyncio.CancelledError` at once; the
-  request already sent finishes on its worker (bounded by the handle's
-  ``timeout``) and its result is discarded.
+* every other call raises :class:`asyncio.CancelledError` at once, and
+  its request is dropped where it is (not sent, or no longer waited for),
+  so the worker is free at once too; a refresh token grant already sent
+  is the exception: it finishes on its worker, so that the rotated refresh
+  token it brings is kept (see :meth:`~auth0_native.CancelToken.run`).
 
 Callbacks (``popup.authorize``'s ``opener``, ``device.login``'s
 ``on_code``) are called on the event loop's thread, and may be
@@ -107,16 +109,23 @@ class _Awaitables:
         self._executor = executor
 
     async def _call(self, method: Callable[..., T], *args: Any, **options: Any) -> T:
-        loop = asyncio.get_running_loop()
-        executor = self._executor or default_executor()
-        return await loop.run_in_executor(executor, functools.partial(method, *args, **options))
+        return await self._run(CancelToken(), method, args, options)
 
     async def _call_cancellable(self, method: Callable[..., T], *args: Any, **options: Any) -> T:
         token = CancelToken()
+        return await self._run(token, method, args, dict(options, cancel=token))
+
+    async def _run(
+        self, token: CancelToken, method: Callable[..., T], args: Any, options: Dict[str, Any]
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        executor = self._executor or default_executor()
+        call = functools.partial(token.run, method, *args, **options)
         try:
-            return await self._call(method, *args, cancel=token, **options)
+            return await loop.run_in_executor(executor, call)
         except asyncio.CancelledError:
-            # Ends the core's wait (loopback listener, polling) too.
+            # Ends the core's wait (loopback listener, polling) and the
+            # request in flight, so the worker is free at once.
             token.cancel()
             raise
 
