@@ -21,8 +21,9 @@ use pyo3::types::PyDict;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
-/// A way to end an interactive call (`popup.authorize`, `device.poll`,
-/// `device.login`) from another thread: `cancel()` makes it raise
+/// A way to end a call from another thread: an interactive one given it as
+/// `cancel=` (`popup.authorize`, `device.poll`, `device.login`,
+/// `mfa.verify`), or any call run through `run()`. `cancel()` makes it raise
 /// `CancelledError` promptly. Once cancelled it stays cancelled; use a fresh
 /// token per call.
 #[pyclass(frozen, module = "auth0_native", name = "CancelToken")]
@@ -60,7 +61,7 @@ impl PyCancelToken {
         &self,
         f: &Bound<'_, PyAny>,
         args: &Bound<'_, pyo3::types::PyTuple>,
-        kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         self.token
             .run_as_current(|| f.call(args, kwargs).map(Bound::unbind))

@@ -641,10 +641,11 @@ class Device:
 
 @final
 class CancelToken:
-    """Ends an interactive call (``popup.authorize``, ``device.poll``,
-    ``device.login``) from another thread: ``cancel()`` makes it raise
-    ``CancelledError`` promptly. Once cancelled it stays cancelled; use a
-    fresh token per call."""
+    """Ends a call from another thread: an interactive one given it as
+    ``cancel=`` (``popup.authorize``, ``device.poll``, ``device.login``,
+    ``mfa.verify``), or any call run through :meth:`run`. ``cancel()``
+    makes it raise ``CancelledError`` promptly. Once cancelled it stays
+    cancelled; use a fresh token per call."""
 
     def __new__(cls) -> CancelToken: ...
     def cancel(self) -> None:
