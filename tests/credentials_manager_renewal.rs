@@ -25,8 +25,15 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-#[test]
-fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
+/// A tenant, and a manager over a memory store holding a login whose access
+/// token has expired (the tenant now gives an hour).
+fn an_expired_login_saved() -> (
+    Tenant,
+    Arc<auth0_native::WebAuth>,
+    Arc<MemoryStore>,
+    CredentialsManager,
+    auth0_native::AuthResult,
+) {
     let t = Tenant::start();
     settings(&t, json!({"access_token_lifetime_secs": 0}));
     let web = offline(&t);
@@ -35,6 +42,12 @@ fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
     let r = login(&web);
     m.save(&r).unwrap();
     settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    (t, web, store, m, r)
+}
+
+#[test]
+fn an_expired_access_token_is_renewed_and_the_rotated_token_persisted() {
+    let (t, web, store, m, r) = an_expired_login_saved();
     let c = m.credentials(&any()).unwrap();
     assert_ne!(Some(&c.access_token), r.access_token.as_ref());
     assert_ne!(c.refresh_token, r.refresh_token, "rotated");
@@ -441,14 +454,7 @@ fn dpop_bound_credentials_keep_their_key_across_a_restart() {
 fn a_renewal_cancelled_while_its_answer_arrives_still_saves_the_rotated_token() {
     // The tenant has rotated the refresh token when its answer starts; an
     // answer dropped unread would leave the store with the spent one.
-    let t = Tenant::start();
-    settings(&t, json!({"access_token_lifetime_secs": 0}));
-    let web = offline(&t);
-    let store = Arc::new(MemoryStore::new());
-    let m = CredentialsManager::new(web.clone(), store.clone());
-    let r = login(&web);
-    m.save(&r).unwrap();
-    settings(&t, json!({"access_token_lifetime_secs": 3600}));
+    let (t, web, store, m, r) = an_expired_login_saved();
     t.fault(json!({"path": "/oauth/token", "drip_ms": 1}));
     let token = auth0_native::CancelToken::new();
     let canceller = token.clone();
